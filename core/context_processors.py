@@ -1,0 +1,13 @@
+from .permissions import can_manage_assistance, can_manage_needs, can_manage_reviews, role_label
+
+
+def navigation(request):
+    user = request.user
+    return {
+        "role_label": role_label(user),
+        "nav_can_manage_reviews": can_manage_reviews(user),
+        "nav_can_manage_needs": can_manage_needs(user),
+        "nav_can_manage_assistance": can_manage_assistance(user),
+        "nav_focal_point_state": user.state if getattr(user, "is_focal_point", False) else None,
+        "nav_is_donor": getattr(user, "is_donor", False),
+    }

@@ -1,0 +1,73 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", "Secretariat staff"
+    FOCAL_POINT = "focal_point", "Focal point"
+    DONOR = "donor", "Donor"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class User(AbstractUser):
+    """A person signed in to the tracker; what they may see and do follows from `role`."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    state = models.ForeignKey(
+        "reviews.State",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="focal_points",
+        help_text="The State whose focal point this person is.",
+    )
+    donor = models.ForeignKey(
+        "assistance.Donor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text="The donor organisation this person acts for.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="focal_point_has_state",
+                condition=~Q(role=Role.FOCAL_POINT) | Q(state__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="donor_has_organisation",
+                condition=~Q(role=Role.DONOR) | Q(donor__isnull=False),
+            ),
+        ]
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.is_active and (
+            self.role in (Role.SECRETARIAT, Role.ADMINISTRATOR) or self.is_superuser
+        )
+
+    @property
+    def is_focal_point(self) -> bool:
+        return self.is_active and self.role == Role.FOCAL_POINT and self.state_id is not None
+
+    @property
+    def is_donor(self) -> bool:
+        return self.is_active and self.role == Role.DONOR and self.donor_id is not None
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_active and (self.role == Role.ADMINISTRATOR or self.is_superuser)
+
+
+class WorkerHeartbeat(models.Model):
+    """Last time each Celery worker ran a task; `/healthz` reports it."""
+
+    hostname = models.CharField(max_length=255, unique=True)
+    pid = models.PositiveIntegerField()
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.hostname} (pid {self.pid}) at {self.seen_at:%Y-%m-%d %H:%M:%S}"

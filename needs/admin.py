@@ -1,0 +1,73 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Category, Need, NeedComment, Subcategory, Theme
+
+
+class SubcategoryInline(admin.TabularInline):
+    model = Subcategory
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "label", "position")
+    search_fields = ("code", "label")
+    inlines = [SubcategoryInline]
+
+
+@admin.register(Subcategory)
+class SubcategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "label", "category", "position")
+    list_filter = ("category",)
+    search_fields = ("code", "label")
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ("code", "label", "position")
+    search_fields = ("code", "label")
+
+
+class NeedCommentInline(admin.TabularInline):
+    model = NeedComment
+    extra = 0
+    readonly_fields = ("author", "created_at", "status_from", "status_to")
+
+
+@admin.register(Need)
+class NeedAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "ref",
+        "review",
+        "chapter",
+        "article",
+        "category",
+        "priority",
+        "status",
+        "coverage",
+        "acceptance",
+        "last_confirmed_on",
+    )
+    list_filter = (
+        "review__cycle",
+        "chapter",
+        "category",
+        "priority",
+        "status",
+        "coverage",
+        "acceptance",
+        "review__state__regional_group",
+    )
+    search_fields = ("ref", "description", "review__state__name", "review__state__iso3")
+    autocomplete_fields = ("review", "article", "themes")
+    readonly_fields = ("coverage", "version", "created_at", "updated_at", "updated_by")
+    list_select_related = ("review__state", "chapter", "article", "category")
+    inlines = [NeedCommentInline]
+
+
+@admin.register(NeedComment)
+class NeedCommentAdmin(admin.ModelAdmin):
+    list_display = ("need", "author", "status_from", "status_to", "created_at")
+    list_filter = ("status_to",)
+    search_fields = ("text", "need__ref")

@@ -1,0 +1,90 @@
+"""The one FilterSet for needs: the HTML lists, the exports and the API all use it."""
+
+import django_filters
+from django.db import connection
+from django.db.models import Q
+
+from reviews.models import Article, Chapter, RegionalGroup, State
+
+from .models import Acceptance, Category, Coverage, Need, Priority, Status, Subcategory, Theme
+from .selectors import stale_q
+
+
+class NeedFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search descriptions")
+    state = django_filters.ModelMultipleChoiceFilter(
+        field_name="review__state",
+        to_field_name="iso3",
+        queryset=State.objects.all(),
+        label="State (ISO3)",
+    )
+    region = django_filters.ModelMultipleChoiceFilter(
+        field_name="review__state__regional_group",
+        to_field_name="code",
+        queryset=RegionalGroup.objects.all(),
+        label="Regional group",
+    )
+    cycle = django_filters.TypedChoiceFilter(
+        field_name="review__cycle", choices=[(1, "1"), (2, "2")], coerce=int, label="Cycle"
+    )
+    chapter = django_filters.ModelMultipleChoiceFilter(
+        to_field_name="roman", queryset=Chapter.objects.all(), label="Chapter (roman numeral)"
+    )
+    article = django_filters.ModelMultipleChoiceFilter(
+        to_field_name="number", queryset=Article.objects.all(), label="Article number"
+    )
+    category = django_filters.ModelMultipleChoiceFilter(
+        to_field_name="code", queryset=Category.objects.all()
+    )
+    subcategory = django_filters.ModelMultipleChoiceFilter(
+        to_field_name="code", queryset=Subcategory.objects.all()
+    )
+    theme = django_filters.ModelMultipleChoiceFilter(
+        field_name="themes", to_field_name="code", queryset=Theme.objects.all(), distinct=True
+    )
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    coverage = django_filters.MultipleChoiceFilter(choices=Coverage.choices)
+    acceptance = django_filters.MultipleChoiceFilter(choices=Acceptance.choices)
+    stale = django_filters.BooleanFilter(method="filter_stale", label="Possibly stale")
+    identified_after = django_filters.DateFilter(field_name="identified_on", lookup_expr="gte")
+    identified_before = django_filters.DateFilter(field_name="identified_on", lookup_expr="lte")
+
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("review__state__name", "state"),
+            ("review__cycle", "cycle"),
+            ("article__number", "article"),
+            ("chapter__number", "chapter"),
+            ("priority", "priority"),
+            ("status", "status"),
+            ("identified_on", "identified_on"),
+            ("last_confirmed_on", "last_confirmed_on"),
+            ("id", "id"),
+        )
+    )
+
+    class Meta:
+        model = Need
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            return queryset.annotate(
+                search_document=SearchVector("description", config="english")
+            ).filter(search_document=SearchQuery(value, config="english", search_type="websearch"))
+        terms = [Q(description__icontains=word) for word in value.split()]
+        combined = Q()
+        for term in terms:
+            combined &= term
+        return queryset.filter(combined)
+
+    def filter_stale(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(stale_q()) if value else queryset.exclude(stale_q())

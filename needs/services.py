@@ -1,0 +1,233 @@
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.history import attribute_history, lock_for_edit
+from dashboard.services import figures_changed
+from reviews.models import Article, Chapter, Review
+
+from .models import Acceptance, Category, Need, NeedComment, Status, Subcategory, Theme
+
+EDITABLE_FIELDS = (
+    "chapter",
+    "article",
+    "category",
+    "subcategory",
+    "description",
+    "description_language",
+    "priority",
+    "status",
+    "identified_on",
+)
+
+
+def validate_need_placement(
+    *,
+    review: Review,
+    chapter: Chapter | None,
+    article: Article | None,
+    category: Category | None,
+    subcategory: Subcategory | None,
+) -> None:
+    """A need's article belongs to its chapter, which the review's cycle covers."""
+    errors: dict[str, list[str]] = {}
+    if chapter is not None and chapter.reviewed_in_cycle != review.cycle:
+        errors.setdefault("chapter", []).append(
+            f"Chapter {chapter.roman} is not reviewed in cycle {review.cycle}."
+        )
+    if article is not None and chapter is not None and article.chapter_id != chapter.pk:
+        errors.setdefault("article", []).append(
+            f"Article {article.number} is not in chapter {chapter.roman}."
+        )
+    if subcategory is not None and category is not None and subcategory.category_id != category.pk:
+        errors.setdefault("subcategory", []).append(
+            f"Subcategory {subcategory.code} does not belong to category {category.code}."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean(need: Need) -> None:
+    need.full_clean(exclude=["review", "themes", "ref"] if need.pk else ["themes"])
+    validate_need_placement(
+        review=need.review,
+        chapter=need.chapter,
+        article=need.article,
+        category=need.category,
+        subcategory=need.subcategory,
+    )
+
+
+@transaction.atomic
+def need_create(
+    *,
+    review: Review,
+    chapter: Chapter,
+    category: Category,
+    description: str,
+    article: Article | None = None,
+    subcategory: Subcategory | None = None,
+    themes: Iterable[Theme] = (),
+    priority: str = "",
+    status: str = Status.UNMET,
+    identified_on: datetime.date | None = None,
+    description_language: str = "en",
+    ref: str | None = None,
+    acceptance: str = Acceptance.ACCEPTED,
+    user=None,
+) -> Need:
+    need = Need(
+        review=review,
+        chapter=chapter,
+        article=article,
+        category=category,
+        subcategory=subcategory,
+        description=description.strip(),
+        description_language=description_language,
+        priority=priority,
+        status=status,
+        identified_on=identified_on,
+        acceptance=acceptance,
+        proposed_by=user if acceptance == Acceptance.PROPOSED else None,
+        updated_by=user,
+    )
+    if ref:
+        need.ref = ref
+    _clean(need)
+    attribute_history(need, user)
+    need.save()
+    need.themes.set(themes)
+    figures_changed()
+    return need
+
+
+@transaction.atomic
+def need_update(
+    *,
+    need: Need,
+    user=None,
+    seen_version: int | None = None,
+    themes: Iterable[Theme] | None = None,
+    **changes,
+) -> Need:
+    """Edit a need; refused with ConcurrentEditError if it was saved since `seen_version`."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown need fields: {', '.join(sorted(unknown))}")
+    current = lock_for_edit(Need, need.pk, seen_version)
+    for field, value in changes.items():
+        setattr(current, field, value.strip() if field == "description" else value)
+    current.updated_by = user
+    _clean(current)
+    current.version += 1
+    attribute_history(current, user)
+    current.save()
+    if themes is not None:
+        current.themes.set(themes)
+    figures_changed()
+    return current
+
+
+@transaction.atomic
+def need_delete(*, need: Need, user=None) -> None:
+    attribute_history(need, user)
+    need.delete()
+    figures_changed()
+
+
+@transaction.atomic
+def need_restore(*, history_id: int, user=None) -> Need:
+    """Bring back a deleted need, as it was when deleted, with its themes."""
+    historical = Need.history.filter(history_id=history_id, history_type="-").first()
+    if historical is None:
+        raise ValidationError("There is no deleted need with that history entry.")
+    if Need.objects.filter(pk=historical.id).exists():
+        raise ValidationError("This need exists already; there is nothing to restore.")
+    restored = historical.instance
+    if Need.objects.filter(ref=restored.ref).exists():
+        raise ValidationError(f"Another need now uses the reference {restored.ref}.")
+    # The deletion entry has no themes left (they went with the row): take the last state.
+    before_deletion = (
+        Need.history.filter(id=historical.id, history_date__lte=historical.history_date)
+        .exclude(history_type="-")
+        .order_by("-history_date")
+        .first()
+    )
+    theme_source = before_deletion or historical
+    themes = list(Theme.objects.filter(pk__in=theme_source.themes.values("theme_id")))
+    restored.version += 1
+    restored.updated_by = user
+    attribute_history(restored, user)
+    restored.save(force_insert=True)
+    restored.themes.set(themes)
+    figures_changed()
+    return restored
+
+
+@transaction.atomic
+def need_confirm(*, need: Need, user, on: datetime.date | None = None) -> Need:
+    """Record that the need is still relevant, as of `on` (today by default), and by whom."""
+    current = lock_for_edit(Need, need.pk, None)
+    current.last_confirmed_on = on or timezone.localdate()
+    current.last_confirmed_by = user
+    current.updated_by = user
+    current.version += 1
+    attribute_history(current, user)
+    current.save()
+    return current
+
+
+@transaction.atomic
+def need_set_status(
+    *, need: Need, status: str, comment: str, user, seen_version: int | None = None
+) -> Need:
+    """Change a need's status, keeping the reason given as a comment."""
+    if status not in Status.values:
+        raise ValidationError({"status": f"Unknown status {status!r}."})
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": "Say why the status changes."})
+    current = lock_for_edit(Need, need.pk, seen_version)
+    previous = current.status
+    current.status = status
+    current.updated_by = user
+    current.version += 1
+    attribute_history(current, user)
+    current.save()
+    NeedComment.objects.create(
+        need=current, author=user, text=comment, status_from=previous, status_to=status
+    )
+    figures_changed()
+    return current
+
+
+@transaction.atomic
+def need_comment(*, need: Need, text: str, user) -> NeedComment:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "A comment cannot be empty."})
+    return NeedComment.objects.create(need=need, author=user, text=text)
+
+
+def need_propose(*, review: Review, user, **fields) -> Need:
+    """A focal point proposes a need for their State; it counts once staff accept it."""
+    return need_create(review=review, acceptance=Acceptance.PROPOSED, user=user, **fields)
+
+
+@transaction.atomic
+def need_decide_proposal(*, need: Need, accept: bool, user, reason: str = "") -> Need:
+    current = lock_for_edit(Need, need.pk, None)
+    if current.acceptance != Acceptance.PROPOSED:
+        raise ValidationError("This need is not a proposal waiting for a decision.")
+    current.acceptance = Acceptance.ACCEPTED if accept else Acceptance.DECLINED
+    current.updated_by = user
+    current.version += 1
+    attribute_history(current, user)
+    current.save()
+    if reason.strip():
+        NeedComment.objects.create(need=current, author=user, text=reason.strip())
+    figures_changed()
+    return current

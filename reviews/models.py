@@ -1,0 +1,170 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+CYCLE_CHOICES = [(1, "First cycle"), (2, "Second cycle")]
+
+
+class RegionalGroup(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class State(models.Model):
+    """A UN Member State or other party; `is_party` says whether it is a party to the Convention."""
+
+    iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
+    name = models.CharField(max_length=150)
+    regional_group = models.ForeignKey(
+        RegionalGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="states"
+    )
+    un_member = models.BooleanField(default=True)
+    is_party = models.BooleanField("party to the Convention", default=True)
+    ratification_date = models.DateField(
+        null=True, blank=True, help_text="Date of ratification, acceptance, approval or accession."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(name="state_iso3_upper", condition=Q(iso3__regex=r"^[A-Z]{3}$")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Chapter(models.Model):
+    roman = models.CharField(max_length=5, unique=True)
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    reviewed_in_cycle = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=CYCLE_CHOICES, help_text="Cycle whose reviews cover it."
+    )
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Chapter {self.roman}: {self.title}"
+
+
+class Article(models.Model):
+    number = models.PositiveSmallIntegerField(unique=True)
+    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Article {self.number}: {self.title}"
+
+
+class DirectDialogue(models.TextChoices):
+    COUNTRY_VISIT = "country_visit", "Country visit"
+    JOINT_MEETING = "joint_meeting", "Joint meeting"
+
+
+class Review(models.Model):
+    """The review of one State party in one cycle, with its milestones."""
+
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="reviews")
+    cycle = models.PositiveSmallIntegerField(choices=CYCLE_CHOICES)
+    review_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Year of review, drawn by lot."
+    )
+    reviewing_states = models.ManyToManyField(
+        State, blank=True, related_name="reviews_conducted", help_text="The two reviewing States."
+    )
+    self_assessment_submitted = models.DateField(null=True, blank=True)
+    direct_dialogue = models.DateField(null=True, blank=True)
+    direct_dialogue_kind = models.CharField(
+        max_length=20, choices=DirectDialogue.choices, blank=True
+    )
+    executive_summary_completed = models.DateField(null=True, blank=True)
+    country_report_completed = models.DateField(null=True, blank=True)
+    executive_summary_published = models.BooleanField(default=False)
+    country_report_published = models.BooleanField(default=False)
+    # Incremented on every save; a form carries the version it was opened at so that a
+    # save over someone else's newer edit is refused instead of overwriting it.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(m2m_fields=[reviewing_states])
+
+    class Meta:
+        ordering = ["state__name", "cycle"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "cycle"], name="one_review_per_state_and_cycle"
+            ),
+            models.CheckConstraint(name="review_cycle_1_or_2", condition=Q(cycle__in=[1, 2])),
+            models.CheckConstraint(
+                name="review_year_plausible",
+                condition=Q(review_year__isnull=True)
+                | Q(review_year__gte=2006, review_year__lte=2100),
+            ),
+            models.CheckConstraint(
+                name="dialogue_after_self_assessment",
+                condition=Q(self_assessment_submitted__isnull=True)
+                | Q(direct_dialogue__isnull=True)
+                | Q(direct_dialogue__gte=F("self_assessment_submitted")),
+            ),
+            models.CheckConstraint(
+                name="summary_after_dialogue",
+                condition=Q(direct_dialogue__isnull=True)
+                | Q(executive_summary_completed__isnull=True)
+                | Q(executive_summary_completed__gte=F("direct_dialogue")),
+            ),
+            models.CheckConstraint(
+                name="summary_after_self_assessment",
+                condition=Q(self_assessment_submitted__isnull=True)
+                | Q(executive_summary_completed__isnull=True)
+                | Q(executive_summary_completed__gte=F("self_assessment_submitted")),
+            ),
+            models.CheckConstraint(
+                name="report_after_summary",
+                condition=Q(executive_summary_completed__isnull=True)
+                | Q(country_report_completed__isnull=True)
+                | Q(country_report_completed__gte=F("executive_summary_completed")),
+            ),
+            models.CheckConstraint(
+                name="summary_published_only_when_completed",
+                condition=Q(executive_summary_published=False)
+                | Q(executive_summary_completed__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="report_published_only_when_completed",
+                condition=Q(country_report_published=False)
+                | Q(country_report_completed__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cycle", "executive_summary_published"]),
+        ]
+
+    def __str__(self):
+        return f"{self.state} — cycle {self.cycle}"
+
+    MILESTONES = (
+        ("self_assessment_submitted", "Self-assessment checklist submitted"),
+        ("direct_dialogue", "Direct dialogue"),
+        ("executive_summary_completed", "Executive summary completed"),
+        ("country_report_completed", "Country report completed"),
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.executive_summary_published

@@ -1,0 +1,100 @@
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.history import attribute_history, lock_for_edit
+from dashboard.services import figures_changed
+
+from .models import Review, State
+
+REVIEW_FIELDS = (
+    "review_year",
+    "self_assessment_submitted",
+    "direct_dialogue",
+    "direct_dialogue_kind",
+    "executive_summary_completed",
+    "country_report_completed",
+    "executive_summary_published",
+    "country_report_published",
+)
+
+
+def _validate_reviewing_states(state: State, reviewing_states: list[State]) -> None:
+    errors = []
+    if len(reviewing_states) > 2:
+        errors.append("A review has two reviewing States, not more.")
+    if len({s.pk for s in reviewing_states}) != len(reviewing_states):
+        errors.append("The same State is listed twice as a reviewing State.")
+    if any(s.pk == state.pk for s in reviewing_states):
+        errors.append("A State cannot review itself.")
+    not_parties = [s.iso3 for s in reviewing_states if not s.is_party]
+    if not_parties:
+        errors.append(
+            f"Reviewing States must be parties to the Convention: {', '.join(not_parties)}."
+        )
+    if errors:
+        raise ValidationError({"reviewing_states": errors})
+
+
+@transaction.atomic
+def review_create(
+    *,
+    state: State,
+    cycle: int,
+    reviewing_states: Iterable[State] = (),
+    user=None,
+    **milestones,
+) -> Review:
+    unknown = set(milestones) - set(REVIEW_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown review fields: {', '.join(sorted(unknown))}")
+    reviewing_states = list(reviewing_states)
+    review = Review(state=state, cycle=cycle, updated_by=user, **milestones)
+    review.full_clean()
+    _validate_reviewing_states(state, reviewing_states)
+    attribute_history(review, user)
+    review.save()
+    review.reviewing_states.set(reviewing_states)
+    figures_changed()
+    return review
+
+
+@transaction.atomic
+def review_update(
+    *,
+    review: Review,
+    user=None,
+    seen_version: int | None = None,
+    reviewing_states: Iterable[State] | None = None,
+    **changes,
+) -> Review:
+    """Change a review's milestones; refused if someone saved it since `seen_version`."""
+    unknown = set(changes) - set(REVIEW_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown review fields: {', '.join(sorted(unknown))}")
+    current = lock_for_edit(Review, review.pk, seen_version)
+    for field, value in changes.items():
+        setattr(current, field, value)
+    current.updated_by = user
+    current.full_clean()
+    if reviewing_states is not None:
+        reviewing_states = list(reviewing_states)
+        _validate_reviewing_states(current.state, reviewing_states)
+    # The row is locked by lock_for_edit, so a plain increment cannot race.
+    current.version += 1
+    attribute_history(current, user)
+    current.save()
+    if reviewing_states is not None:
+        current.reviewing_states.set(reviewing_states)
+    figures_changed()
+    return current
+
+
+@transaction.atomic
+def review_delete(*, review: Review, user=None) -> None:
+    if review.needs.exists():
+        raise ValidationError("This review has needs; delete or move them first.")
+    attribute_history(review, user)
+    review.delete()
+    figures_changed()
