@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -71,3 +72,27 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.hostname} (pid {self.pid}) at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DigestDelivery(models.Model):
+    """That a focal point was sent the day's digest of needs to confirm.
+
+    The unique (user, sent_on) row is what stops a second run on the same day from sending
+    the digest again, even when two runs overlap.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries"
+    )
+    sent_on = models.DateField()
+    need_count = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sent_on"], name="one_digest_per_user_and_day"),
+        ]
+
+    def __str__(self):
+        return f"Digest of {self.need_count} needs to user {self.user_id} on {self.sent_on}"
