@@ -1,0 +1,352 @@
+"""Writes for assistance: activities, funding, links to needs, coverage, donor interest.
+
+Coverage rule (`recompute_coverage`): a need is *covered* when at least one activity meets it
+fully, *partly covered* when activities address it only partly, and *unmet* when no activity
+is linked. Links count whatever the activity's status: a planned activity is assistance on its
+way, and the activity's status (planned, ongoing, completed) is shown next to it and has its
+own filter, so donors are not sent to needs somebody already intends to meet.
+
+Every service that changes a link takes a row lock on the needs involved first, so that two
+concurrent link changes on one need cannot both compute coverage from a stale view of the
+links.
+"""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Exists, OuterRef, Value, When
+from django.utils import timezone
+
+from core.history import attribute_history, lock_for_edit
+from dashboard.services import figures_changed
+from needs.models import Coverage, Need
+from reviews.models import State
+
+from .models import (
+    Activity,
+    ActivityNeedLink,
+    ActivityStatus,
+    DeliveryMode,
+    Donor,
+    DonorInterest,
+    Extent,
+    FundingContribution,
+    InterestKind,
+    Provider,
+)
+
+ACTIVITY_EDITABLE_FIELDS = (
+    "ref",
+    "title",
+    "description",
+    "activity_type",
+    "level",
+    "provider",
+    "start_date",
+    "end_date",
+    "status",
+    "delivery_mode",
+    "budget",
+    "budget_currency",
+)
+
+
+# --- Coverage -----------------------------------------------------------------------------
+def coverage_expression() -> Case:
+    """The coverage a need should have, from its links, as one SQL expression."""
+    links = ActivityNeedLink.objects.filter(need=OuterRef("pk"))
+    return Case(
+        When(Exists(links.filter(extent=Extent.FULL)), then=Value(Coverage.COVERED)),
+        When(Exists(links), then=Value(Coverage.PARTLY_COVERED)),
+        default=Value(Coverage.UNMET),
+    )
+
+
+def recompute_coverage(need_ids: Iterable[int] | None = None) -> int:
+    """Set the coverage of the given needs (all needs when None) from their links.
+
+    One UPDATE statement whatever the number of needs; returns the number of rows written.
+    Coverage is derived data, so it is not a user's edit: no history entry, no version bump.
+    """
+    needs = Need.objects.all()
+    if need_ids is not None:
+        ids = list(need_ids)
+        if not ids:
+            return 0
+        needs = needs.filter(pk__in=ids)
+    return needs.update(coverage=coverage_expression())
+
+
+def _lock_needs(need_ids: Iterable[int]) -> None:
+    """Row-lock the needs (in id order, so concurrent callers never deadlock)."""
+    list(Need.objects.select_for_update().filter(pk__in=list(need_ids)).order_by("pk").values("pk"))
+
+
+# --- Activities ---------------------------------------------------------------------------
+def _clean_activity(activity: Activity) -> None:
+    activity.full_clean(exclude=["beneficiary_states", "needs"])
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    ref: str,
+    title: str,
+    activity_type: str,
+    level: str,
+    provider: Provider,
+    description: str = "",
+    beneficiary_states: Iterable[State] = (),
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    status: str = ActivityStatus.PLANNED,
+    delivery_mode: str = DeliveryMode.IN_PERSON,
+    budget: Decimal | None = None,
+    budget_currency: str = "USD",
+    user=None,
+) -> Activity:
+    activity = Activity(
+        ref=ref.strip(),
+        title=title.strip(),
+        description=description.strip(),
+        activity_type=activity_type,
+        level=level,
+        provider=provider,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
+        delivery_mode=delivery_mode,
+        budget=budget,
+        budget_currency=(budget_currency or "USD").upper(),
+    )
+    _clean_activity(activity)
+    attribute_history(activity, user)
+    activity.save()
+    activity.beneficiary_states.set(beneficiary_states)
+    figures_changed()
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    activity: Activity,
+    user=None,
+    seen_version: int | None = None,
+    beneficiary_states: Iterable[State] | None = None,
+    **changes,
+) -> Activity:
+    """Edit an activity; refused with ConcurrentEditError if saved since `seen_version`."""
+    unknown = set(changes) - set(ACTIVITY_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown activity fields: {', '.join(sorted(unknown))}")
+    current = lock_for_edit(Activity, activity.pk, seen_version)
+    for field, value in changes.items():
+        if field in ("ref", "title", "description") and isinstance(value, str):
+            value = value.strip()
+        if field == "budget_currency" and isinstance(value, str):
+            value = value.upper()
+        setattr(current, field, value)
+    _clean_activity(current)
+    current.version += 1
+    attribute_history(current, user)
+    current.save()
+    if beneficiary_states is not None:
+        current.beneficiary_states.set(beneficiary_states)
+    figures_changed()
+    return current
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, user=None) -> None:
+    """Delete an activity with its funding and links; the needs it addressed are recomputed."""
+    need_ids = list(activity.need_links.values_list("need_id", flat=True))
+    _lock_needs(need_ids)
+    attribute_history(activity, user)
+    activity.delete()
+    recompute_coverage(need_ids)
+    figures_changed()
+
+
+# --- Funding ------------------------------------------------------------------------------
+@transaction.atomic
+def funding_add(
+    *,
+    activity: Activity,
+    donor: Donor,
+    amount: Decimal,
+    year: int,
+    currency: str = "USD",
+    user=None,
+) -> FundingContribution:
+    contribution = FundingContribution(
+        activity=activity,
+        donor=donor,
+        amount=amount,
+        currency=(currency or "").strip().upper(),
+        year=year,
+    )
+    if not 1990 <= year <= 2100:
+        raise ValidationError({"year": "Give the year the contribution is for (1990-2100)."})
+    contribution.full_clean()
+    attribute_history(contribution, user)
+    contribution.save()
+    figures_changed()
+    return contribution
+
+
+@transaction.atomic
+def funding_remove(*, contribution: FundingContribution, user=None) -> None:
+    attribute_history(contribution, user)
+    contribution.delete()
+    figures_changed()
+
+
+# --- Links between activities and needs ---------------------------------------------------
+@transaction.atomic
+def link_need(*, activity: Activity, need: Need, extent: str, user=None) -> ActivityNeedLink:
+    """Say that the activity addresses the need (fully or partly); changes the extent if linked."""
+    if extent not in Extent.values:
+        raise ValidationError({"extent": f"Choose one of: {', '.join(Extent.values)}."})
+    _lock_needs([need.pk])
+    link = ActivityNeedLink.objects.filter(activity=activity, need=need).first()
+    if link is None:
+        link = ActivityNeedLink(activity=activity, need=need, extent=extent)
+    elif link.extent == extent:
+        return link
+    link.extent = extent
+    link.full_clean()
+    attribute_history(link, user)
+    link.save()
+    recompute_coverage([need.pk])
+    figures_changed()
+    return link
+
+
+@transaction.atomic
+def unlink_need(*, activity: Activity, need: Need, user=None) -> None:
+    _lock_needs([need.pk])
+    link = ActivityNeedLink.objects.filter(activity=activity, need=need).first()
+    if link is None:
+        raise ValidationError("This activity is not linked to that need.")
+    attribute_history(link, user)
+    link.delete()
+    recompute_coverage([need.pk])
+    figures_changed()
+
+
+# --- Providers and donors -----------------------------------------------------------------
+def _save_organisation(instance, user):
+    instance.name = instance.name.strip()
+    instance.short_name = instance.short_name.strip()
+    instance.full_clean()
+    attribute_history(instance, user)
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def provider_create(
+    *, name: str, short_name: str = "", is_unodc: bool = False, website: str = "", user=None
+) -> Provider:
+    return _save_organisation(
+        Provider(name=name, short_name=short_name, is_unodc=is_unodc, website=website), user
+    )
+
+
+@transaction.atomic
+def provider_update(*, provider: Provider, user=None, **changes) -> Provider:
+    current = Provider.objects.select_for_update().get(pk=provider.pk)
+    for field, value in changes.items():
+        if field not in ("name", "short_name", "is_unodc", "website"):
+            raise TypeError(f"Unknown provider field: {field}")
+        setattr(current, field, value)
+    return _save_organisation(current, user)
+
+
+@transaction.atomic
+def donor_create(
+    *,
+    name: str,
+    short_name: str = "",
+    kind: str = "government",
+    country: State | None = None,
+    website: str = "",
+    user=None,
+) -> Donor:
+    donor = _save_organisation(
+        Donor(name=name, short_name=short_name, kind=kind, country=country, website=website), user
+    )
+    figures_changed()
+    return donor
+
+
+@transaction.atomic
+def donor_update(*, donor: Donor, user=None, **changes) -> Donor:
+    current = Donor.objects.select_for_update().get(pk=donor.pk)
+    for field, value in changes.items():
+        if field not in ("name", "short_name", "kind", "country", "website"):
+            raise TypeError(f"Unknown donor field: {field}")
+        setattr(current, field, value)
+    _save_organisation(current, user)
+    figures_changed()
+    return current
+
+
+# --- Donor interest -----------------------------------------------------------------------
+@transaction.atomic
+def interest_register(
+    *,
+    donor: Donor,
+    need: Need,
+    kind: str,
+    note: str = "",
+    amount: Decimal | None = None,
+    currency: str = "USD",
+    user=None,
+) -> DonorInterest:
+    """Register a donor's interest in, or commitment to, a need: one active entry per donor
+    and need (a database constraint); after a withdrawal the donor may register again."""
+    if kind not in InterestKind.values:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(InterestKind.values)}."})
+    _lock_needs([need.pk])
+    if DonorInterest.objects.filter(donor=donor, need=need, withdrawn_at__isnull=True).exists():
+        raise ValidationError(
+            f"{donor} has already registered interest in need {need.ref}; "
+            "withdraw it first to register a new one."
+        )
+    interest = DonorInterest(
+        donor=donor,
+        need=need,
+        kind=kind,
+        note=note.strip(),
+        amount=amount,
+        currency=(currency or "USD").strip().upper(),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    interest.full_clean(exclude=["created_by"])
+    attribute_history(interest, user)
+    try:
+        with transaction.atomic():
+            interest.save()
+    except IntegrityError:
+        raise ValidationError(
+            f"{donor} has already registered interest in need {need.ref}."
+        ) from None
+    figures_changed()
+    return interest
+
+
+@transaction.atomic
+def interest_withdraw(*, interest: DonorInterest, user=None) -> DonorInterest:
+    current = DonorInterest.objects.select_for_update().get(pk=interest.pk)
+    if current.withdrawn_at is not None:
+        raise ValidationError("This interest was already withdrawn.")
+    current.withdrawn_at = timezone.now()
+    attribute_history(current, user)
+    current.save(update_fields=["withdrawn_at"])
+    figures_changed()
+    return current
