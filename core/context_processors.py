@@ -1,4 +1,10 @@
-from .permissions import can_manage_assistance, can_manage_needs, can_manage_reviews, role_label
+from .permissions import (
+    can_lift_lockouts,
+    can_manage_assistance,
+    can_manage_needs,
+    can_manage_reviews,
+    role_label,
+)
 
 
 def navigation(request):
@@ -10,4 +16,5 @@ def navigation(request):
         "nav_can_manage_assistance": can_manage_assistance(user),
         "nav_focal_point_state": user.state if getattr(user, "is_focal_point", False) else None,
         "nav_is_donor": getattr(user, "is_donor", False),
+        "nav_can_lift_lockouts": can_lift_lockouts(user),
     }

@@ -138,3 +138,8 @@ def role_label(user) -> str:
     if user.is_superuser and not user.role:
         return "Administrator"
     return user.get_role_display() or "No role"
+
+
+def can_lift_lockouts(user) -> bool:
+    """See who is locked out of signing in, and let them in again before the cool-off ends."""
+    return is_staff_member(user)

@@ -1,10 +1,16 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .health import broker_status, database_status, worker_status
+from .lockouts import active_lockouts, lockout_lift
+from .permissions import can_lift_lockouts
 
 
 @require_GET
@@ -48,3 +54,34 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+@require_http_methods(["GET", "POST"])
+def lockout_list(request):
+    """Staff see who is locked out of signing in and can lift a lockout."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_lift_lockouts(request.user):
+        raise PermissionDenied("Only Secretariat staff can lift sign-in lockouts.")
+    lockouts = active_lockouts()
+    if request.method == "POST":
+        attempt = lockouts.filter(pk=_positive_int(request.POST.get("attempt"))).first()
+        if attempt is None:
+            messages.error(request, "That lockout has already ended or been lifted.")
+        else:
+            lockout_lift(attempt=attempt, lifted_by=request.user)
+            messages.success(
+                request,
+                f"{attempt.username} can sign in again from {attempt.ip_address}.",
+            )
+        return redirect("lockout_list")
+    context = {
+        "lockouts": lockouts,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "core/lockouts.html", context)
+
+
+def _positive_int(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None

@@ -1,0 +1,144 @@
+"""Production settings: `check --deploy` is clean, no secret has a default, every response
+carries the security headers, and no template holds script that the policy would block."""
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRINT_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({name: getattr(s, name, None) for name in (
+    "DEBUG", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+    "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_REFERRER_POLICY",
+    "X_FRAME_OPTIONS", "SESSION_COOKIE_HTTPONLY")}))
+"""
+
+
+def production_environment(**overrides: str) -> dict[str, str]:
+    """The environment of a production start: nothing of the test run's own settings."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_HSTS_SECONDS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by tests/conftest.py for the browser tests
+        }
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="tan_tracker.settings",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="example.org",
+        **overrides,
+    )
+    return env
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_deploy_check_finds_nothing_to_warn_about():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_environment(DEBUG="false"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_is_off_and_https_enforced_unless_asked_otherwise():
+    result = run(["-c", PRINT_SETTINGS], production_environment())
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "DEBUG": False,
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_REFERRER_POLICY": "same-origin",
+        "X_FRAME_OPTIONS": "DENY",
+        "SESSION_COOKIE_HTTPONLY": True,
+    }
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key():
+    env = production_environment()
+    del env["SECRET_KEY"]
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("url_name", ["home", "login"])
+def test_every_page_carries_the_security_headers(client, url_name):
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 200
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in response["Content-Security-Policy"].split(";")
+    )
+    assert policy == {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self' 'unsafe-inline'",
+        "img-src": "'self' data:",
+        "font-src": "'self' data:",
+        "connect-src": "'self'",
+        "frame-ancestors": "'none'",
+        "form-action": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+    }
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+# <script> without src (other than JSON data blocks), on*="..." handlers, javascript: URLs.
+INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>"
+    r"|\son[a-z]+\s*=\s*[\"']"
+    r"|javascript:",
+    re.IGNORECASE,
+)
+
+
+def project_templates() -> list[Path]:
+    directories = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
+    directories += [path for path in ROOT.glob("*/templates") if ".venv" not in path.parts]
+    return sorted({t for d in directories for t in d.rglob("*.html")})
+
+
+def test_no_template_has_script_that_the_content_security_policy_blocks():
+    templates = project_templates()
+    assert any(t.name == "base.html" for t in templates)
+
+    offenders = [
+        f"{template.relative_to(ROOT)}: {match.group(0).strip()}"
+        for template in templates
+        for match in INLINE_SCRIPT.finditer(template.read_text())
+    ]
+
+    assert offenders == [], "move this JavaScript to a file under static/"
