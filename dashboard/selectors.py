@@ -1,0 +1,527 @@
+"""Reads for the dashboard: the SQL aggregates behind every figure, and the stored figures.
+
+`compute_figures()` asks the database for every figure of both cycles with a fixed number of
+GROUP BY queries (about thirty, whatever the number of needs); Python only files the grouped
+rows into one document per (cycle, scope) and works out percentages. The page and the API
+never call it: they read the documents that `services.recompute_figures` stored.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+
+from assistance.models import DonorInterest, InterestKind
+from needs.models import Acceptance, Category, Coverage, Need, Status, Subcategory, Theme
+from reviews.models import CYCLE_CHOICES, Article, Chapter, RegionalGroup, Review, State
+
+from .models import ALL_REGIONS, STATUS_ROW_ID, FigureSet, FigureStatus, SnapshotFigureSet
+
+CYCLES = tuple(value for value, _ in CYCLE_CHOICES)
+LATEST_CYCLE = max(CYCLES)
+COVERAGE_KEYS = tuple(Coverage.values)
+
+
+def counted_needs() -> QuerySet:
+    """The needs every figure counts: whatever their status, leaving out only proposals that
+    staff have not accepted (still waiting, or declined)."""
+    return Need.objects.filter(acceptance=Acceptance.ACCEPTED)
+
+
+def active_donor_interests() -> QuerySet:
+    """Interest and commitments not withdrawn, in needs that the figures count."""
+    return DonorInterest.objects.filter(
+        withdrawn_at__isnull=True, need__acceptance=Acceptance.ACCEPTED
+    )
+
+
+def percent(part: int, whole: int) -> float:
+    """`part` as a percentage of `whole`, one decimal, halves rounded up; 0.0 when whole is 0."""
+    if not whole:
+        return 0.0
+    share = Decimal(part) * 100 / Decimal(whole)
+    return float(share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+# --- Grouped queries ----------------------------------------------------------------------
+def _grouped(
+    queryset: QuerySet,
+    *,
+    cycle: str | None,
+    region: str,
+    keys: dict[str, F] | None = None,
+    metrics: dict,
+) -> Iterator[tuple[int | None, str, dict]]:
+    """Yield (cycle, scope, row) for `metrics` grouped by cycle and `keys`: first over all
+    regions, then per regional group (a State without one, the EU, only counts in `all`).
+
+    Two GROUP BY queries whatever the data size; `cycle` and `region` are lookup paths from
+    the queryset's model to the review's cycle and to the regional group's code.
+    """
+    keys = keys or {}
+    for by_region in (False, True):
+        group = dict(keys)
+        if cycle is not None:
+            group["group_cycle"] = F(cycle)
+        rows = queryset
+        if by_region:
+            group["group_scope"] = F(region)
+            rows = rows.filter(**{f"{region}__isnull": False})
+        if group:
+            rows = rows.values(**group).annotate(**metrics).order_by()
+        else:
+            rows = [rows.aggregate(**metrics)]
+        for row in rows:
+            row_cycle = row.pop("group_cycle", None)
+            scope = row.pop("group_scope") if by_region else ALL_REGIONS
+            yield row_cycle, scope, row
+
+
+def _coverage_counts(prefix: str = "") -> dict:
+    return {key: Count("id", filter=Q(**{f"{prefix}coverage": key})) for key in COVERAGE_KEYS}
+
+
+# --- The documents ------------------------------------------------------------------------
+@dataclass
+class _Reference:
+    """Labels and row order of every figure, read once per computation (six queries)."""
+
+    chapters: dict[str, dict]
+    articles: list[dict]
+    categories: dict[str, str]
+    subcategories: dict[str, dict]
+    themes: dict[str, str]
+    regions: dict[str, str]
+
+    @classmethod
+    def load(cls) -> "_Reference":
+        return cls(
+            chapters={
+                c["roman"]: c
+                for c in Chapter.objects.order_by("number").values(
+                    "roman", "title", "reviewed_in_cycle"
+                )
+            },
+            articles=list(
+                Article.objects.order_by("number").values(
+                    "number", "title", chapter_roman=F("chapter__roman")
+                )
+            ),
+            categories=dict(Category.objects.values_list("code", "label")),
+            subcategories={
+                s["code"]: s
+                for s in Subcategory.objects.values(
+                    "code", "label", category_code=F("category__code")
+                )
+            },
+            themes=dict(Theme.objects.values_list("code", "label")),
+            regions=dict(RegionalGroup.objects.order_by("name").values_list("code", "name")),
+        )
+
+
+@dataclass
+class _Document:
+    """One (cycle, scope) view under construction, with its rows indexed by key."""
+
+    cycle: int
+    scope: str
+    reference: _Reference
+    data: dict = field(default_factory=dict)
+    index: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        ref = self.reference
+        self.data = {
+            "totals": {
+                "states_parties": 0,
+                "reviews": 0,
+                "executive_summaries": 0,
+                "states_with_needs": 0,
+                "needs": 0,
+            },
+            "coverage": dict.fromkeys(COVERAGE_KEYS, 0),
+            "by_status": [],
+            "by_chapter": [],
+            "by_article": [],
+            "by_category": [],
+            "by_subcategory": [],
+            "by_region": [],
+            "by_theme": [],
+            "donor_interest": {
+                "totals": {
+                    "interests": 0,
+                    "commitments": 0,
+                    "donors": 0,
+                    "needs_with_interest": 0,
+                    "needs_with_commitment": 0,
+                    "unmet_needs_without_interest": 0,
+                },
+                "by_chapter": [],
+                "by_region": [],
+                "by_donor": [],
+            },
+        }
+        for status in Status:
+            self.row("by_status", status.value, status=status.value, label=status.label, needs=0)
+        for roman, chapter in ref.chapters.items():
+            if chapter["reviewed_in_cycle"] == self.cycle:
+                self.chapter_rows(roman)
+        for article in ref.articles:
+            if ref.chapters[article["chapter_roman"]]["reviewed_in_cycle"] == self.cycle:
+                self.article_row(article["chapter_roman"], article["number"])
+        for code in ref.categories:
+            self.category_row(code)
+        for code in ref.subcategories:
+            self.subcategory_row(code)
+        for code in ref.themes:
+            self.theme_row(code)
+
+    def row(self, figure: str, key, **initial) -> dict:
+        """The row of `figure` for `key`, appended with `initial` values the first time."""
+        found = self.index.get((figure, key))
+        if found is None:
+            found = dict(initial)
+            self._list(figure).append(found)
+            self.index[(figure, key)] = found
+        return found
+
+    def _list(self, figure: str) -> list:
+        if figure.startswith("donor_interest."):
+            return self.data["donor_interest"][figure.split(".", 1)[1]]
+        return self.data[figure]
+
+    def chapter_rows(self, roman: str) -> tuple[dict, dict]:
+        """The chapter's row in by_chapter and in donor_interest.by_chapter, and its
+        'chapter in general' row in by_article."""
+        title = self.reference.chapters.get(roman, {}).get("title", "")
+        needs_row = self.row(
+            "by_chapter",
+            roman,
+            chapter=roman,
+            title=title,
+            needs=0,
+            states=0,
+            **dict.fromkeys(COVERAGE_KEYS, 0),
+        )
+        interest_row = self.row(
+            "donor_interest.by_chapter",
+            roman,
+            chapter=roman,
+            title=title,
+            interests=0,
+            commitments=0,
+            needs_with_interest=0,
+            needs_with_commitment=0,
+        )
+        self.article_row(roman, None)
+        return needs_row, interest_row
+
+    def article_row(self, roman: str, number: int | None) -> dict:
+        title = next(
+            (a["title"] for a in self.reference.articles if a["number"] == number),
+            f"Chapter {roman} in general",
+        )
+        return self.row(
+            "by_article",
+            (roman, number),
+            article=number,
+            chapter=roman,
+            title=title,
+            needs=0,
+            states=0,
+        )
+
+    def category_row(self, code: str) -> dict:
+        return self.row(
+            "by_category",
+            code,
+            category=code,
+            label=self.reference.categories.get(code, code),
+            needs=0,
+            percent=0.0,
+            states=0,
+        )
+
+    def subcategory_row(self, code: str) -> dict:
+        subcategory = self.reference.subcategories.get(code, {})
+        return self.row(
+            "by_subcategory",
+            code,
+            subcategory=code,
+            category=subcategory.get("category_code", ""),
+            label=subcategory.get("label", code),
+            needs=0,
+            states=0,
+        )
+
+    def theme_row(self, code: str) -> dict:
+        return self.row(
+            "by_theme",
+            code,
+            theme=code,
+            label=self.reference.themes.get(code, code),
+            needs=0,
+            states=0,
+            percent_of_states=0.0,
+        )
+
+    def region_summary(self) -> tuple[dict, dict]:
+        """This (regional) view's totals as a row of by_region and of donor_interest.by_region."""
+        label = self.reference.regions.get(self.scope, self.scope)
+        needs_row = {
+            "region": self.scope,
+            "label": label,
+            **self.data["totals"],
+            **self.data["coverage"],
+        }
+        interest_row = {"region": self.scope, "label": label}
+        interest_row.update(
+            (k, v) for k, v in self.data["donor_interest"]["totals"].items() if k != "donors"
+        )
+        return needs_row, interest_row
+
+    def finish(self) -> None:
+        totals = self.data["totals"]
+        for row in self.data["by_category"]:
+            row["percent"] = percent(row["needs"], totals["needs"])
+        for row in self.data["by_theme"]:
+            row["percent_of_states"] = percent(row["states"], totals["states_with_needs"])
+
+
+def compute_figures() -> dict[tuple[int, str], dict]:
+    """Every figure of every (cycle, scope) view, from the database as it is now."""
+    reference = _Reference.load()
+    scopes = [ALL_REGIONS, *reference.regions]
+    documents = {
+        (cycle, scope): _Document(cycle, scope, reference) for cycle in CYCLES for scope in scopes
+    }
+
+    def each(rows):
+        for cycle, scope, row in rows:
+            for document_cycle in CYCLES if cycle is None else (cycle,):
+                document = documents.get((document_cycle, scope))
+                if document is not None:
+                    yield document, row
+
+    need_region = "review__state__regional_group__code"
+    needs = counted_needs()
+
+    parties = State.objects.filter(is_party=True)
+    for document, row in each(
+        _grouped(
+            parties, cycle=None, region="regional_group__code", metrics={"parties": Count("id")}
+        )
+    ):
+        document.data["totals"]["states_parties"] = row["parties"]
+
+    for document, row in each(
+        _grouped(
+            Review.objects.all(),
+            cycle="cycle",
+            region="state__regional_group__code",
+            metrics={
+                "reviews": Count("id"),
+                "summaries": Count("id", filter=Q(executive_summary_completed__isnull=False)),
+            },
+        )
+    ):
+        document.data["totals"]["reviews"] = row["reviews"]
+        document.data["totals"]["executive_summaries"] = row["summaries"]
+
+    interested = active_donor_interests().filter(need=OuterRef("pk"))
+    for document, row in each(
+        _grouped(
+            needs,
+            cycle="review__cycle",
+            region=need_region,
+            metrics={
+                "needs": Count("id"),
+                "states": Count("review__state", distinct=True),
+                "unmet_without_interest": Count(
+                    "id", filter=Q(coverage=Coverage.UNMET) & ~Q(Exists(interested))
+                ),
+                **_coverage_counts(),
+                **{f"status_{s}": Count("id", filter=Q(status=s)) for s in Status.values},
+            },
+        )
+    ):
+        data = document.data
+        data["totals"]["needs"] = row["needs"]
+        data["totals"]["states_with_needs"] = row["states"]
+        data["coverage"] = {key: row[key] for key in COVERAGE_KEYS}
+        data["donor_interest"]["totals"]["unmet_needs_without_interest"] = row[
+            "unmet_without_interest"
+        ]
+        for status in Status.values:
+            document.row("by_status", status)["needs"] = row[f"status_{status}"]
+
+    for document, row in each(
+        _grouped(
+            needs,
+            cycle="review__cycle",
+            region=need_region,
+            keys={"chapter_roman": F("chapter__roman")},
+            metrics={
+                "needs": Count("id"),
+                "states": Count("review__state", distinct=True),
+                **_coverage_counts(),
+            },
+        )
+    ):
+        chapter_row, _ = document.chapter_rows(row.pop("chapter_roman"))
+        chapter_row.update(row)
+
+    for document, row in each(
+        _grouped(
+            needs,
+            cycle="review__cycle",
+            region=need_region,
+            keys={"chapter_roman": F("chapter__roman"), "article_number": F("article__number")},
+            metrics={"needs": Count("id"), "states": Count("review__state", distinct=True)},
+        )
+    ):
+        document.article_row(row.pop("chapter_roman"), row.pop("article_number")).update(row)
+
+    for figure, path in (("category", "category__code"), ("subcategory", "subcategory__code")):
+        for document, row in each(
+            _grouped(
+                needs.filter(**{f"{path}__isnull": False}),
+                cycle="review__cycle",
+                region=need_region,
+                keys={"code": F(path)},
+                metrics={"needs": Count("id"), "states": Count("review__state", distinct=True)},
+            )
+        ):
+            getattr(document, f"{figure}_row")(row.pop("code")).update(row)
+
+    for document, row in each(
+        _grouped(
+            needs.filter(themes__isnull=False),
+            cycle="review__cycle",
+            region=need_region,
+            keys={"code": F("themes__code")},
+            metrics={
+                "needs": Count("id", distinct=True),
+                "states": Count("review__state", distinct=True),
+            },
+        )
+    ):
+        document.theme_row(row.pop("code")).update(row)
+
+    interests = active_donor_interests()
+    interest_region = "need__review__state__regional_group__code"
+    interest_metrics = {
+        "interests": Count("id", filter=Q(kind=InterestKind.INTEREST)),
+        "commitments": Count("id", filter=Q(kind=InterestKind.COMMITMENT)),
+        "needs_with_interest": Count("need", distinct=True),
+        "needs_with_commitment": Count(
+            "need", distinct=True, filter=Q(kind=InterestKind.COMMITMENT)
+        ),
+    }
+    for document, row in each(
+        _grouped(
+            interests,
+            cycle="need__review__cycle",
+            region=interest_region,
+            metrics={**interest_metrics, "donors": Count("donor", distinct=True)},
+        )
+    ):
+        document.data["donor_interest"]["totals"].update(row)
+
+    for document, row in each(
+        _grouped(
+            interests,
+            cycle="need__review__cycle",
+            region=interest_region,
+            keys={"chapter_roman": F("need__chapter__roman")},
+            metrics=interest_metrics,
+        )
+    ):
+        _, interest_row = document.chapter_rows(row.pop("chapter_roman"))
+        interest_row.update(row)
+
+    for document, row in each(
+        _grouped(
+            interests,
+            cycle="need__review__cycle",
+            region=interest_region,
+            keys={"donor_name": F("donor__name")},
+            metrics={
+                "interests": interest_metrics["interests"],
+                "commitments": interest_metrics["commitments"],
+                "needs": Count("need", distinct=True),
+            },
+        )
+    ):
+        name = row.pop("donor_name")
+        document.row("donor_interest.by_donor", name, donor=name).update(row)
+
+    for document in documents.values():
+        document.finish()
+    for cycle in CYCLES:
+        overall = documents[(cycle, ALL_REGIONS)].data
+        for region in reference.regions:
+            regional = documents[(cycle, region)]
+            needs_row, interest_row = regional.region_summary()
+            regional.data["by_region"] = [needs_row]
+            regional.data["donor_interest"]["by_region"] = [interest_row]
+            overall["by_region"].append(dict(needs_row))
+            overall["donor_interest"]["by_region"].append(dict(interest_row))
+        for document in (documents[(cycle, scope)] for scope in scopes):
+            by_donor = document.data["donor_interest"]["by_donor"]
+            by_donor.sort(key=lambda row: (-row["needs"], row["donor"]))
+    return {key: document.data for key, document in documents.items()}
+
+
+# --- Stored figures -----------------------------------------------------------------------
+def figure_set(*, cycle: int, scope: str) -> FigureSet | None:
+    """The stored figures of one view, with the source version now current, in one query.
+
+    `is_stale` is True when the data changed after the figures were computed.
+    """
+    status = FigureStatus.objects.filter(pk=STATUS_ROW_ID)
+    found = (
+        FigureSet.objects.filter(cycle=cycle, scope=scope)
+        .annotate(
+            current_version=Subquery(status.values("source_version")[:1]),
+            source_changed_at=Subquery(status.values("source_changed_at")[:1]),
+        )
+        .first()
+    )
+    if found is not None:
+        found.is_stale = (found.current_version or 0) > found.source_version
+    return found
+
+
+def figure_status() -> FigureStatus:
+    return FigureStatus.objects.filter(pk=STATUS_ROW_ID).first() or FigureStatus(pk=STATUS_ROW_ID)
+
+
+def figures_are_fresh(source_version: int) -> bool:
+    """Every view is stored and was computed from `source_version` or later."""
+    stored = FigureSet.objects.aggregate(views=Count("id"), oldest=Min("source_version"))
+    expected_views = len(CYCLES) * (1 + RegionalGroup.objects.count())
+    return stored["views"] == expected_views and stored["oldest"] >= source_version
+
+
+def chapter_history(*, cycle: int, scope: str) -> list[dict]:
+    """Needs and States by chapter in each snapshot of the view, oldest first (one query)."""
+    return list(
+        SnapshotFigureSet.objects.filter(cycle=cycle, scope=scope)
+        .order_by("snapshot__taken_on", "snapshot__label")
+        .values(
+            label=F("snapshot__label"),
+            taken_on=F("snapshot__taken_on"),
+            by_chapter=F("figures__by_chapter"),
+        )
+    )
