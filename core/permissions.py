@@ -132,6 +132,16 @@ def can_manage_reference_data(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_administrator)
 
 
+def can_see_donor_interest_figures(user) -> bool:
+    """The dashboard's donor-interest figures follow donor interest: signed-in users only."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def can_take_snapshots(user) -> bool:
+    """Freeze the dashboard's figures under a label, or delete such a snapshot."""
+    return is_staff_member(user)
+
+
 def role_label(user) -> str:
     if not getattr(user, "is_authenticated", False):
         return "Public"

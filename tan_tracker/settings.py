@@ -116,6 +116,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.record_worker_heartbeat", "schedule": 60.0},
+    # Catches up when a change could not enqueue its recomputation (broker down); a no-op
+    # while the figures are fresh.
+    "dashboard-recompute": {"task": "dashboard.tasks.recompute_figures", "schedule": 300.0},
 }
 
 # --- Auth ---------------------------------------------------------------------------------
