@@ -204,7 +204,10 @@ class DonorFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Name")
     kind = django_filters.MultipleChoiceFilter(choices=DonorKind.choices)
     country = django_filters.ModelMultipleChoiceFilter(
-        to_field_name="iso3", queryset=State.objects.all(), label="Country (ISO3)"
+        field_name="country__iso3",
+        to_field_name="iso3",
+        queryset=State.objects.all(),
+        label="Country (ISO3)",
     )
     ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("kind", "kind")))
 
@@ -223,7 +226,7 @@ class DonorInterestFilterSet(django_filters.FilterSet):
         field_name="need__ref", lookup_expr="iexact", label="Need (reference)"
     )
     state = django_filters.ModelMultipleChoiceFilter(
-        field_name="need__review__state",
+        field_name="need__review__state__iso3",
         to_field_name="iso3",
         queryset=State.objects.all(),
         label="Need's State (ISO3)",

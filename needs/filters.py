@@ -13,13 +13,13 @@ from .selectors import stale_q
 class NeedFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search descriptions")
     state = django_filters.ModelMultipleChoiceFilter(
-        field_name="review__state",
+        field_name="review__state__iso3",
         to_field_name="iso3",
         queryset=State.objects.all(),
         label="State (ISO3)",
     )
     region = django_filters.ModelMultipleChoiceFilter(
-        field_name="review__state__regional_group",
+        field_name="review__state__regional_group__code",
         to_field_name="code",
         queryset=RegionalGroup.objects.all(),
         label="Regional group",
@@ -28,19 +28,35 @@ class NeedFilterSet(django_filters.FilterSet):
         field_name="review__cycle", choices=[(1, "1"), (2, "2")], coerce=int, label="Cycle"
     )
     chapter = django_filters.ModelMultipleChoiceFilter(
-        to_field_name="roman", queryset=Chapter.objects.all(), label="Chapter (roman numeral)"
+        field_name="chapter__roman",
+        to_field_name="roman",
+        queryset=Chapter.objects.all(),
+        label="Chapter (roman numeral)",
     )
     article = django_filters.ModelMultipleChoiceFilter(
-        to_field_name="number", queryset=Article.objects.all(), label="Article number"
+        field_name="article__number",
+        to_field_name="number",
+        queryset=Article.objects.all(),
+        label="Article number",
     )
     category = django_filters.ModelMultipleChoiceFilter(
-        to_field_name="code", queryset=Category.objects.all()
+        field_name="category__code",
+        to_field_name="code",
+        queryset=Category.objects.all(),
+        label="Category",
     )
     subcategory = django_filters.ModelMultipleChoiceFilter(
-        to_field_name="code", queryset=Subcategory.objects.all()
+        field_name="subcategory__code",
+        to_field_name="code",
+        queryset=Subcategory.objects.all(),
+        label="Subcategory",
     )
     theme = django_filters.ModelMultipleChoiceFilter(
-        field_name="themes", to_field_name="code", queryset=Theme.objects.all(), distinct=True
+        field_name="themes__code",
+        to_field_name="code",
+        queryset=Theme.objects.all(),
+        distinct=True,
+        label="Theme",
     )
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)

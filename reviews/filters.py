@@ -18,7 +18,10 @@ MILESTONE_CHOICES = [
 class StateFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Name or ISO3 code")
     region = django_filters.ModelMultipleChoiceFilter(
-        field_name="regional_group", to_field_name="code", queryset=RegionalGroup.objects.all()
+        field_name="regional_group__code",
+        to_field_name="code",
+        queryset=RegionalGroup.objects.all(),
+        label="Regional group",
     )
     is_party = django_filters.BooleanFilter()
     ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("iso3", "iso3")))
@@ -38,12 +41,12 @@ class ReviewFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="State name or ISO3 code")
     cycle = django_filters.TypedChoiceFilter(choices=CYCLE_CHOICES, coerce=int)
     region = django_filters.ModelMultipleChoiceFilter(
-        field_name="state__regional_group",
+        field_name="state__regional_group__code",
         to_field_name="code",
         queryset=RegionalGroup.objects.all(),
     )
     state = django_filters.ModelMultipleChoiceFilter(
-        field_name="state", to_field_name="iso3", queryset=State.objects.all()
+        field_name="state__iso3", to_field_name="iso3", queryset=State.objects.all(), label="State"
     )
     review_year = django_filters.NumberFilter()
     milestone = django_filters.ChoiceFilter(

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "bootstrap",
     "django_bootstrap5",
@@ -194,24 +195,48 @@ NEED_STALE_AFTER_DAYS = env_int("NEED_STALE_AFTER_DAYS", 365, minimum=1)
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes an unauthenticated call a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    # Each API view names its own rules (core.api.access over core.permissions).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
-    ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # The shared FilterSets carry their own `ordering` parameter.
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.StrictFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TA Needs Tracker API",
-    "DESCRIPTION": "Technical assistance needs identified in UNCAC country reviews.",
+    "DESCRIPTION": (
+        "Technical assistance needs identified in the reviews of the implementation of the "
+        "United Nations Convention against Corruption, and the assistance that meets them.\n\n"
+        "Authenticate with `Authorization: Token <key>` (staff issue tokens) or the signed-in "
+        "session. Without either you see what the public pages show. Lists are paged "
+        "(`page`, `page_size` up to 500), take the filters of the matching pages, sort with "
+        "`ordering`, and answer as CSV with `?format=csv`. Every error is JSON: "
+        '`{"detail": ..., "code": ..., "errors": {field: [...]}}`. Changes send the `version` '
+        "they read and are refused with 409 if someone saved the record since."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    "ENUM_NAME_OVERRIDES": {"CycleEnum": "reviews.models.CYCLE_CHOICES"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.describe_csv_bodies",
+    ],
+    # Swagger UI and Redoc from this server's static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Security -----------------------------------------------------------------------------

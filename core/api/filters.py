@@ -1,0 +1,39 @@
+import django_filters
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+
+# What Django's NullBooleanField reads as yes or no; anything else it would read as "any".
+BOOLEAN_WORDS = {"true", "True", "1", "false", "False", "0"}
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """The shared FilterSets, with two gaps closed for machine clients.
+
+    On an HTML form a yes/no filter with any other value, or an empty value, simply means
+    "any"; an API client that sends `stale=maybe` or `cycle=` has made a mistake and is
+    told so (400) instead of silently receiving the unfiltered list.
+    """
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            self._refuse_ambiguous_values(request, filterset)
+        return filterset
+
+    @staticmethod
+    def _refuse_ambiguous_values(request, filterset) -> None:
+        errors = {}
+        for name, filter_ in filterset.filters.items():
+            if name not in request.query_params:
+                continue
+            values = request.query_params.getlist(name)
+            if isinstance(filter_, django_filters.CharFilter):
+                continue
+            if any(value.strip() == "" for value in values):
+                errors[name] = ["Give a value, or leave the parameter out."]
+            elif isinstance(filter_, django_filters.BooleanFilter) and any(
+                value not in BOOLEAN_WORDS for value in values
+            ):
+                errors[name] = ["Use true or false."]
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,147 @@
+"""OpenAPI: every error an operation can answer, who may call it, and CSV bodies.
+
+drf-spectacular documents the success responses; `ApiAutoSchema` adds the error responses
+(400, 401, 403, 404, 409) each operation can actually give, all in the one error shape of
+`core.api.exceptions`, and marks the operations that anonymous callers may use.
+"""
+
+import django_filters
+from django_filters.filters import ModelMultipleChoiceFilter
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
+
+from .access import anonymous_may_call
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, for a person to read.")
+    code = serializers.CharField(help_text="A stable word for programs, e.g. `invalid`.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Each field concerned, with its problems (`non_field_errors` for the whole "
+        "request); empty when no field is at fault.",
+    )
+
+
+class ChangeSerializer(serializers.Serializer):
+    seen = serializers.JSONField(help_text="The value when you read the record.", allow_null=True)
+    current = serializers.JSONField(help_text="The value saved since.", allow_null=True)
+
+
+class ConflictSerializer(ErrorSerializer):
+    changes = serializers.DictField(
+        child=ChangeSerializer(),
+        required=False,
+        help_text="For `concurrent_edit`: each field changed since the version you sent.",
+    )
+    current = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text="For `concurrent_edit`: the record as it is now, with its new `version`.",
+    )
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: `detail` says what is wrong and `errors` names each field concerned.",
+    "401": "Not signed in, or the token is invalid: send `Authorization: Token <key>`.",
+    "403": "Signed in, but your role does not allow this (or the session's CSRF token is missing).",
+    "404": "No such record, or not one you may see (or no such page of results).",
+    "409": "Conflict: someone saved the record since the `version` you sent (`changes` and "
+    "`current` tell what), or the change clashes with other records.",
+}
+
+
+MAX_ENUM_VALUES = 1000
+
+
+def _model_choice_values(filter_) -> list | None:
+    """The values a model-choice filter accepts: reference data (States, chapters, articles,
+    categories, themes, regions...) read when the schema is generated."""
+    if not isinstance(filter_, django_filters.ModelChoiceFilter | ModelMultipleChoiceFilter):
+        return None
+    field = filter_.extra.get("to_field_name") or "pk"
+    queryset = filter_.queryset
+    if callable(queryset):
+        return None
+    values = list(queryset.order_by(field).values_list(field, flat=True)[: MAX_ENUM_VALUES + 1])
+    return values if 0 < len(values) <= MAX_ENUM_VALUES else None
+
+
+class ApiAutoSchema(AutoSchema):
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        self._describe_parameters(operation)
+        responses = operation.setdefault("responses", {})
+        for code in self._error_codes(operation):
+            if code not in responses:
+                body = ConflictSerializer if code == "409" else ErrorSerializer
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(body, description=ERROR_DESCRIPTIONS[code]),
+                    code,
+                    ["application/json"],
+                )
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def _describe_parameters(self, operation) -> None:
+        """Give path parameters the pattern the URL accepts and model-choice filters their
+        values, so that a client (or a fuzzer) can tell a valid request from a typo."""
+        lookup = getattr(self.view, "lookup_url_kwarg", None) or getattr(
+            self.view, "lookup_field", None
+        )
+        regex = getattr(self.view, "lookup_value_regex", None)
+        filterset_class = getattr(self.view, "filterset_class", None)
+        filters = filterset_class.base_filters if filterset_class else {}
+        for parameter in operation.get("parameters", []):
+            schema = parameter.get("schema", {})
+            if parameter["in"] == "path" and parameter["name"] == lookup and regex:
+                if schema.get("type") == "string":
+                    schema["pattern"] = f"^{regex}$"
+            elif parameter["in"] == "query" and parameter["name"] in filters:
+                values = _model_choice_values(filters[parameter["name"]])
+                if values:
+                    target = schema["items"] if schema.get("type") == "array" else schema
+                    target["enum"] = values
+
+    def _error_codes(self, operation) -> list[str]:
+        """The errors this operation can really give, from what it takes and who may call it."""
+        parameters = operation.get("parameters", [])
+        codes = ["401"]  # an invalid token is refused on every operation
+        if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
+            codes.append("400")
+        if not anonymous_may_call(self.view, self.method):
+            codes.append("403")
+        if any(p["in"] == "path" for p in parameters) or any(
+            p["name"] == "page" for p in parameters
+        ):
+            codes.append("404")
+        if self.method not in SAFE_METHODS:
+            codes.append("409")
+        return codes
+
+    def get_auth(self):
+        auths = super().get_auth()
+        if anonymous_may_call(self.view, self.method) and {} not in auths:
+            auths.append({})
+        return auths
+
+
+def describe_csv_bodies(result, generator, request, public):
+    """A CSV answer is text, one row per record, not the JSON page drf-spectacular assumes."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                if "text/csv" in content:
+                    content["text/csv"] = {
+                        "schema": {
+                            "type": "string",
+                            "description": "The whole filtered list (not paged), one row per "
+                            "record; list values joined with `;`.",
+                        }
+                    }
+    return result

@@ -1,0 +1,83 @@
+"""What every API view shares: role rules, JSON errors, CSV lists, optimistic locking."""
+
+import contextlib
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
+
+from core.exceptions import ConcurrentEditError
+
+from .access import RoleRules
+from .exceptions import Conflict
+from .renderers import CSVRenderer
+
+IF_MATCH_HELP = (
+    "The `version` you last read, to refuse the change if someone saved the record since "
+    "(409). Also accepted as the `If-Match` header."
+)
+
+
+class ApiViewSet(viewsets.GenericViewSet):
+    permission_classes = [RoleRules]
+    write_rules: dict = {}
+    object_rules: dict = {}
+    sign_in_to_read = False
+
+    def get_renderers(self):
+        if self.action == "list":
+            return [JSONRenderer(), CSVRenderer()]
+        return [JSONRenderer()]
+
+    def handle_exception(self, exc):
+        # Errors are always JSON, also for a client that asked for CSV.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def get_renderer_context(self):
+        context = super().get_renderer_context()
+        if self.action == "list":
+            context["csv_filename"] = f"{self.basename}.csv"
+            context["csv_header"] = list(self.get_serializer().fields)
+        return context
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        data = getattr(response, "data", None)
+        if (
+            self.action in ("retrieve", "update", "partial_update")
+            and response.status_code < 300
+            and isinstance(data, dict)
+            and "version" in data
+        ):
+            response["ETag"] = f'"{data["version"]}"'
+        return response
+
+    def seen_version(self, validated_data: dict) -> int | None:
+        """The version the client edited: `version` in the body, else the If-Match header."""
+        version = validated_data.pop("version", None)
+        if version is not None:
+            return version
+        header = self.request.headers.get("If-Match", "").strip()
+        if not header or header == "*":
+            return None
+        try:
+            return int(header.removeprefix("W/").strip('"'))
+        except ValueError:
+            raise ValidationError(
+                {"If-Match": ['Give the version you read, e.g. If-Match: "3".']}
+            ) from None
+
+
+@contextlib.contextmanager
+def refusal_is_conflict():
+    """A service refusing a request without input (a delete, a withdrawal) answers 409: the
+    request is fine, the record's current state is what stands in the way."""
+    try:
+        yield
+    except ConcurrentEditError:
+        raise
+    except DjangoValidationError as error:
+        raise Conflict(" ".join(error.messages)) from None

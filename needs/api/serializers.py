@@ -1,0 +1,174 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.permissions import can_see_personal_data
+from needs.models import Category, Need, Priority, Status, Subcategory, Theme
+from reviews.models import CYCLE_CHOICES, Article, Chapter, Review, State
+
+
+class SubcategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Subcategory
+        fields = ["code", "label"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    subcategories = SubcategorySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["code", "label", "position", "subcategories"]
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["code", "label", "position"]
+
+
+class NeedSerializer(serializers.ModelSerializer):
+    state = serializers.CharField(source="review.state.iso3", read_only=True)
+    state_name = serializers.CharField(source="review.state.name", read_only=True)
+    region = serializers.CharField(
+        source="review.state.regional_group.code", read_only=True, allow_null=True, default=None
+    )
+    cycle = serializers.IntegerField(source="review.cycle", read_only=True)
+    chapter = serializers.SlugRelatedField(slug_field="roman", read_only=True)
+    article = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    subcategory = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    is_stale = serializers.BooleanField(
+        read_only=True, help_text="Not confirmed as still relevant for over a year."
+    )
+    last_confirmed_by = serializers.SerializerMethodField(
+        help_text="Who last confirmed the need; signed-in callers only (null for the public)."
+    )
+
+    class Meta:
+        model = Need
+        fields = [
+            "ref",
+            "state",
+            "state_name",
+            "region",
+            "cycle",
+            "review",
+            "chapter",
+            "article",
+            "category",
+            "subcategory",
+            "themes",
+            "description",
+            "description_language",
+            "priority",
+            "status",
+            "coverage",
+            "acceptance",
+            "identified_on",
+            "last_confirmed_on",
+            "last_confirmed_by",
+            "is_stale",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_last_confirmed_by(self, need) -> str | None:
+        request = self.context.get("request")
+        person = need.last_confirmed_by
+        if person is None or not can_see_personal_data(getattr(request, "user", None)):
+            return None
+        return person.get_full_name() or person.username
+
+
+class NeedUpdateSerializer(serializers.ModelSerializer):
+    """What staff may change in a need; its review (State and cycle) never changes."""
+
+    chapter = serializers.SlugRelatedField(
+        slug_field="roman", queryset=Chapter.objects.all(), help_text="Roman numeral, e.g. `II`."
+    )
+    article = serializers.SlugRelatedField(
+        slug_field="number",
+        queryset=Article.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Article number, in the chapter; null for the chapter in general.",
+    )
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
+    subcategory = serializers.SlugRelatedField(
+        slug_field="code", queryset=Subcategory.objects.all(), allow_null=True, required=False
+    )
+    themes = serializers.SlugRelatedField(
+        slug_field="code", queryset=Theme.objects.all(), many=True, required=False
+    )
+    priority = serializers.ChoiceField(choices=[("", "Not set"), *Priority.choices], required=False)
+    description = serializers.CharField(max_length=20_000)
+    description_language = serializers.CharField(max_length=10, required=False)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The `version` you last read; the change is refused (409) if the need was "
+        "saved since. Also accepted as the `If-Match` header.",
+    )
+
+    class Meta:
+        model = Need
+        fields = [
+            "chapter",
+            "article",
+            "category",
+            "subcategory",
+            "themes",
+            "description",
+            "description_language",
+            "priority",
+            "status",
+            "identified_on",
+            "version",
+        ]
+
+
+class NeedCreateSerializer(NeedUpdateSerializer):
+    state = serializers.SlugRelatedField(
+        slug_field="iso3", queryset=State.objects.all(), help_text="ISO3 code of the State."
+    )
+    cycle = serializers.ChoiceField(
+        choices=CYCLE_CHOICES, help_text="With `state`, names the review the need comes from."
+    )
+
+    class Meta(NeedUpdateSerializer.Meta):
+        fields = ["state", "cycle", *NeedUpdateSerializer.Meta.fields[:-1]]
+
+    def validate(self, attrs):
+        state, cycle = attrs.pop("state"), attrs.pop("cycle")
+        review = Review.objects.filter(state=state, cycle=cycle).first()
+        if review is None:
+            raise serializers.ValidationError(
+                {"cycle": [f"{state} has no cycle {cycle} review; record the review first."]}
+            )
+        attrs["review"] = review
+        return attrs
+
+
+class NeedStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    comment = serializers.CharField(
+        max_length=5000, help_text="Why the status changes; kept with the need."
+    )
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="The `version` you last read (409 if outdated)."
+    )
+
+
+class NeedDecisionSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(help_text="True to accept the proposal, false to decline.")
+    reason = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Kept as a comment.",
+    )

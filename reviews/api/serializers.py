@@ -1,0 +1,204 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from reviews.models import (
+    CYCLE_CHOICES,
+    Article,
+    Chapter,
+    DirectDialogue,
+    RegionalGroup,
+    Review,
+    State,
+)
+
+STAGES = [
+    ("not_started", "No milestone reached yet"),
+    ("self_assessment_submitted", "Self-assessment checklist submitted"),
+    ("direct_dialogue", "Direct dialogue held"),
+    ("executive_summary_completed", "Executive summary completed"),
+    ("country_report_completed", "Country report completed"),
+    ("executive_summary_published", "Executive summary published"),
+    ("country_report_published", "Country report published"),
+]
+
+
+def review_stage(review: Review) -> str:
+    """The furthest step the review has reached, publication counting above completion."""
+    if review.country_report_published:
+        return "country_report_published"
+    if review.executive_summary_published:
+        return "executive_summary_published"
+    for field, _label in reversed(Review.MILESTONES):
+        if getattr(review, field):
+            return field
+    return "not_started"
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RegionalGroup
+        fields = ["code", "name"]
+
+
+class ReviewStatusSerializer(serializers.ModelSerializer):
+    """A State's review in one cycle, as far as the caller may see it."""
+
+    stage = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "cycle",
+            "review_year",
+            "stage",
+            "executive_summary_published",
+            "country_report_published",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=STAGES))
+    def get_stage(self, review) -> str:
+        return review_stage(review)
+
+
+class StateSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(
+        source="regional_group", slug_field="code", read_only=True, allow_null=True
+    )
+    region_name = serializers.CharField(
+        source="regional_group.name", read_only=True, allow_null=True, default=None
+    )
+    reviews = ReviewStatusSerializer(
+        source="visible_reviews",
+        many=True,
+        read_only=True,
+        help_text="Its reviews, one per cycle, that you may see (published ones for the public).",
+    )
+
+    class Meta:
+        model = State
+        fields = [
+            "iso3",
+            "name",
+            "region",
+            "region_name",
+            "un_member",
+            "is_party",
+            "ratification_date",
+            "reviews",
+        ]
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    chapter = serializers.SlugRelatedField(slug_field="roman", read_only=True)
+
+    class Meta:
+        model = Article
+        fields = ["number", "title", "chapter"]
+
+
+class ArticleInChapterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Article
+        fields = ["number", "title"]
+
+
+class ChapterSerializer(serializers.ModelSerializer):
+    articles = ArticleInChapterSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Chapter
+        fields = ["roman", "number", "title", "reviewed_in_cycle", "articles"]
+
+
+MILESTONE_FIELDS = [
+    "review_year",
+    "self_assessment_submitted",
+    "direct_dialogue",
+    "direct_dialogue_kind",
+    "executive_summary_completed",
+    "country_report_completed",
+    "executive_summary_published",
+    "country_report_published",
+]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    state = serializers.SlugRelatedField(slug_field="iso3", read_only=True)
+    state_name = serializers.CharField(source="state.name", read_only=True)
+    region = serializers.CharField(
+        source="state.regional_group.code", read_only=True, allow_null=True, default=None
+    )
+    reviewing_states = serializers.SlugRelatedField(slug_field="iso3", many=True, read_only=True)
+    stage = serializers.SerializerMethodField()
+    need_count = serializers.IntegerField(
+        read_only=True, help_text="Accepted needs identified in this review."
+    )
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "state",
+            "state_name",
+            "region",
+            "cycle",
+            "reviewing_states",
+            *MILESTONE_FIELDS,
+            "stage",
+            "need_count",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=STAGES))
+    def get_stage(self, review) -> str:
+        return review_stage(review)
+
+
+class ReviewUpdateSerializer(serializers.ModelSerializer):
+    """The milestones of a review; its State and cycle never change."""
+
+    reviewing_states = serializers.SlugRelatedField(
+        slug_field="iso3",
+        many=True,
+        queryset=State.objects.filter(is_party=True),
+        required=False,
+        help_text="The (at most two) reviewing States, by ISO3 code; parties only.",
+    )
+    direct_dialogue_kind = serializers.ChoiceField(
+        choices=[("", "Not recorded"), *DirectDialogue.choices], required=False
+    )
+    review_year = serializers.IntegerField(
+        min_value=2006, max_value=2100, allow_null=True, required=False
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The `version` you last read; the change is refused (409) if the review "
+        "was saved since. Also accepted as the `If-Match` header.",
+    )
+
+    class Meta:
+        model = Review
+        fields = ["reviewing_states", *MILESTONE_FIELDS, "version"]
+
+    def validate_reviewing_states(self, value):
+        if len(value) > 2:
+            raise serializers.ValidationError("A review has two reviewing States, not more.")
+        return value
+
+
+class ReviewCreateSerializer(ReviewUpdateSerializer):
+    state = serializers.SlugRelatedField(
+        slug_field="iso3",
+        queryset=State.objects.filter(is_party=True),
+        help_text="The State party reviewed (ISO3 code).",
+    )
+    cycle = serializers.ChoiceField(choices=CYCLE_CHOICES)
+
+    class Meta(ReviewUpdateSerializer.Meta):
+        fields = ["state", "cycle", "reviewing_states", *MILESTONE_FIELDS]
+        validators = []  # one review per State and cycle is checked by the service

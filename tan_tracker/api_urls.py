@@ -1,0 +1,38 @@
+"""The REST API: `/api/v1/` (each app's `api/urls.py`), its schema and its documentation."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.decorators import api_view, permission_classes, renderer_classes, schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+
+app_name = "api"
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+@renderer_classes([JSONRenderer])
+@schema(None)
+def not_found(request, unmatched):
+    """Under /api/ an unknown address answers in the API's JSON error shape, not an HTML page."""
+    raise NotFound(f"There is no API endpoint at {request.path}.")
+
+
+v1 = [
+    path("", include("core.api.urls")),
+    path("", include("reviews.api.urls")),
+    path("", include("needs.api.urls")),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    re_path(r"^(?P<unmatched>.*)$", not_found),
+]

@@ -1,0 +1,63 @@
+"""Fixtures for the API tests: a token per role, and one record of each kind at the addresses
+the schema gives as examples (so the fuzzer's example requests reach real records)."""
+
+import datetime
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from assistance.models import Activity, FundingContribution
+from tests import factories
+
+ROLES = ["anonymous", "donor", "focal_point", "other_focal_point", "staff", "administrator"]
+EXAMPLE_NEED_REF = "N-0000000001"
+
+
+def token_for(user) -> str:
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if getattr(user, "is_authenticated", False):
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
+    return client
+
+
+@pytest.fixture
+def clients(people):
+    """One APIClient per role, authenticated by token (none for `anonymous`)."""
+    return {role: client_for(user) for role, user in people.items()}
+
+
+@pytest.fixture
+def api_data(people, published_review, unpublished_review, other_state):
+    """A small world: needs published and not, a proposal, an activity with funding and a
+    donor interest; the first need has the reference the schema uses as its example."""
+    published = factories.NeedFactory(
+        review=published_review, ref=EXAMPLE_NEED_REF, identified_on=datetime.date(2019, 2, 1)
+    )
+    unpublished = factories.NeedFactory(review=unpublished_review)
+    proposal = factories.NeedFactory(review=published_review, acceptance="proposed")
+    other_review = factories.ReviewFactory(state=other_state, cycle=2)
+    other_need = factories.NeedFactory(review=other_review)
+    activity: Activity = factories.ActivityFactory()
+    activity.beneficiary_states.add(published_review.state)
+    factories.ActivityNeedLinkFactory(activity=activity, need=published)
+    donor = people["donor"].donor
+    funding = FundingContribution.objects.create(
+        activity=activity, donor=donor, amount=1000, year=2024
+    )
+    interest = factories.DonorInterestFactory(donor=donor, need=published)
+    return {
+        "published_need": published,
+        "unpublished_need": unpublished,
+        "proposal": proposal,
+        "other_need": other_need,
+        "other_review": other_review,
+        "activity": activity,
+        "funding": funding,
+        "interest": interest,
+    }
