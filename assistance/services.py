@@ -87,6 +87,17 @@ def _lock_needs(need_ids: Iterable[int]) -> None:
 
 # --- Activities ---------------------------------------------------------------------------
 def _clean_activity(activity: Activity) -> None:
+    """The model's validation, with the constraints' rules said in words first."""
+    errors = {}
+    if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
+        errors["end_date"] = "The end date is before the start date."
+    if activity.budget is not None and activity.budget < 0:
+        errors["budget"] = "The budget cannot be negative."
+    currency = activity.budget_currency or ""
+    if len(currency) != 3 or not currency.isalpha():
+        errors["budget_currency"] = "Give a three-letter currency code, e.g. USD or EUR."
+    if errors:
+        raise ValidationError(errors)
     activity.full_clean(exclude=["beneficiary_states", "needs"])
 
 
@@ -203,6 +214,46 @@ def funding_remove(*, contribution: FundingContribution, user=None) -> None:
     attribute_history(contribution, user)
     contribution.delete()
     figures_changed()
+
+
+@transaction.atomic
+def activity_set_funding(
+    *, activity: Activity, contributions: Iterable[dict], user=None
+) -> list[FundingContribution]:
+    """Replace the activity's funding with these contributions (donor, amount, currency,
+    year); used by the import, where the file is the whole truth about an activity."""
+    for contribution in activity.funding.all():
+        funding_remove(contribution=contribution, user=user)
+    return [funding_add(activity=activity, user=user, **entry) for entry in contributions]
+
+
+@transaction.atomic
+def activity_set_needs(
+    *, activity: Activity, links: dict[Need, str], user=None, recompute: bool = True
+) -> set[int]:
+    """Make the activity's links exactly `links` ({need: extent}); returns the ids of the
+    needs whose coverage may have changed. With `recompute=False` the caller recomputes
+    them (the import does so once for the whole file)."""
+    current = {link.need_id: link for link in activity.need_links.all()}
+    wanted = {need.pk: extent for need, extent in links.items()}
+    touched = set(current) | set(wanted)
+    _lock_needs(touched)
+    for need_id, link in current.items():
+        if need_id not in wanted:
+            attribute_history(link, user)
+            link.delete()
+    for need_id, extent in wanted.items():
+        link = current.get(need_id) or ActivityNeedLink(activity=activity, need_id=need_id)
+        if link.pk and link.extent == extent:
+            continue
+        link.extent = extent
+        link.full_clean(exclude=["need", "activity"])
+        attribute_history(link, user)
+        link.save()
+    if recompute:
+        recompute_coverage(touched)
+    figures_changed()
+    return touched
 
 
 # --- Links between activities and needs ---------------------------------------------------

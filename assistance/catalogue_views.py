@@ -1,0 +1,333 @@
+"""The donors' catalogue of unmet needs: filters with counts, search, sorting, pages, exports,
+and each need's page where donors see existing assistance and interest and register theirs.
+
+Everyone may browse it (the public sees published needs only, through `visible_needs`);
+donor interest is shown to signed-in users only. The filter state lives in the URL (a GET
+form), so a list can be shared. Without the `filtered` marker in the URL the catalogue opens
+on its default view (needs not covered, not met, not obsolete), said so on the page; any
+submitted form carries the marker, so the visitor's own choices then apply as given.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from core.permissions import (
+    can_register_interest,
+    can_see_personal_data,
+    can_withdraw_interest,
+    donor_id,
+    is_staff_member,
+    visible_donor_interests,
+)
+from core.tabular import csv_response, xlsx_response
+from needs.filters import NeedFilterSet
+from needs.models import Category, Coverage, Priority, Status, Theme
+from reviews.models import Chapter, RegionalGroup
+
+from . import services
+from .forms import InterestForm
+from .selectors import (
+    CATALOGUE_DEFAULTS,
+    active_interests_for,
+    catalogue_base,
+    catalogue_rows,
+    facet_counts,
+    need_links_for,
+)
+from .views import invalid_filter_response
+
+PAGE_SIZE = 25
+FILTERED_MARKER = "filtered"
+EXPORT_CHUNK = 2000
+
+
+def catalogue_filterset(request) -> tuple[NeedFilterSet, QueryDict, bool]:
+    """The catalogue's FilterSet, the query it was given (defaults filled in when the URL
+    has no filter state yet), and whether the defaults are in use."""
+    data = request.GET.copy()
+    data.pop("page", None)
+    using_defaults = FILTERED_MARKER not in data
+    if using_defaults:
+        for name, values in CATALOGUE_DEFAULTS.items():
+            if name not in data:
+                data.setlist(name, list(values))
+        data[FILTERED_MARKER] = "1"
+    filterset = NeedFilterSet(data, queryset=catalogue_base(request.user), request=request)
+    return filterset, data, using_defaults
+
+
+def _selected(data: QueryDict, name: str) -> set[str]:
+    return {value for value in data.getlist(name) if value != ""}
+
+
+def _facet_groups(filterset, data: QueryDict, counts: dict) -> list[dict]:
+    """Everything the filter panel shows: each facet's options with counts and checked state,
+    small facets listing every reference value (also those with no needs now)."""
+    reference = {
+        "region": [(g.code, g.name) for g in RegionalGroup.objects.order_by("name")],
+        "chapter": [
+            (c.roman, f"{c.roman}: {c.title}")
+            for c in Chapter.objects.filter(reviewed_in_cycle__isnull=False).order_by("number")
+        ],
+        "category": [(c.code, c.label) for c in Category.objects.all()],
+        "theme": [(t.code, t.label) for t in Theme.objects.all()],
+        "priority": list(Priority.choices),
+        "status": list(Status.choices),
+        "coverage": list(Coverage.choices),
+    }
+    groups = []
+    for name, legend, kind in (
+        ("coverage", "Coverage", "checkbox"),
+        ("status", "Status", "checkbox"),
+        ("region", "Regional group", "checkbox"),
+        ("state", "State", "select"),
+        ("cycle", "Review cycle", "radio"),
+        ("chapter", "Chapter", "checkbox"),
+        ("article", "Article", "select"),
+        ("category", "Category", "checkbox"),
+        ("theme", "Theme", "checkbox"),
+        ("priority", "Priority", "checkbox"),
+        ("stale", "Last confirmed", "radio"),
+    ):
+        selected = _selected(data, name)
+        by_value = {_as_param(row["value"]): row for row in counts[name]}
+        if name in reference:
+            options = [
+                {
+                    "value": value,
+                    "label": label,
+                    "count": by_value[value]["count"] if value in by_value else 0,
+                }
+                for value, label in reference[name]
+                if value != "" or value in by_value
+            ]
+            options += [
+                {"value": value, "label": row["label"], "count": row["count"]}
+                for value, row in by_value.items()
+                if value not in {option["value"] for option in options}
+            ]
+        else:
+            options = [
+                {"value": value, "label": _option_label(name, row), "count": row["count"]}
+                for value, row in by_value.items()
+            ]
+            options += [
+                {"value": value, "label": value, "count": 0}
+                for value in sorted(selected - set(by_value))
+            ]
+        for option in options:
+            option["checked"] = option["value"] in selected
+        groups.append(
+            {"name": name, "legend": legend, "kind": kind, "options": options, "any": not selected}
+        )
+    return groups
+
+
+def _as_param(value) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else str(value)
+
+
+def _option_label(name: str, row: dict) -> str:
+    if name == "state":
+        return row["label"]
+    if name == "article":
+        return f"{row['value']}: {row['label']}" if row["value"] is not None else row["label"]
+    return row["label"]
+
+
+@require_GET
+def catalogue(request):
+    filterset, data, using_defaults = catalogue_filterset(request)
+    if not filterset.is_valid():
+        page = None
+        facets = []
+        status = 400
+    else:
+        rows = catalogue_rows(request.user, filterset.qs)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        counts = facet_counts(filterset, catalogue_base(request.user))
+        facets = _facet_groups(filterset, data, counts)
+        status = 200
+    return render(
+        request,
+        "assistance/catalogue.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "facets": facets,
+            "query": data.urlencode(),
+            "using_defaults": using_defaults,
+            "sort_choices": filterset.filters["ordering"].field.choices,
+            "sort": data.get("ordering", ""),
+            "search": data.get("q", ""),
+            "show_interest": request.user.is_authenticated,
+        },
+        status=status,
+    )
+
+
+EXPORT_HEADERS = [
+    "Reference",
+    "State",
+    "ISO3",
+    "Regional group",
+    "Cycle",
+    "Chapter",
+    "Article",
+    "Category",
+    "Subcategory",
+    "Themes",
+    "Description",
+    "Priority",
+    "Status",
+    "Coverage",
+    "Identified on",
+    "Last confirmed on",
+    "Possibly stale",
+    "Linked activities",
+]
+
+
+def _export_rows(request, needs, with_interest: bool):
+    for need in needs.iterator(chunk_size=EXPORT_CHUNK):
+        state = need.review.state
+        row = [
+            need.ref,
+            state.name,
+            state.iso3,
+            state.regional_group.name if state.regional_group else "",
+            need.review.get_cycle_display(),
+            f"{need.chapter.roman}: {need.chapter.title}",
+            f"{need.article.number}: {need.article.title}" if need.article_id else "In general",
+            need.category.label,
+            need.subcategory.label if need.subcategory_id else "",
+            "; ".join(theme.label for theme in need.themes.all()),
+            need.description,
+            need.get_priority_display(),
+            need.get_status_display(),
+            need.get_coverage_display(),
+            need.identified_on,
+            need.last_confirmed_on,
+            "yes" if need.is_stale else "no",
+            need.activity_count,
+        ]
+        if with_interest:
+            row.append(need.interest_count)
+        row.append(
+            request.build_absolute_uri(reverse("assistance:catalogue_need", args=[need.ref]))
+        )
+        yield row
+
+
+@require_GET
+def catalogue_export(request, fmt: str):
+    """The whole filtered list (not just one page), with readable labels."""
+    filterset, _, _ = catalogue_filterset(request)
+    if not filterset.is_valid():
+        return invalid_filter_response(filterset)
+    with_interest = request.user.is_authenticated
+    headers = EXPORT_HEADERS + (["Active donor interests"] if with_interest else []) + ["Link"]
+    rows = _export_rows(request, catalogue_rows(request.user, filterset.qs), with_interest)
+    if fmt == "csv":
+        return csv_response("unmet-needs.csv", headers, rows)
+    return xlsx_response("unmet-needs.xlsx", headers, rows, sheet_title="Unmet needs")
+
+
+# --- One need -----------------------------------------------------------------------------
+def _need_or_404(request, ref: str):
+    return get_object_or_404(catalogue_rows(request.user, catalogue_base(request.user)), ref=ref)
+
+
+def _need_page(request, need, form=None, status=200):
+    user = request.user
+    links = list(need_links_for(user, need))
+    interests = list(active_interests_for(user, need))
+    own_donor = donor_id(user)
+    own_interest = next((i for i in interests if i.donor_id == own_donor), None)
+    others = [i for i in interests if i.donor_id != own_donor]
+    may_register = can_register_interest(user) and own_interest is None
+    if form is None and may_register:
+        form = InterestForm()
+    return render(
+        request,
+        "assistance/catalogue_need.html",
+        {
+            "need": need,
+            "links": links,
+            "interests": interests,
+            "other_interests": others,
+            "own_interest": own_interest,
+            "form": form if may_register else None,
+            "is_donor": can_register_interest(user),
+            "show_interest": user.is_authenticated,
+            "show_people": can_see_personal_data(user) and is_staff_member(user),
+            "withdrawable": {i.pk for i in interests if can_withdraw_interest(user, i)},
+            "staff": is_staff_member(user),
+            "back_query": request.GET.get("back", ""),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def catalogue_need(request, ref: str):
+    return _need_page(request, _need_or_404(request, ref))
+
+
+@require_POST
+def interest_register(request, ref: str):
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("assistance:catalogue_need", args=[ref]))
+    if not can_register_interest(request.user):
+        raise PermissionDenied("Only donors register interest in needs.")
+    need = _need_or_404(request, ref)
+    form = InterestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.interest_register(
+                donor=request.user.donor, need=need, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            kind = form.cleaned_data["kind"]
+            messages.success(
+                request,
+                f"Your {'commitment' if kind == 'commitment' else 'interest'} in need "
+                f"{need.ref} is registered; staff, the State's focal point and other donors "
+                "can now see it.",
+            )
+            return redirect("assistance:catalogue_need", ref=need.ref)
+    return _need_page(request, need, form=form, status=400)
+
+
+@require_POST
+def interest_withdraw(request, ref: str, interest_id: int):
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("assistance:catalogue_need", args=[ref]))
+    interest = get_object_or_404(
+        visible_donor_interests(request.user).select_related("need"),
+        pk=interest_id,
+        need__ref=ref,
+    )
+    if not can_withdraw_interest(request.user, interest):
+        raise PermissionDenied(
+            "Only the donor who registered this interest, or staff, may withdraw it."
+        )
+    try:
+        services.interest_withdraw(interest=interest, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The interest of {interest.donor} in {ref} is withdrawn.")
+    return redirect("assistance:catalogue_need", ref=ref)

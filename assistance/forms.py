@@ -1,0 +1,161 @@
+"""Forms for the assistance pages; they validate input and hand it to the services."""
+
+from django import forms
+
+from reviews.models import State
+
+from .models import (
+    Activity,
+    Donor,
+    DonorInterest,
+    Extent,
+    FundingContribution,
+    InterestKind,
+    Provider,
+)
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InputOnlyModelForm(forms.ModelForm):
+    """A ModelForm that checks the input only: the model's own validation (constraints,
+    uniqueness) is run by the service, under its row lock, and its errors come back to the
+    form from there. Its `instance` is therefore never modified."""
+
+    def _post_clean(self):
+        pass
+
+
+class StateChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.iso3})"
+
+
+class ActivityForm(InputOnlyModelForm):
+    """Create or edit an activity. `version` carries the version the editor opened, so that a
+    save over a colleague's newer edit is refused instead of overwriting it."""
+
+    beneficiary_states = StateChoiceField(
+        queryset=State.objects.order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Hold Ctrl (Cmd on a Mac) to choose several States.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "ref",
+            "title",
+            "description",
+            "activity_type",
+            "level",
+            "provider",
+            "beneficiary_states",
+            "start_date",
+            "end_date",
+            "status",
+            "delivery_mode",
+            "budget",
+            "budget_currency",
+        ]
+        widgets = {
+            "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"activity_type": "Type", "ref": "Reference", "budget_currency": "Currency"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean_budget_currency(self):
+        currency = self.cleaned_data["budget_currency"].strip().upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise forms.ValidationError("Give a three-letter currency code, e.g. USD or EUR.")
+        return currency
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date is before the start date.")
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class FundingForm(InputOnlyModelForm):
+    class Meta:
+        model = FundingContribution
+        fields = ["donor", "amount", "currency", "year"]
+
+
+class LinkNeedForm(forms.Form):
+    need_ref = forms.CharField(
+        label="Need reference", max_length=40, help_text="For example N-1A2B3C4D5E."
+    )
+    extent = forms.ChoiceField(choices=Extent.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, needs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs = needs
+
+    def clean_need_ref(self):
+        ref = self.cleaned_data["need_ref"].strip()
+        need = self.needs.filter(ref__iexact=ref).first()
+        if need is None:
+            raise forms.ValidationError(f"There is no need with reference {ref}.")
+        self.cleaned_data["need"] = need
+        return ref
+
+
+class ProviderForm(InputOnlyModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = Provider
+        fields = ["name", "short_name", "is_unodc", "website"]
+        labels = {"is_unodc": "This is UNODC"}
+
+
+class DonorForm(InputOnlyModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = Donor
+        fields = ["name", "short_name", "kind", "country", "website"]
+
+
+class InterestForm(InputOnlyModelForm):
+    kind = forms.ChoiceField(
+        choices=InterestKind.choices,
+        widget=forms.RadioSelect,
+        initial=InterestKind.INTEREST,
+        help_text="A commitment says your organisation intends to fund it.",
+    )
+
+    class Meta:
+        model = DonorInterest
+        fields = ["kind", "note", "amount", "currency"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"amount": "Amount (optional)", "note": "Note for staff and other donors"}
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"].strip().upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise forms.ValidationError("Give a three-letter currency code, e.g. USD or EUR.")
+        return currency
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet (.csv or .xlsx)",
+        help_text="The file is checked first; nothing is imported until you confirm.",
+    )

@@ -1,0 +1,216 @@
+"""Reads for assistance pages, exports and the catalogue, each in a fixed number of queries."""
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from core.permissions import (
+    visible_activities,
+    visible_donor_interests,
+    visible_funding,
+    visible_need_links,
+    visible_needs,
+)
+from needs.models import Acceptance, Coverage, Need, Priority, Status
+from needs.selectors import need_list, stale_q
+
+from .models import ActivityNeedLink, DonorInterest, FundingContribution
+
+# The catalogue opens on the needs a donor could still take up; every filter can widen it.
+CATALOGUE_DEFAULTS = {
+    "coverage": [Coverage.UNMET, Coverage.PARTLY_COVERED],
+    "status": [Status.UNMET, Status.IN_PROGRESS, Status.PARTIALLY_MET],
+}
+
+
+def _count_subquery(queryset: QuerySet, outer_field: str) -> Coalesce:
+    """COUNT(*) of `queryset` rows per outer row, as a correlated subquery (0 when none)."""
+    counted = (
+        queryset.filter(**{outer_field: OuterRef("pk")})
+        .order_by()
+        .values(outer_field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+# --- Activities ---------------------------------------------------------------------------
+def activity_list(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Activities with provider, beneficiary States and the number of linked needs the user
+    may see."""
+    queryset = visible_activities(user, queryset)
+    return (
+        queryset.select_related("provider")
+        .annotate(linked_need_count=_count_subquery(visible_need_links(user), "activity"))
+        .prefetch_related("beneficiary_states")
+    )
+
+
+def activity_detail(user, queryset: QuerySet | None = None) -> QuerySet:
+    """One activity's page: funding with donors, and the links to needs the user may see."""
+    links = (
+        visible_need_links(user)
+        .select_related("need__review__state", "need__chapter", "need__article", "need__category")
+        .order_by("need__review__state__name", "need__chapter__number", "need__article__number")
+    )
+    return (
+        visible_activities(user, queryset)
+        .select_related("provider")
+        .prefetch_related(
+            Prefetch("beneficiary_states", to_attr="beneficiaries_list"),
+            Prefetch(
+                "funding",
+                queryset=visible_funding(user).select_related("donor"),
+                to_attr="funding_list",
+            ),
+            Prefetch("need_links", queryset=links, to_attr="visible_links"),
+        )
+    )
+
+
+def activity_export_rows(user, queryset: QuerySet) -> QuerySet:
+    """What the import format needs for each activity (export writes what import reads)."""
+    links = visible_need_links(user).select_related("need").order_by("need__ref")
+    return queryset.select_related("provider").prefetch_related(
+        "beneficiary_states",
+        Prefetch("funding", queryset=FundingContribution.objects.select_related("donor")),
+        Prefetch("need_links", queryset=links, to_attr="visible_links"),
+    )
+
+
+# --- A need's assistance and donor interest -----------------------------------------------
+def need_links_for(user, need: Need) -> QuerySet:
+    """Activities linked to a need, with provider and beneficiaries."""
+    return (
+        visible_need_links(user)
+        .filter(need=need)
+        .select_related("activity__provider")
+        .order_by("-activity__start_date", "activity__title")
+    )
+
+
+def active_interests_for(user, need: Need) -> QuerySet:
+    """Active (not withdrawn) interest in a need; empty for anyone not signed in."""
+    return (
+        visible_donor_interests(user)
+        .filter(need=need, withdrawn_at__isnull=True)
+        .select_related("donor", "created_by")
+        .order_by("created_at")
+    )
+
+
+def interest_list(user, queryset: QuerySet | None = None) -> QuerySet:
+    return visible_donor_interests(user, queryset).select_related(
+        "donor", "need__review__state", "created_by"
+    )
+
+
+# --- Catalogue ----------------------------------------------------------------------------
+def catalogue_base(user) -> QuerySet:
+    """Needs the catalogue may list for this user: visible and accepted (never proposals)."""
+    return visible_needs(user).filter(acceptance=Acceptance.ACCEPTED)
+
+
+def catalogue_rows(user, queryset: QuerySet) -> QuerySet:
+    """The filtered catalogue with what its rows show, in fixed queries (interest counts
+    only for signed-in users, who may see interest)."""
+    rows = need_list(user, queryset).annotate(
+        activity_count=_count_subquery(ActivityNeedLink.objects.all(), "need")
+    )
+    if getattr(user, "is_authenticated", False):
+        rows = rows.annotate(
+            interest_count=_count_subquery(
+                DonorInterest.objects.filter(withdrawn_at__isnull=True), "need"
+            )
+        )
+    return rows
+
+
+def _stale_case() -> Case:
+    return Case(
+        When(stale_q(), then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+# facet name -> (value field, label field or None); one GROUP BY query each.
+FACET_FIELDS = {
+    "region": ("review__state__regional_group__code", "review__state__regional_group__name"),
+    "state": ("review__state__iso3", "review__state__name"),
+    "cycle": ("review__cycle", None),
+    "chapter": ("chapter__roman", "chapter__title"),
+    "article": ("article__number", "article__title"),
+    "category": ("category__code", "category__label"),
+    "theme": ("themes__code", "themes__label"),
+    "priority": ("priority", None),
+    "status": ("status", None),
+    "coverage": ("coverage", None),
+    "stale": ("facet_stale", None),
+}
+CHOICE_LABELS = {
+    "priority": {**dict(Priority.choices), "": "No priority given"},
+    "status": dict(Status.choices),
+    "coverage": dict(Coverage.choices),
+    "cycle": {1: "First cycle", 2: "Second cycle"},
+    "stale": {True: "Possibly stale", False: "Recently confirmed"},
+}
+
+
+NULL_LABELS = {"region": "No regional group", "article": "Chapter in general"}
+
+
+def facet_counts(filterset, base: QuerySet) -> dict[str, list[dict]]:
+    """Counts per value of each facet, one GROUP BY query per facet.
+
+    Each facet is counted with every other filter applied but not its own, so that the
+    numbers say how many needs each value would give: choosing chapter II still shows how
+    many needs chapter V has under the same State, search and other filters.
+    """
+    cleaned = filterset.form.cleaned_data
+    facets = {}
+    for facet, (value_field, label_field) in FACET_FIELDS.items():
+        queryset = base
+        for name, value in cleaned.items():
+            if name not in (facet, "ordering"):
+                queryset = filterset.filters[name].filter(queryset, value)
+        if facet == "stale":
+            queryset = queryset.annotate(facet_stale=_stale_case())
+        fields = [value_field] + ([label_field] if label_field else [])
+        grouped = (
+            queryset.order_by()
+            .values(*fields)
+            .annotate(count=Count("pk", distinct=True))
+            .order_by(value_field)
+        )
+        labels = CHOICE_LABELS.get(facet, {})
+        facets[facet] = [
+            {
+                "value": row[value_field],
+                "label": (row[label_field] if label_field else labels.get(row[value_field]))
+                or NULL_LABELS.get(facet, "(none)"),
+                "count": row["count"],
+            }
+            for row in grouped
+            if not (facet == "theme" and row[value_field] is None)
+        ]
+    return facets
+
+
+def activity_iati_rows(user, queryset: QuerySet) -> QuerySet:
+    """What the IATI export writes for each activity, in fixed queries."""
+    links = visible_need_links(user).select_related("need__article", "need__chapter")
+    return queryset.select_related("provider").prefetch_related(
+        "beneficiary_states",
+        Prefetch("funding", queryset=visible_funding(user).select_related("donor")),
+        Prefetch("need_links", queryset=links, to_attr="iati_links"),
+    )

@@ -1,0 +1,457 @@
+"""Pages for assistance: activities (list, detail, create, edit, import, exports), their
+funding and links to needs, providers and donors. Reading is public (assistance delivered is
+public information, linked needs are filtered by who may see them); writing is for staff."""
+
+import base64
+import hashlib
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.exceptions import ConcurrentEditError
+from core.permissions import can_manage_assistance, visible_needs
+from core.tabular import csv_response, xlsx_response
+
+from . import services
+from .filters import ActivityFilterSet, DonorFilterSet, ProviderFilterSet
+from .forms import (
+    ActivityForm,
+    DonorForm,
+    FundingForm,
+    ImportForm,
+    LinkNeedForm,
+    ProviderForm,
+)
+from .iati import iati_document
+from .imports import COLUMNS, activity_rows, import_activities
+from .models import Activity, Donor, FundingContribution, Provider
+from .selectors import activity_detail, activity_export_rows, activity_iati_rows, activity_list
+
+PAGE_SIZE = 50
+IMPORT_SESSION_KEY = "assistance_import"
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def staff_only(view):
+    """Staff only: the public is sent to sign in, anyone else refused with a 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can_manage_assistance(request.user):
+            raise PermissionDenied("Only secretariat staff manage assistance records.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def invalid_filter_response(filterset) -> HttpResponse:
+    problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
+    return HttpResponse(
+        f"Invalid filter: {problems}", status=400, content_type="text/plain; charset=utf-8"
+    )
+
+
+def _filtered_activities(request) -> ActivityFilterSet:
+    return ActivityFilterSet(
+        request.GET or None,
+        queryset=activity_list(request.user).order_by("-start_date", "title", "pk"),
+        request=request,
+    )
+
+
+# --- Activities ---------------------------------------------------------------------------
+@require_GET
+def activity_list_view(request):
+    filterset = _filtered_activities(request)
+    valid = filterset.is_bound is False or filterset.is_valid()
+    activities = filterset.qs if valid else Activity.objects.none()
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assistance/activity_list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_manage": can_manage_assistance(request.user),
+        },
+        status=200 if valid else 400,
+    )
+
+
+@require_GET
+def activity_export(request, fmt: str):
+    """The filtered list in the import format (export then import is a round trip)."""
+    filterset = _filtered_activities(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return invalid_filter_response(filterset)
+    rows = activity_rows(activity_export_rows(request.user, filterset.qs))
+    if fmt == "csv":
+        return csv_response("activities.csv", list(COLUMNS), rows)
+    return xlsx_response("activities.xlsx", list(COLUMNS), rows, sheet_title="Activities")
+
+
+@require_GET
+def iati_export(request):
+    """IATI activity standard 2.03 XML of the (filtered) activities."""
+    filterset = _filtered_activities(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return invalid_filter_response(filterset)
+    document = iati_document(activity_iati_rows(request.user, filterset.qs))
+    response = HttpResponse(document, content_type="application/xml; charset=utf-8")
+    if request.GET.get("download"):
+        response["Content-Disposition"] = 'attachment; filename="activities-iati.xml"'
+    return response
+
+
+def _activity_or_404(request, ref: str) -> Activity:
+    return get_object_or_404(activity_detail(request.user), ref=ref)
+
+
+@require_GET
+def activity_detail_view(request, ref: str):
+    activity = _activity_or_404(request, ref)
+    can_manage = can_manage_assistance(request.user)
+    return render(
+        request,
+        "assistance/activity_detail.html",
+        {
+            "activity": activity,
+            "can_manage": can_manage,
+            "link_form": LinkNeedForm(initial={"extent": "partial"}) if can_manage else None,
+            "funding_form": FundingForm() if can_manage else None,
+        },
+    )
+
+
+def _apply_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def activity_create(request):
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(user=request.user, **form.service_arguments())
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Activity {activity.ref} recorded.")
+            return redirect("assistance:activity_detail", ref=activity.ref)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "assistance/activity_form.html", {"form": form}, status=status)
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, ref: str):
+    activity = get_object_or_404(Activity, ref=ref)
+    form = ActivityForm(request.POST or None, instance=activity)
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                updated = services.activity_update(
+                    activity=activity,
+                    seen_version=form.cleaned_data.get("version"),
+                    user=request.user,
+                    **form.service_arguments(),
+                )
+            except ConcurrentEditError as error:
+                conflict = error
+                status = 409
+                # The editor's input stays; the form now carries the current version, so
+                # saving again (after reading what changed) is a deliberate overwrite.
+                data = request.POST.copy()
+                data["version"] = error.current.version
+                form = ActivityForm(data, instance=error.current)
+                form.is_valid()
+            except ValidationError as error:
+                _apply_service_errors(form, error)
+            else:
+                messages.success(request, f"Activity {updated.ref} saved.")
+                return redirect("assistance:activity_detail", ref=updated.ref)
+    return render(
+        request,
+        "assistance/activity_form.html",
+        {"form": form, "activity": activity, "conflict": conflict},
+        status=status,
+    )
+
+
+@staff_only
+@require_POST
+def activity_delete(request, ref: str):
+    activity = get_object_or_404(Activity, ref=ref)
+    services.activity_delete(activity=activity, user=request.user)
+    messages.success(request, f"Activity {ref} deleted; the coverage of its needs is updated.")
+    return redirect("assistance:activity_list")
+
+
+@staff_only
+@require_POST
+def activity_link_need(request, ref: str):
+    activity = _activity_or_404(request, ref)
+    form = LinkNeedForm(request.POST, needs=visible_needs(request.user))
+    if form.is_valid():
+        need = form.cleaned_data["need"]
+        try:
+            services.link_need(
+                activity=activity,
+                need=need,
+                extent=form.cleaned_data["extent"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Need {need.ref} linked to {activity.ref}.")
+            return redirect("assistance:activity_detail", ref=activity.ref)
+    return render(
+        request,
+        "assistance/activity_detail.html",
+        {
+            "activity": activity,
+            "can_manage": True,
+            "link_form": form,
+            "funding_form": FundingForm(),
+        },
+        status=400,
+    )
+
+
+@staff_only
+@require_POST
+def activity_unlink_need(request, ref: str, need_ref: str):
+    activity = get_object_or_404(Activity, ref=ref)
+    need = get_object_or_404(visible_needs(request.user), ref=need_ref)
+    try:
+        services.unlink_need(activity=activity, need=need, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("assistance:activity_detail", ref=activity.ref)
+    messages.success(request, f"Need {need.ref} unlinked from {activity.ref}.")
+    return redirect("assistance:activity_detail", ref=activity.ref)
+
+
+@staff_only
+@require_POST
+def funding_add(request, ref: str):
+    activity = _activity_or_404(request, ref)
+    form = FundingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.funding_add(activity=activity, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, "Funding contribution recorded.")
+            return redirect("assistance:activity_detail", ref=activity.ref)
+    return render(
+        request,
+        "assistance/activity_detail.html",
+        {
+            "activity": activity,
+            "can_manage": True,
+            "link_form": LinkNeedForm(initial={"extent": "partial"}),
+            "funding_form": form,
+        },
+        status=400,
+    )
+
+
+@staff_only
+@require_POST
+def funding_remove(request, ref: str, contribution_id: int):
+    contribution = get_object_or_404(FundingContribution, pk=contribution_id, activity__ref=ref)
+    services.funding_remove(contribution=contribution, user=request.user)
+    messages.success(request, "Funding contribution removed.")
+    return redirect("assistance:activity_detail", ref=ref)
+
+
+# --- Import -------------------------------------------------------------------------------
+@staff_only
+@require_http_methods(["GET", "POST"])
+def activity_import(request):
+    """Upload, dry run (the report), then import on confirmation of the same file."""
+    report = digest = None
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if request.method == "POST" and request.POST.get("confirm"):
+        if not pending or pending["digest"] != request.POST.get("digest"):
+            messages.error(request, "That checked file is no longer waiting: upload it again.")
+            return redirect("assistance:activity_import")
+        data = base64.b64decode(pending["data"])
+        report = import_activities(data, pending["filename"], dry_run=False, user=request.user)
+        if report.ok:
+            del request.session[IMPORT_SESSION_KEY]
+            messages.success(
+                request,
+                f"Imported {report.rows} row(s): {report.created} created, "
+                f"{report.updated} updated.",
+            )
+            return redirect("assistance:activity_list")
+        form = ImportForm()
+        return render(
+            request,
+            "assistance/activity_import.html",
+            {"form": form, "report": report, "columns": COLUMNS},
+            status=400,
+        )
+    form = ImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_IMPORT_BYTES:
+                form.add_error("file", "The file is larger than 5 MB; split it into parts.")
+            else:
+                data = upload.read()
+                report = import_activities(data, upload.name, dry_run=True, user=request.user)
+                if report.ok:
+                    status = 200
+                    digest = hashlib.sha256(data).hexdigest()
+                    request.session[IMPORT_SESSION_KEY] = {
+                        "filename": upload.name,
+                        "digest": digest,
+                        "data": base64.b64encode(data).decode("ascii"),
+                    }
+    return render(
+        request,
+        "assistance/activity_import.html",
+        {"form": form, "report": report, "digest": digest, "columns": COLUMNS},
+        status=status,
+    )
+
+
+# --- Providers and donors -----------------------------------------------------------------
+def _organisation_list(request, filterset_class, queryset, template, count_field):
+    filterset = filterset_class(request.GET or None, queryset=queryset)
+    valid = not filterset.is_bound or filterset.is_valid()
+    rows = filterset.qs.annotate(activity_count=Count(count_field, distinct=True)) if valid else []
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")) if valid else None
+    return render(
+        request,
+        template,
+        {"filterset": filterset, "page": page},
+        status=200 if valid else 400,
+    )
+
+
+@staff_only
+@require_GET
+def provider_list(request):
+    return _organisation_list(
+        request,
+        ProviderFilterSet,
+        Provider.objects.order_by("name"),
+        "assistance/provider_list.html",
+        "activities",
+    )
+
+
+@staff_only
+@require_GET
+def donor_list(request):
+    return _organisation_list(
+        request,
+        DonorFilterSet,
+        Donor.objects.select_related("country").order_by("name"),
+        "assistance/donor_list.html",
+        "contributions__activity",
+    )
+
+
+def _organisation_form(request, form_class, instance, save, label, list_url):
+    form = form_class(request.POST or None, instance=instance)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                saved = save(form.cleaned_data)
+            except ValidationError as error:
+                _apply_service_errors(form, error)
+            else:
+                messages.success(request, f"{label} {saved} saved.")
+                return redirect(list_url)
+    return render(
+        request,
+        "assistance/organisation_form.html",
+        {"form": form, "label": label, "instance": instance, "list_url": reverse(list_url)},
+        status=status,
+    )
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def provider_create(request):
+    return _organisation_form(
+        request,
+        ProviderForm,
+        None,
+        lambda data: services.provider_create(user=request.user, **data),
+        "Provider",
+        "assistance:provider_list",
+    )
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def provider_edit(request, pk: int):
+    provider = get_object_or_404(Provider, pk=pk)
+    return _organisation_form(
+        request,
+        ProviderForm,
+        provider,
+        lambda data: services.provider_update(provider=provider, user=request.user, **data),
+        "Provider",
+        "assistance:provider_list",
+    )
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def donor_create(request):
+    return _organisation_form(
+        request,
+        DonorForm,
+        None,
+        lambda data: services.donor_create(user=request.user, **data),
+        "Donor",
+        "assistance:donor_list",
+    )
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def donor_edit(request, pk: int):
+    donor = get_object_or_404(Donor, pk=pk)
+    return _organisation_form(
+        request,
+        DonorForm,
+        donor,
+        lambda data: services.donor_update(donor=donor, user=request.user, **data),
+        "Donor",
+        "assistance:donor_list",
+    )
