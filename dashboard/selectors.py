@@ -53,6 +53,39 @@ def percent(part: int, whole: int) -> float:
     return float(share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def empty_figures() -> dict:
+    """A view's figures before anything is counted: every count 0, no rows."""
+    return {
+        "totals": dict.fromkeys(
+            ("states_parties", "reviews", "executive_summaries", "states_with_needs", "needs"), 0
+        ),
+        "coverage": dict.fromkeys(COVERAGE_KEYS, 0),
+        "by_status": [],
+        "by_chapter": [],
+        "by_article": [],
+        "by_category": [],
+        "by_subcategory": [],
+        "by_region": [],
+        "by_theme": [],
+        "donor_interest": {
+            "totals": dict.fromkeys(
+                (
+                    "interests",
+                    "commitments",
+                    "donors",
+                    "needs_with_interest",
+                    "needs_with_commitment",
+                    "unmet_needs_without_interest",
+                ),
+                0,
+            ),
+            "by_chapter": [],
+            "by_region": [],
+            "by_donor": [],
+        },
+    }
+
+
 # --- Grouped queries ----------------------------------------------------------------------
 def _grouped(
     queryset: QuerySet,
@@ -141,36 +174,7 @@ class _Document:
 
     def __post_init__(self):
         ref = self.reference
-        self.data = {
-            "totals": {
-                "states_parties": 0,
-                "reviews": 0,
-                "executive_summaries": 0,
-                "states_with_needs": 0,
-                "needs": 0,
-            },
-            "coverage": dict.fromkeys(COVERAGE_KEYS, 0),
-            "by_status": [],
-            "by_chapter": [],
-            "by_article": [],
-            "by_category": [],
-            "by_subcategory": [],
-            "by_region": [],
-            "by_theme": [],
-            "donor_interest": {
-                "totals": {
-                    "interests": 0,
-                    "commitments": 0,
-                    "donors": 0,
-                    "needs_with_interest": 0,
-                    "needs_with_commitment": 0,
-                    "unmet_needs_without_interest": 0,
-                },
-                "by_chapter": [],
-                "by_region": [],
-                "by_donor": [],
-            },
-        }
+        self.data = empty_figures()
         for status in Status:
             self.row("by_status", status.value, status=status.value, label=status.label, needs=0)
         for roman, chapter in ref.chapters.items():
@@ -259,6 +263,7 @@ class _Document:
             code,
             subcategory=code,
             category=subcategory.get("category_code", ""),
+            category_label=self.reference.categories.get(subcategory.get("category_code"), ""),
             label=subcategory.get("label", code),
             needs=0,
             states=0,
@@ -291,6 +296,19 @@ class _Document:
         return needs_row, interest_row
 
     def finish(self) -> None:
+        """Percentages, and rows in the Convention's order (a chapter's general needs last)."""
+        chapter_order = {roman: index for index, roman in enumerate(self.reference.chapters)}
+        self.data["by_chapter"].sort(key=lambda row: chapter_order.get(row["chapter"], 99))
+        self.data["donor_interest"]["by_chapter"].sort(
+            key=lambda row: chapter_order.get(row["chapter"], 99)
+        )
+        self.data["by_article"].sort(
+            key=lambda row: (
+                chapter_order.get(row["chapter"], 99),
+                row["article"] is None,
+                row["article"] or 0,
+            )
+        )
         totals = self.data["totals"]
         for row in self.data["by_category"]:
             row["percent"] = percent(row["needs"], totals["needs"])
