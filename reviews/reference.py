@@ -47,21 +47,23 @@ def load_reference(apps=global_apps) -> dict[str, int]:
     for code, name in REGIONAL_GROUP_NAMES.items():
         groups[code], _ = RegionalGroup.objects.update_or_create(code=code, defaults={"name": name})
 
+    existing_states = {state.iso3: state for state in State.objects.all()}
     for iso3, name, group_code, un_member, party in _rows("states_parties.csv"):
-        State.objects.update_or_create(
-            iso3=iso3,
-            defaults={
-                "name": name,
-                "regional_group": groups.get(group_code),
-                "un_member": un_member == "yes",
-            },
-            create_defaults={
-                "name": name,
-                "regional_group": groups.get(group_code),
-                "un_member": un_member == "yes",
-                "is_party": party == "yes",
-            },
-        )
+        reference = {
+            "name": name,
+            "regional_group_id": groups[group_code].pk if group_code in groups else None,
+            "un_member": un_member == "yes",
+        }
+        state = existing_states.get(iso3)
+        if state is None:
+            State.objects.create(iso3=iso3, is_party=party == "yes", **reference)
+            continue
+        # Saving only what differs keeps a re-run from adding empty entries to the history.
+        changed = [f for f, value in reference.items() if getattr(state, f) != value]
+        if changed:
+            for field in changed:
+                setattr(state, field, reference[field])
+            state.save(update_fields=changed)
 
     chapters = {}
     for roman, chapter_title, number, article_title in _rows("uncac_articles.csv"):
