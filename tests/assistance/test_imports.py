@@ -11,7 +11,10 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "ref,title,type,level,provider,beneficiary_states,start_date,end_date,status,budget,currency,funding,needs\n"
+HEADER = (
+    "ref,title,type,level,provider,beneficiary_states,start_date,end_date,status,"
+    "budget,currency,funding,needs\n"
+)
 
 
 @pytest.fixture
