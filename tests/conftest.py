@@ -1,0 +1,285 @@
+import os
+
+# Playwright's sync API keeps an asyncio loop running in the main thread; without this
+# Django's ORM raises SynchronousOnlyOperation in browser tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import contextlib
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+pytest_plugins = ["tests.fixtures"]
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+POSTGRES_SCHEMES = ("postgres", "postgresql", "pgsql")
+WORKER_READY_TIMEOUT = 60
+
+
+def database_url_is_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").split("://", 1)[0] in POSTGRES_SCHEMES
+
+
+# --- Browser ------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium instead of a browser downloaded by `playwright install`."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--headless",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    path = ARTIFACTS / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# --- Production settings, adapted to the test client ---------------------------------------
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_and_static_files_without_manifest():
+    """The tests run with the production settings (DEBUG off) but talk plain http to the test
+    client and the live server, and serve the static files without `collectstatic`.
+
+    `manage.py check --deploy` in scripts/test.sh checks the real production values.
+    """
+    from django.test import override_settings
+
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        WHITENOISE_USE_FINDERS=True,
+        STATIC_ROOT=None,
+    ):
+        yield
+
+
+# --- Celery -------------------------------------------------------------------------------
+@pytest.fixture(scope="session", autouse=True)
+def _celery_eager_only_without_broker():
+    """Tasks go through the broker whenever one is configured, in-process otherwise.
+
+    The settings already say so; this keeps the Celery app's own configuration in step
+    with them, whatever was read before the test session started.
+    """
+    from django.conf import settings
+
+    from tan_tracker.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = settings.CELERY_BROKER_URL is None
+    return celery_app
+
+
+class CeleryWorkerProcess:
+    """A real `celery worker` subprocess, in its own process group, that tests can stop,
+    kill and start again."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, pidfile: Path | None):
+        self.env = env
+        self.log_path = log_path
+        self.pidfile = pidfile
+        self.nodename = f"test-worker@{socket.gethostname()}"
+        self.command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tan_tracker",
+            "worker",
+            "-c",
+            "1",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-Q",
+            "celery",
+            "-n",
+            "test-worker@%h",
+            "--loglevel=INFO",
+        ]
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "the Celery worker is not started"
+        return self.process.pid
+
+    def is_running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self, timeout: float = WORKER_READY_TIMEOUT) -> "CeleryWorkerProcess":
+        if self.is_running():
+            return self
+        with self.log_path.open("ab") as log:
+            log.write(f"\n===== starting worker at {time.strftime('%X')} =====\n".encode())
+            log.flush()
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        if self.pidfile is not None:
+            self.pidfile.write_text(f"{self.process.pid}\n")
+        self.wait_until_ready(timeout)
+        return self
+
+    def wait_until_ready(self, timeout: float = WORKER_READY_TIMEOUT) -> None:
+        from tan_tracker.celery import app as celery_app
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.is_running():
+                pytest.fail(
+                    f"The Celery worker exited with code {self.process.returncode} while "
+                    f"starting.\n{self.log_tail()}",
+                    pytrace=False,
+                )
+            try:
+                if celery_app.control.ping(destination=[self.nodename], timeout=1):
+                    return
+            except Exception:  # the broker may refuse while the worker connects
+                time.sleep(0.5)
+        self.kill()
+        pytest.fail(
+            f"The Celery worker did not answer a ping within {timeout:.0f} s.\n{self.log_tail()}",
+            pytrace=False,
+        )
+
+    def _signal_group(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signum)
+
+    def stop(self, timeout: float = 20) -> None:
+        """Warm shutdown (SIGTERM: finish the current task), SIGKILL after `timeout`."""
+        if not self.is_running():
+            return
+        self._signal_group(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL, as by the OOM killer: the current task is not acknowledged."""
+        if self.process is None:
+            return
+        self._signal_group(signal.SIGKILL)
+        self.process.wait()
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace").splitlines()
+        except FileNotFoundError:
+            return f"(no log at {self.log_path})"
+        return f"--- last lines of {self.log_path} ---\n" + "\n".join(text[-lines:])
+
+
+def _url_with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup):
+    """One real Celery worker for the session, working on pytest-django's test database
+    through the configured broker (scripts/test.sh provides PostgreSQL and Redis)."""
+    from django.conf import settings
+
+    from tan_tracker.celery import app as celery_app
+
+    if not database_url_is_postgres():
+        if os.environ.get("CI"):
+            pytest.fail(
+                "CI must run the worker tests on PostgreSQL: set DATABASE_URL to a "
+                "postgres:// URL (scripts/test.sh does).",
+                pytrace=False,
+            )
+        pytest.skip("the worker tests need PostgreSQL and Redis: run scripts/test.sh")
+    if not settings.CELERY_BROKER_URL:
+        pytest.fail(
+            "The worker tests need a broker: set CELERY_BROKER_URL or REDIS_URL "
+            "(scripts/test.sh starts a private Redis).",
+            pytrace=False,
+        )
+    assert celery_app.conf.task_always_eager is False
+
+    env = dict(os.environ)
+    env["DATABASE_URL"] = _url_with_database(
+        os.environ["DATABASE_URL"], settings.DATABASES["default"]["NAME"]
+    )
+    env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+    env["PYTHONUNBUFFERED"] = "1"
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # only the browser tests need it, not the worker
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_path = ARTIFACTS / "celery-worker.log"
+    log_path.write_bytes(b"")
+    run_dir = os.environ.get("TAN_TEST_RUN_DIR")
+    pidfile = Path(run_dir) / "celery-worker.pid" if run_dir else None
+
+    celery_app.control.purge()
+    worker = CeleryWorkerProcess(env, log_path, pidfile)
+    try:
+        worker.start()
+        yield worker
+    finally:
+        worker.stop()
+        if pidfile is not None:
+            pidfile.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def worker(celery_worker_process, transactional_db):
+    """The running Celery worker. With `transactional_db` the rows a test writes are
+    committed, so the worker (another process) sees them."""
+    if not celery_worker_process.is_running():
+        celery_worker_process.start()
+    return celery_worker_process
+
+
+# --- Reference data across transactional tests ----------------------------------------------
+def pytest_collection_modifyitems(items):
+    """Tests that commit (live server, worker, transaction=True) end with a flush of every
+    table, which would also remove the reference data loaded by the migrations. Serialized
+    rollback restores it, so tests may run in any order."""
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is None or "django_db_serialized_rollback" in names:
+            continue
+        marker = item.get_closest_marker("django_db")
+        commits = (
+            "transactional_db" in names
+            or "live_server" in names
+            or (marker is not None and marker.kwargs.get("transaction", False))
+        )
+        if commits:
+            names.append("django_db_serialized_rollback")

@@ -1,0 +1,118 @@
+"""The run/test infrastructure itself: database, real worker, compose file, scripts."""
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from django.db import connection
+
+from tests.conftest import database_url_is_postgres
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_SERVICES = ("web", "worker", "beat")
+
+
+# --- Database -----------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_it_uses_postgresql_when_database_url_says_so():
+    if not database_url_is_postgres():
+        pytest.skip("DATABASE_URL is not PostgreSQL here")
+    assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_ci_always_runs_on_postgresql():
+    if not os.environ.get("CI"):
+        pytest.skip("only CI insists on PostgreSQL")
+    assert connection.vendor == "postgresql"
+
+
+# --- The real worker ----------------------------------------------------------------------
+@pytest.mark.worker
+def test_a_task_runs_in_the_separate_worker_process(worker):
+    from core.models import WorkerHeartbeat
+    from core.tasks import record_worker_heartbeat
+    from tan_tracker.celery import app as celery_app
+
+    assert celery_app.conf.task_always_eager is False
+
+    record_worker_heartbeat.delay()
+
+    deadline = time.monotonic() + 20
+    heartbeat = None
+    while heartbeat is None and time.monotonic() < deadline:
+        heartbeat = WorkerHeartbeat.objects.order_by("-seen_at").first()
+        if heartbeat is None:
+            time.sleep(0.2)
+    assert heartbeat is not None, f"no heartbeat within 20 s\n{worker.log_tail()}"
+    assert connection.vendor == "postgresql"
+    assert heartbeat.pid == worker.pid
+    assert heartbeat.pid != os.getpid()
+
+
+# --- docker-compose.yml -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def compose_services():
+    with (ROOT / "docker-compose.yml").open() as f:
+        return yaml.safe_load(f)["services"]
+
+
+def _command(service: dict) -> str:
+    command = service.get("command", "")
+    return " ".join(command) if isinstance(command, list) else command
+
+
+def _environment(service: dict) -> dict:
+    env = service.get("environment", {})
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) for item in env)
+    return env
+
+
+def _depends_on(service: dict) -> set:
+    return set(service.get("depends_on", []))
+
+
+def test_compose_has_the_five_services(compose_services):
+    assert set(APP_SERVICES) | {"postgres", "redis"} <= set(compose_services)
+    assert "gunicorn" in _command(compose_services["web"])
+    assert "celery" in _command(compose_services["worker"])
+    assert " worker" in _command(compose_services["worker"])
+    assert "celery" in _command(compose_services["beat"])
+    assert " beat" in _command(compose_services["beat"])
+    assert compose_services["postgres"]["image"].startswith("postgres:")
+    assert compose_services["redis"]["image"].startswith("redis:")
+
+
+def test_compose_app_services_share_one_image(compose_services):
+    images = {
+        (repr(compose_services[name].get("build")), compose_services[name].get("image"))
+        for name in APP_SERVICES
+    }
+    assert len(images) == 1
+    ((build, _image),) = images
+    assert build != "None", "the app image is built from the Dockerfile"
+
+
+def test_compose_app_services_are_configured_and_wait_for_their_backends(compose_services):
+    for name in APP_SERVICES:
+        service = compose_services[name]
+        env = _environment(service)
+        assert env.get("DATABASE_URL", "").startswith("postgres"), name
+        assert env.get("REDIS_URL", "").startswith("redis://"), name
+        assert env.get("SECRET_KEY"), name
+        assert {"postgres", "redis"} <= _depends_on(service), name
+    assert "migrate" in _command(compose_services["web"])
+
+
+# --- Scripts ------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["scripts/run.sh", "scripts/test.sh", ".ci/run"])
+def test_script_exists_is_executable_and_parses(path):
+    script = ROOT / path
+    assert script.is_file()
+    assert os.access(script, os.X_OK), f"{path} is not executable"
+    result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
