@@ -34,5 +34,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    re_path(r"^(?P<unmatched>.*)$", not_found),
+    re_path(r"^(?P<unmatched>[\s\S]*)\Z", not_found),
 ]

@@ -1,9 +1,25 @@
 import django_filters
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
 # What Django's NullBooleanField reads as yes or no; anything else it would read as "any".
 BOOLEAN_WORDS = {"true", "True", "1", "false", "False", "0"}
+
+
+def _counts_whole_numbers(filterset, filter_) -> bool:
+    """A number filter on an integer column: `review_year=0.5` is a mistake, not a filter."""
+    if not isinstance(filter_, django_filters.NumberFilter) or filter_.method:
+        return False
+    model = filterset._meta.model
+    try:
+        *relations, last = filter_.field_name.split("__")
+        for name in relations:
+            model = model._meta.get_field(name).related_model
+        return isinstance(model._meta.get_field(last), models.IntegerField)
+    except (FieldDoesNotExist, AttributeError):
+        return False
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -27,7 +43,8 @@ class StrictFilterBackend(DjangoFilterBackend):
             if name not in request.query_params:
                 continue
             values = request.query_params.getlist(name)
-            if isinstance(filter_, django_filters.CharFilter):
+            # Free text may be empty, and so may a sort order (an empty list of fields).
+            if isinstance(filter_, django_filters.CharFilter | django_filters.OrderingFilter):
                 continue
             if any(value.strip() == "" for value in values):
                 errors[name] = ["Give a value, or leave the parameter out."]
@@ -35,5 +52,9 @@ class StrictFilterBackend(DjangoFilterBackend):
                 value not in BOOLEAN_WORDS for value in values
             ):
                 errors[name] = ["Use true or false."]
+            elif _counts_whole_numbers(filterset, filter_) and not all(
+                value.strip().lstrip("-").isdigit() for value in values
+            ):
+                errors[name] = ["Give a whole number."]
         if errors:
             raise ValidationError(errors)

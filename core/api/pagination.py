@@ -35,10 +35,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
         )
 
     def paginate_queryset(self, queryset, request, view=None):
-        if getattr(request.accepted_renderer, "format", None) == "csv":
-            return None
         page_size = self.get_page_size(request)
         page_number = _positive_int(request, self.page_query_param) or 1
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            return None
         paginator = self.django_paginator_class(queryset, page_size)
         try:
             self.page = paginator.page(page_number)

@@ -5,8 +5,7 @@ drf-spectacular documents the success responses; `ApiAutoSchema` adds the error 
 `core.api.exceptions`, and marks the operations that anonymous callers may use.
 """
 
-import django_filters
-from django_filters.filters import ModelMultipleChoiceFilter
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -56,17 +55,34 @@ ERROR_DESCRIPTIONS = {
 MAX_ENUM_VALUES = 1000
 
 
-def _model_choice_values(filter_) -> list | None:
-    """The values a model-choice filter accepts: reference data (States, chapters, articles,
-    categories, themes, regions...) read when the schema is generated."""
-    if not isinstance(filter_, django_filters.ModelChoiceFilter | ModelMultipleChoiceFilter):
-        return None
-    field = filter_.extra.get("to_field_name") or "pk"
-    queryset = filter_.queryset
-    if callable(queryset):
-        return None
-    values = list(queryset.order_by(field).values_list(field, flat=True)[: MAX_ENUM_VALUES + 1])
-    return values if 0 < len(values) <= MAX_ENUM_VALUES else None
+class ReferenceDataFilterExtension(DjangoFilterExtension):
+    """Model-choice filters documented with the type and the values they accept.
+
+    The shared FilterSets filter on codes (`state=KEN`, `chapter=II`, `theme=technology`):
+    the parameter takes the type of that code field, and lists the codes the database
+    holds when the schema is generated (reference data: States, chapters, articles,
+    categories, themes, regions), so a client or a fuzzer can tell a valid value from a typo.
+    """
+
+    target_class = "core.api.filters.StrictFilterBackend"
+    priority = 1
+
+    def _get_schema_from_model_field(self, auto_schema, filter_field, model):
+        queryset = getattr(filter_field, "queryset", None)
+        if queryset is None or callable(queryset):
+            return super()._get_schema_from_model_field(auto_schema, filter_field, model)
+        to_field = filter_field.extra.get("to_field_name")
+        options = queryset.model._meta
+        target = options.get_field(to_field) if to_field else options.pk
+        schema = auto_schema._map_model_field(target, direction=None)
+        values = list(
+            queryset.order_by(target.attname).values_list(target.attname, flat=True)[
+                : MAX_ENUM_VALUES + 1
+            ]
+        )
+        if 0 < len(values) <= MAX_ENUM_VALUES:
+            schema["enum"] = values
+        return schema
 
 
 class ApiAutoSchema(AutoSchema):
@@ -88,24 +104,16 @@ class ApiAutoSchema(AutoSchema):
         return operation
 
     def _describe_parameters(self, operation) -> None:
-        """Give path parameters the pattern the URL accepts and model-choice filters their
-        values, so that a client (or a fuzzer) can tell a valid request from a typo."""
+        """Give path parameters the pattern the URL accepts."""
         lookup = getattr(self.view, "lookup_url_kwarg", None) or getattr(
             self.view, "lookup_field", None
         )
         regex = getattr(self.view, "lookup_value_regex", None)
-        filterset_class = getattr(self.view, "filterset_class", None)
-        filters = filterset_class.base_filters if filterset_class else {}
         for parameter in operation.get("parameters", []):
             schema = parameter.get("schema", {})
             if parameter["in"] == "path" and parameter["name"] == lookup and regex:
                 if schema.get("type") == "string":
                     schema["pattern"] = f"^{regex}$"
-            elif parameter["in"] == "query" and parameter["name"] in filters:
-                values = _model_choice_values(filters[parameter["name"]])
-                if values:
-                    target = schema["items"] if schema.get("type") == "array" else schema
-                    target["enum"] = values
 
     def _error_codes(self, operation) -> list[str]:
         """The errors this operation can really give, from what it takes and who may call it."""

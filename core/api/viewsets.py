@@ -26,7 +26,8 @@ class ApiViewSet(viewsets.GenericViewSet):
     sign_in_to_read = False
 
     def get_renderers(self):
-        if self.action == "list":
+        # No action: a method the route does not take, answered 405 whatever the format.
+        if self.action in ("list", None):
             return [JSONRenderer(), CSVRenderer()]
         return [JSONRenderer()]
 

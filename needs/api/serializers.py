@@ -6,21 +6,21 @@ from needs.models import Category, Need, Priority, Status, Subcategory, Theme
 from reviews.models import CYCLE_CHOICES, Article, Chapter, Review, State
 
 
-class SubcategorySerializer(serializers.ModelSerializer):
+class NeedSubcategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Subcategory
         fields = ["code", "label"]
 
 
-class CategorySerializer(serializers.ModelSerializer):
-    subcategories = SubcategorySerializer(many=True, read_only=True)
+class NeedCategorySerializer(serializers.ModelSerializer):
+    subcategories = NeedSubcategorySerializer(many=True, read_only=True)
 
     class Meta:
         model = Category
         fields = ["code", "label", "position", "subcategories"]
 
 
-class ThemeSerializer(serializers.ModelSerializer):
+class NeedThemeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Theme
         fields = ["code", "label", "position"]
@@ -38,6 +38,7 @@ class NeedSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     subcategory = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    priority = serializers.ChoiceField(choices=[("", "Not set"), *Priority.choices], read_only=True)
     is_stale = serializers.BooleanField(
         read_only=True, help_text="Not confirmed as still relevant for over a year."
     )

@@ -40,7 +40,7 @@ class ReadOnlyApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
 )
 class CategoryViewSet(ReadOnlyApiViewSet):
     queryset = Category.objects.prefetch_related("subcategories").order_by("position", "label")
-    serializer_class = serializers.CategorySerializer
+    serializer_class = serializers.NeedCategorySerializer
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filter_backends = [OrderingFilter]
@@ -53,7 +53,7 @@ class CategoryViewSet(ReadOnlyApiViewSet):
 )
 class ThemeViewSet(ReadOnlyApiViewSet):
     queryset = Theme.objects.order_by("position", "label")
-    serializer_class = serializers.ThemeSerializer
+    serializer_class = serializers.NeedThemeSerializer
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filter_backends = [OrderingFilter]

@@ -34,7 +34,7 @@ def review_stage(review: Review) -> str:
     return "not_started"
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionalGroupSerializer(serializers.ModelSerializer):
     class Meta:
         model = RegionalGroup
         fields = ["code", "name"]
@@ -89,7 +89,7 @@ class StateSerializer(serializers.ModelSerializer):
         ]
 
 
-class ArticleSerializer(serializers.ModelSerializer):
+class ConventionArticleSerializer(serializers.ModelSerializer):
     chapter = serializers.SlugRelatedField(slug_field="roman", read_only=True)
 
     class Meta:
@@ -97,14 +97,14 @@ class ArticleSerializer(serializers.ModelSerializer):
         fields = ["number", "title", "chapter"]
 
 
-class ArticleInChapterSerializer(serializers.ModelSerializer):
+class ChapterArticleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = ["number", "title"]
 
 
-class ChapterSerializer(serializers.ModelSerializer):
-    articles = ArticleInChapterSerializer(many=True, read_only=True)
+class ConventionChapterSerializer(serializers.ModelSerializer):
+    articles = ChapterArticleSerializer(many=True, read_only=True)
 
     class Meta:
         model = Chapter
@@ -130,6 +130,9 @@ class ReviewSerializer(serializers.ModelSerializer):
         source="state.regional_group.code", read_only=True, allow_null=True, default=None
     )
     reviewing_states = serializers.SlugRelatedField(slug_field="iso3", many=True, read_only=True)
+    direct_dialogue_kind = serializers.ChoiceField(
+        choices=[("", "Not recorded"), *DirectDialogue.choices], read_only=True
+    )
     stage = serializers.SerializerMethodField()
     need_count = serializers.IntegerField(
         read_only=True, help_text="Accepted needs identified in this review."

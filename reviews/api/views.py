@@ -28,7 +28,7 @@ class ReadOnlyApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
 )
 class RegionViewSet(ReadOnlyApiViewSet):
     queryset = RegionalGroup.objects.order_by("name")
-    serializer_class = serializers.RegionSerializer
+    serializer_class = serializers.RegionalGroupSerializer
     lookup_field = "code"
     lookup_value_regex = "[a-z_]+"
     filter_backends = [OrderingFilter]
@@ -70,7 +70,7 @@ class StateViewSet(ReadOnlyApiViewSet):
 )
 class ChapterViewSet(ReadOnlyApiViewSet):
     queryset = Chapter.objects.prefetch_related("articles").order_by("number")
-    serializer_class = serializers.ChapterSerializer
+    serializer_class = serializers.ConventionChapterSerializer
     lookup_field = "roman"
     lookup_value_regex = "[IVX]+"
     filter_backends = [OrderingFilter]
@@ -83,7 +83,7 @@ class ChapterViewSet(ReadOnlyApiViewSet):
 )
 class ArticleViewSet(ReadOnlyApiViewSet):
     queryset = Article.objects.select_related("chapter").order_by("number")
-    serializer_class = serializers.ArticleSerializer
+    serializer_class = serializers.ConventionArticleSerializer
     lookup_field = "number"
     lookup_value_regex = "[0-9]+"
     filter_backends = [OrderingFilter]

@@ -61,3 +61,20 @@ def api_data(people, published_review, unpublished_review, other_state):
         "funding": funding,
         "interest": interest,
     }
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many requests the fuzzer sent, per role (the lead's report asks for the number)."""
+    from . import test_fuzz
+
+    if not test_fuzz.cases_run:
+        return
+    per_role: dict[str, int] = {}
+    for (role, _operation), count in test_fuzz.cases_run.items():
+        per_role[role] = per_role.get(role, 0) + count
+    operations = len({operation for _role, operation in test_fuzz.cases_run})
+    terminalreporter.write_sep("-", "API fuzzing (schemathesis)")
+    terminalreporter.write_line(
+        f"{sum(per_role.values())} cases over {operations} operations: "
+        + ", ".join(f"{role} {count}" for role, count in sorted(per_role.items()))
+    )
