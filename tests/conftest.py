@@ -73,6 +73,8 @@ def _plain_http_and_static_files_without_manifest():
         },
         WHITENOISE_USE_FINDERS=True,
         STATIC_ROOT=None,
+        # PBKDF2 costs about a second per fixture user on these machines.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         yield
 
