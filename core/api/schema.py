@@ -111,9 +111,13 @@ class ApiAutoSchema(AutoSchema):
         regex = getattr(self.view, "lookup_value_regex", None)
         for parameter in operation.get("parameters", []):
             schema = parameter.get("schema", {})
-            if parameter["in"] == "path" and parameter["name"] == lookup and regex:
-                if schema.get("type") == "string":
-                    schema["pattern"] = f"^{regex}$"
+            if (
+                parameter["in"] == "path"
+                and parameter["name"] == lookup
+                and regex
+                and schema.get("type") == "string"
+            ):
+                schema["pattern"] = f"^{regex}$"
 
     def _error_codes(self, operation) -> list[str]:
         """The errors this operation can really give, from what it takes and who may call it."""
