@@ -94,8 +94,10 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 # --- Celery -------------------------------------------------------------------------------
 # Without a broker the tasks run in-process (the embedded default for a quick local look).
+BROKER_SCHEMES = ("redis", "rediss", "memory")
+# Each variable is checked on its own, so that a bad REDIS_URL is reported by its own name.
 CELERY_BROKER_URL = env_url(
-    "CELERY_BROKER_URL", env_str("REDIS_URL"), ("redis", "rediss", "memory")
+    "CELERY_BROKER_URL", env_url("REDIS_URL", None, BROKER_SCHEMES), BROKER_SCHEMES
 )
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True

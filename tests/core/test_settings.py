@@ -1,0 +1,78 @@
+"""A bad value in the environment stops start-up with a message naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG_VARIABLES = (
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "REDIS_URL",
+    "ALLOWED_HOSTS",
+    "NEED_STALE_AFTER_DAYS",
+)
+
+
+def manage_check(**variables: str | None) -> subprocess.CompletedProcess:
+    """`manage.py check` in a fresh process with a production-like environment plus changes
+    (None removes a variable)."""
+    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
+    env.update(DEBUG="false", SECRET_KEY="a-secret-for-this-test")
+    for name, value in variables.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def last_line(text: str) -> str:
+    return text.strip().splitlines()[-1]
+
+
+def test_a_good_environment_starts():
+    result = manage_check(
+        DATABASE_URL="postgres://app@127.0.0.1:5432/app", CELERY_BROKER_URL="redis://127.0.0.1/0"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "mysql://x"),
+        ("CELERY_BROKER_URL", "http://x"),
+        ("REDIS_URL", "http://x"),
+        ("NEED_STALE_AFTER_DAYS", "abc"),
+        ("NEED_STALE_AFTER_DAYS", "0"),
+        ("ALLOWED_HOSTS", ","),
+    ],
+)
+def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):
+    result = manage_check(**{variable: value})
+    assert result.returncode != 0
+    # The last line is the error itself; the traceback above it quotes settings.py, which
+    # mentions every variable anyway.
+    assert f"The environment variable {variable} " in last_line(result.stderr)
+    assert "ImproperlyConfigured" in last_line(result.stderr)
+
+
+def test_without_debug_the_secret_key_is_required():
+    result = manage_check(SECRET_KEY=None, DEBUG="false")
+    assert result.returncode != 0
+    assert "The environment variable SECRET_KEY must be set." in last_line(result.stderr)
