@@ -303,7 +303,7 @@ def interest_register(request, ref: str):
             kind = form.cleaned_data["kind"]
             messages.success(
                 request,
-                f"Your {'commitment' if kind == 'commitment' else 'interest'} in need "
+                f"Your {'commitment to' if kind == 'commitment' else 'interest in'} need "
                 f"{need.ref} is registered; staff, the State's focal point and other donors "
                 "can now see it.",
             )
