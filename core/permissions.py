@@ -109,6 +109,12 @@ def can_maintain_need(user, need: Need) -> bool:
     return own_state is not None and need.review.state_id == own_state
 
 
+def can_maintain_state_needs(user, state: State) -> bool:
+    """Whether `can_maintain_need` holds for every need of this State (country page buttons)."""
+    own_state = focal_point_state_id(user)
+    return is_staff_member(user) or (own_state is not None and state.pk == own_state)
+
+
 def can_propose_need(user, review: Review) -> bool:
     own_state = focal_point_state_id(user)
     return is_staff_member(user) or (own_state is not None and review.state_id == own_state)

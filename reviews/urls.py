@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import country_views
 
 app_name = "reviews"
 
-urlpatterns = []
+urlpatterns = [
+    path("states/", country_views.state_list, name="state_list"),
+    path("states/<str:iso3>/", country_views.state_detail, name="state_detail"),
+]

@@ -1,0 +1,213 @@
+"""A focal point keeps their State's needs current: confirm, change status, propose.
+Staff accept or decline the proposals."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.exceptions import ConcurrentEditError
+from core.permissions import (
+    can_maintain_need,
+    can_manage_needs,
+    can_propose_need,
+    visible_needs,
+    visible_reviews,
+    visible_states,
+)
+from reviews.models import Review, State
+
+from .focal_point_forms import NeedProposalForm, NeedStatusForm, ProposalDecisionForm
+from .models import Acceptance, Need, NeedComment
+from .services import need_confirm, need_decide_proposal, need_propose, need_set_status
+
+
+def _maintainable_need(request, pk: int) -> Need:
+    """The need if the user may see it (404 otherwise) and maintain it (403 otherwise)."""
+    need = get_object_or_404(
+        visible_needs(request.user, Need.objects.select_related("review__state")), pk=pk
+    )
+    if not can_maintain_need(request.user, need):
+        raise PermissionDenied("Only the State's focal point and staff can change this need.")
+    return need
+
+
+def _country_page(need: Need) -> str:
+    return reverse("reviews:state_detail", args=[need.review.state.iso3]) + f"#need-{need.pk}"
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_POST
+def need_confirm_view(request, pk: int):
+    need = need_confirm(need=_maintainable_need(request, pk), user=request.user)
+    messages.success(
+        request,
+        f"Need {need.ref} confirmed as still relevant on {need.last_confirmed_on:%d %B %Y}.",
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = _country_page(need)
+    return redirect(target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_status_view(request, pk: int):
+    need = _maintainable_need(request, pk)
+    status = 200
+    if request.method == "POST":
+        form = NeedStatusForm(request.POST, current_status=need.status)
+        if form.is_valid():
+            try:
+                updated = need_set_status(
+                    need=need,
+                    status=form.cleaned_data["status"],
+                    comment=form.cleaned_data["comment"],
+                    user=request.user,
+                    seen_version=form.cleaned_data["version"],
+                )
+            except ConcurrentEditError as error:
+                # Show the need as it is now, keep what was typed, and let a resubmission
+                # through only now that the person has seen the newer values.
+                need = error.current
+                data = request.POST.copy()
+                data["version"] = need.version
+                form = NeedStatusForm(data, current_status=need.status)
+                form.is_valid()
+                form.add_error(None, error)
+                status = 409
+            except ValidationError as error:
+                _apply_errors(form, error)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    f"Status of need {updated.ref} changed to “{updated.get_status_display()}”.",
+                )
+                return redirect(_country_page(updated))
+        else:
+            status = 400
+    else:
+        form = NeedStatusForm(initial={"version": need.version}, current_status=need.status)
+    trail = NeedComment.objects.filter(need=need).select_related("author")
+    return render(
+        request,
+        "needs/focal_status.html",
+        {"need": need, "form": form, "trail": trail},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_propose_view(request, iso3: str):
+    state = get_object_or_404(visible_states(request.user, State.objects.all()), iso3=iso3.upper())
+    reviews = [
+        review
+        for review in visible_reviews(request.user, Review.objects.filter(state=state))
+        if can_propose_need(request.user, review)
+    ]
+    if not reviews:
+        raise PermissionDenied("Only the State's focal point and staff can propose its needs.")
+    status = 200
+    if request.method == "POST":
+        form = NeedProposalForm(request.POST, reviews=reviews)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                need = need_propose(
+                    review=data["review"],
+                    user=request.user,
+                    chapter=data["chapter"],
+                    article=data["article"],
+                    category=data["category"],
+                    subcategory=data["subcategory"],
+                    themes=data["themes"],
+                    description=data["description"],
+                    priority=data["priority"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    f"Need {need.ref} proposed. It counts among {state.name}'s needs once "
+                    "staff accept it.",
+                )
+                return redirect(_country_page(need))
+        else:
+            status = 400
+    else:
+        form = NeedProposalForm(reviews=reviews)
+    return render(
+        request, "needs/focal_propose.html", {"state": state, "form": form}, status=status
+    )
+
+
+def _staff_only(request) -> None:
+    if not can_manage_needs(request.user):
+        raise PermissionDenied("Only staff decide on proposed needs.")
+
+
+def _render_proposals(request, *, status: int = 200):
+    proposals = (
+        Need.objects.filter(acceptance=Acceptance.PROPOSED)
+        .select_related(
+            "review__state", "chapter", "article", "category", "subcategory", "proposed_by"
+        )
+        .prefetch_related("themes")
+        .order_by("created_at", "id")
+    )
+    return render(
+        request,
+        "needs/focal_proposals.html",
+        {"proposals": proposals},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def proposal_list_view(request):
+    _staff_only(request)
+    return _render_proposals(request)
+
+
+@login_required
+@require_POST
+def proposal_decide_view(request, pk: int):
+    _staff_only(request)
+    need = get_object_or_404(Need.objects.select_related("review__state"), pk=pk)
+    form = ProposalDecisionForm(request.POST)
+    if not form.is_valid():
+        problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, f"Need {need.ref} was neither accepted nor declined: {problems}")
+        return _render_proposals(request, status=400)
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        need_decide_proposal(
+            need=need, accept=accept, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, f"Need {need.ref}: {' '.join(error.messages)}")
+        return _render_proposals(request, status=409)
+    messages.success(
+        request,
+        f"Need {need.ref} of {need.review.state.name} {'accepted' if accept else 'declined'}.",
+    )
+    return redirect("needs:proposals")

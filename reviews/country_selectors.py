@@ -1,0 +1,203 @@
+"""Reads for the State list and the country page, each at a fixed number of queries.
+
+Every row comes through `core.permissions`, so what a person sees on these pages is what the
+`visible_*` functions allow them, whatever the data size.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from assistance.models import Activity, DonorInterest, FundingContribution
+from core.models import Role, User
+from core.permissions import (
+    can_see_personal_data,
+    visible_activities,
+    visible_donor_interests,
+    visible_funding,
+    visible_needs,
+    visible_reviews,
+)
+from needs.models import Acceptance, Category, Need, NeedComment, Status
+from needs.selectors import need_list, stale_q
+
+from .models import CYCLE_CHOICES, Review, State
+from .selectors import review_list
+
+
+@dataclass(frozen=True)
+class Milestone:
+    label: str
+    date: object
+    done: bool
+
+
+def review_stage(review: Review) -> str:
+    """The furthest milestone the review has reached, as a short label."""
+    if review.country_report_published:
+        return "Country report published"
+    if review.executive_summary_published:
+        return "Executive summary published"
+    for field, label in reversed(Review.MILESTONES):
+        if getattr(review, field):
+            return label
+    return f"Under way (review year {review.review_year})" if review.review_year else "Started"
+
+
+def review_timeline(review: Review) -> list[Milestone]:
+    milestones = [
+        Milestone(label=label, date=getattr(review, field), done=bool(getattr(review, field)))
+        for field, label in Review.MILESTONES
+    ]
+    milestones.append(
+        Milestone(
+            label="Executive summary published",
+            date=None,
+            done=review.executive_summary_published,
+        )
+    )
+    milestones.append(
+        Milestone(label="Country report published", date=None, done=review.country_report_published)
+    )
+    return milestones
+
+
+# --- /states/ -----------------------------------------------------------------------------
+def state_list_rows(user, queryset: QuerySet) -> QuerySet:
+    """States with the counts of their needs the user may see, in one query, plus one query
+    for the reviews (`visible_review_list`, ordered by cycle)."""
+    counted = Q(reviews__needs__in=visible_needs(user).filter(acceptance=Acceptance.ACCEPTED))
+    return (
+        queryset.select_related("regional_group")
+        .annotate(
+            need_count=Count("reviews__needs", filter=counted),
+            unmet_count=Count(
+                "reviews__needs", filter=counted & Q(reviews__needs__status=Status.UNMET)
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=visible_reviews(user, Review.objects.order_by("cycle")),
+                to_attr="visible_review_list",
+            )
+        )
+    )
+
+
+def reviews_by_cycle(state: State) -> list[tuple[int, Review | None, str]]:
+    """[(cycle, review or None, stage)] from the prefetched `visible_review_list`."""
+    by_cycle = {review.cycle: review for review in state.visible_review_list}
+    return [
+        (cycle, by_cycle.get(cycle), review_stage(by_cycle[cycle]) if cycle in by_cycle else "")
+        for cycle, _ in CYCLE_CHOICES
+    ]
+
+
+# --- /states/<iso3>/ ----------------------------------------------------------------------
+def url_name_resolves(name: str, *args) -> bool:
+    """Whether a page another part of the application provides exists (yet)."""
+    try:
+        reverse(name, args=args)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def state_reviews(user, state: State) -> list[Review]:
+    return list(review_list(user, Review.objects.filter(state=state)).order_by("cycle"))
+
+
+def state_needs(user, state: State) -> QuerySet:
+    """The State's accepted needs, grouped-ready (cycle, chapter, article), with their trail."""
+    comments = NeedComment.objects.order_by("-created_at", "-id")
+    related = ["review"]
+    if can_see_personal_data(user):
+        comments = comments.select_related("author")
+        related.append("last_confirmed_by")
+    return (
+        need_list(user, Need.objects.filter(review__state=state, acceptance=Acceptance.ACCEPTED))
+        .select_related(*related)
+        .prefetch_related(Prefetch("comments", queryset=comments))
+        .order_by(
+            "review__cycle",
+            "chapter__number",
+            F("article__number").asc(nulls_first=True),
+            "id",
+        )
+    )
+
+
+def state_proposals(user, state: State) -> QuerySet:
+    """Needs proposed for the State that staff have not accepted (yet), if the user may see
+    them: the State's own focal point and staff."""
+    related = ["review", "chapter", "article", "category"]
+    if can_see_personal_data(user):
+        related.append("proposed_by")
+    return (
+        visible_needs(user, Need.objects.filter(review__state=state))
+        .exclude(acceptance=Acceptance.ACCEPTED)
+        .select_related(*related)
+        .order_by("-created_at", "-id")
+    )
+
+
+def need_figures(user, state: State) -> dict:
+    """Totals, possibly stale and per status, counted by the database in one query."""
+    needs = visible_needs(user, Need.objects.filter(review__state=state)).filter(
+        acceptance=Acceptance.ACCEPTED
+    )
+    return needs.aggregate(
+        total=Count("pk"),
+        stale=Count("pk", filter=stale_q()),
+        **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in Status.values},
+    )
+
+
+def needs_by_status(figures: dict) -> list[tuple[str, int]]:
+    return [(label, figures[f"status_{value}"]) for value, label in Status.choices]
+
+
+def needs_by_category(user, state: State) -> list[tuple[str, int]]:
+    """Every category, with the number of the State's needs in it (GROUP BY in the database)."""
+    counted = Q(needs__in=visible_needs(user, Need.objects.filter(review__state=state))) & Q(
+        needs__acceptance=Acceptance.ACCEPTED
+    )
+    return list(
+        Category.objects.annotate(count=Count("needs", filter=counted))
+        .order_by("position", "label")
+        .values_list("label", "count")
+    )
+
+
+def state_activities(user, state: State) -> QuerySet:
+    funding = visible_funding(user, FundingContribution.objects.select_related("donor"))
+    return (
+        visible_activities(user, Activity.objects.filter(beneficiary_states=state))
+        .select_related("provider")
+        .prefetch_related(Prefetch("funding", queryset=funding))
+        .order_by(F("start_date").desc(nulls_last=True), "title")
+    )
+
+
+def state_donor_interests(user, state: State) -> QuerySet:
+    """Active interest and commitments in the State's needs; nothing for the public."""
+    return (
+        visible_donor_interests(
+            user, DonorInterest.objects.filter(need__review__state=state, withdrawn_at__isnull=True)
+        )
+        .select_related("donor", "need__chapter", "need__article")
+        .order_by("need__chapter__number", "need__article__number", "need__id", "donor__name")
+    )
+
+
+def state_focal_points(user, state: State) -> list[User]:
+    """The State's focal points, for signed-in users only (personal data)."""
+    if not can_see_personal_data(user):
+        return []
+    return list(
+        User.objects.filter(state=state, role=Role.FOCAL_POINT, is_active=True).order_by(
+            "last_name", "first_name", "username"
+        )
+    )

@@ -1,0 +1,98 @@
+"""The State list and the country page: each State's reviews, needs and assistance."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from core.charts import bar_chart
+from core.permissions import (
+    can_maintain_state_needs,
+    can_propose_need,
+    can_see_personal_data,
+    visible_states,
+)
+from needs.exports import FORMATS as EXPORT_FORMATS
+from needs.models import Status
+
+from . import country_selectors as selectors
+from .filters import StateFilterSet
+from .models import State
+
+
+@require_GET
+def state_list(request):
+    parties = visible_states(request.user, State.objects.filter(is_party=True))
+    filterset = StateFilterSet(request.GET or None, queryset=parties)
+    if filterset.is_bound and not filterset.is_valid():
+        return render(
+            request,
+            "reviews/state_list.html",
+            {"filterset": filterset, "rows": []},
+            status=400,
+        )
+    states = selectors.state_list_rows(request.user, filterset.qs)
+    rows = [(state, selectors.reviews_by_cycle(state)) for state in states]
+    return render(
+        request,
+        "reviews/state_list.html",
+        {
+            "filterset": filterset,
+            "rows": rows,
+            "total_needs": sum(state.need_count for state, _ in rows),
+            "total_unmet": sum(state.unmet_count for state, _ in rows),
+        },
+    )
+
+
+@require_GET
+def state_detail(request, iso3: str):
+    if iso3 != iso3.upper():
+        return redirect("reviews:state_detail", iso3=iso3.upper())
+    user = request.user
+    state = get_object_or_404(
+        visible_states(user, State.objects.select_related("regional_group")), iso3=iso3
+    )
+    reviews = selectors.state_reviews(user, state)
+    by_cycle = {review.cycle: review for review in reviews}
+    figures = selectors.need_figures(user, state)
+    by_category = selectors.needs_by_category(user, state)
+    by_status = selectors.needs_by_status(figures)
+    context = {
+        "state": state,
+        "cycles": [
+            (
+                cycle,
+                by_cycle.get(cycle),
+                selectors.review_timeline(by_cycle[cycle]) if cycle in by_cycle else [],
+                selectors.review_stage(by_cycle[cycle]) if cycle in by_cycle else "",
+            )
+            for cycle in (1, 2)
+        ],
+        "needs": selectors.state_needs(user, state),
+        "proposals": list(selectors.state_proposals(user, state)),
+        "figures": figures,
+        "by_category": by_category,
+        "by_status": by_status,
+        "category_chart": bar_chart(
+            title=f"Needs of {state.name} by category",
+            labels=[label for label, _ in by_category],
+            series={"Needs": [count for _, count in by_category]},
+        ),
+        "status_chart": bar_chart(
+            title=f"Needs of {state.name} by status",
+            labels=[label for label, _ in by_status],
+            series={"Needs": [count for _, count in by_status]},
+        ),
+        "activities": selectors.state_activities(user, state),
+        "activity_pages": selectors.url_name_resolves("assistance:activity_detail", 1),
+        "donor_interests": selectors.state_donor_interests(user, state),
+        "show_donor_interest": user.is_authenticated,
+        "focal_points": selectors.state_focal_points(user, state),
+        "show_personal_data": can_see_personal_data(user),
+        "can_maintain": can_maintain_state_needs(user, state),
+        "can_propose": any(can_propose_need(user, review) for review in reviews),
+        "unmet_status": Status.UNMET,
+        "stale_after_days": settings.NEED_STALE_AFTER_DAYS,
+        "download_formats": EXPORT_FORMATS,
+    }
+    return render(request, "reviews/state_detail.html", context)
