@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -122,6 +123,10 @@ CELERY_BEAT_SCHEDULE = {
     # Catches up when a change could not enqueue its recomputation (broker down); a no-op
     # while the figures are fresh.
     "dashboard-recompute": {"task": "dashboard.tasks.recompute_figures", "schedule": 300.0},
+    "confirmation-digests": {
+        "task": "needs.tasks.send_confirmation_digests_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------------------
@@ -190,6 +195,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ta-needs-tracker@localhost")
+# Links in e-mails (the confirmation digest) start with this address.
+SITE_URL = env_url("SITE_URL", "http://localhost:8000", ("http", "https"))
 
 # --- Domain -------------------------------------------------------------------------------
 # A need not confirmed as still relevant for longer than this is flagged as possibly stale.

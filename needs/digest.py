@@ -1,0 +1,126 @@
+"""The daily digest that asks each focal point to confirm their State's possibly stale needs.
+
+Sending is idempotent per day through the database: a `DigestDelivery` row (unique per user
+and day) is written in the same transaction as the e-mail is sent, so a second run the same
+day — even one overlapping the first — finds the row and sends nothing, and a failed send
+leaves no row, so the next run tries again.
+"""
+
+import datetime
+import logging
+import smtplib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import DigestDelivery, Role, User
+
+from .models import Acceptance, Need, Status
+from .selectors import stale_q
+
+logger = logging.getLogger(__name__)
+
+# An e-mail lists this many needs at most; the country page has the rest.
+MAX_NEEDS_LISTED = 50
+# Needs met or no longer relevant do not need a confirmation that they are still relevant.
+SETTLED_STATUSES = (Status.MET, Status.OBSOLETE)
+
+
+@dataclass(frozen=True)
+class DigestRun:
+    sent: int
+    already_sent: int
+    nothing_to_confirm: int
+    failed: int
+
+
+def digest_recipients() -> QuerySet:
+    """Active focal points with an e-mail address."""
+    return (
+        User.objects.filter(is_active=True, role=Role.FOCAL_POINT, state__isnull=False)
+        .exclude(email="")
+        .select_related("state")
+        .order_by("pk")
+    )
+
+
+def needs_to_confirm(state_ids, today: datetime.date | None = None) -> QuerySet:
+    """Accepted, still open needs of these States not confirmed for too long."""
+    return (
+        Need.objects.filter(review__state_id__in=state_ids, acceptance=Acceptance.ACCEPTED)
+        .exclude(status__in=SETTLED_STATUSES)
+        .filter(stale_q(today))
+        .select_related("review", "chapter", "article")
+        .order_by("review__state_id", "review__cycle", "chapter__number", "article__number", "id")
+    )
+
+
+def send_confirmation_digests(*, today: datetime.date | None = None) -> DigestRun:
+    today = today or timezone.localdate()
+    recipients = list(digest_recipients())
+    already = set(
+        DigestDelivery.objects.filter(sent_on=today, user__in=recipients).values_list(
+            "user_id", flat=True
+        )
+    )
+    pending = [user for user in recipients if user.pk not in already]
+    needs_by_state: dict[int, list[Need]] = defaultdict(list)
+    for need in needs_to_confirm({user.state_id for user in pending}, today):
+        needs_by_state[need.review.state_id].append(need)
+
+    sent = nothing = failed = 0
+    already_sent = len(already)
+    for user in pending:
+        needs = needs_by_state.get(user.state_id, [])
+        if not needs:
+            nothing += 1
+            continue
+        try:
+            delivered = _send_digest(user=user, needs=needs, today=today)
+        except (smtplib.SMTPException, OSError):
+            # Nothing was recorded for this person, so the next run tries again; the others
+            # still get theirs.
+            logger.exception("The confirmation digest to user %s could not be sent", user.pk)
+            failed += 1
+            continue
+        if delivered:
+            sent += 1
+        else:
+            already_sent += 1
+    return DigestRun(
+        sent=sent, already_sent=already_sent, nothing_to_confirm=nothing, failed=failed
+    )
+
+
+def _send_digest(*, user: User, needs: list[Need], today: datetime.date) -> bool:
+    """Send one focal point's digest unless a run already recorded it today."""
+    try:
+        with transaction.atomic():
+            DigestDelivery.objects.create(user=user, sent_on=today, need_count=len(needs))
+            context = {
+                "user": user,
+                "state": user.state,
+                "needs": needs[:MAX_NEEDS_LISTED],
+                "more": max(len(needs) - MAX_NEEDS_LISTED, 0),
+                "total": len(needs),
+                "stale_after_days": settings.NEED_STALE_AFTER_DAYS,
+                "state_url": settings.SITE_URL.rstrip("/")
+                + reverse("reviews:state_detail", args=[user.state.iso3]),
+            }
+            send_mail(
+                subject=f"{len(needs)} needs of {user.state.name} to confirm",
+                message=render_to_string("needs/focal_digest_email.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[user.email],
+            )
+    except IntegrityError:
+        # Another run recorded this user's digest for today between our check and insert.
+        return False
+    return True
