@@ -25,6 +25,12 @@ class Column:
     key: str
     header: str
     numeric: bool = True
+    percent: bool = False
+
+    def value(self, row: dict):
+        """The row's value in this column; percentages always with their one decimal."""
+        value = row.get(self.key)
+        return f"{value:.1f}" if self.percent and value is not None else value
 
 
 @dataclass
@@ -41,12 +47,12 @@ class Figure:
 
     @property
     def table(self) -> list[list]:
-        return [[row.get(column.key) for column in self.columns] for row in self.rows]
+        return [[column.value(row) for column in self.columns] for row in self.rows]
 
     @property
     def cells(self) -> list[list[tuple[object, bool]]]:
         """The table for the page: each value with whether it is a number (right-aligned)."""
-        return [[(row.get(c.key), c.numeric) for c in self.columns] for row in self.rows]
+        return [[(c.value(row), c.numeric) for c in self.columns] for row in self.rows]
 
     @property
     def headers(self) -> list[str]:
@@ -189,7 +195,7 @@ def dashboard_figures(
             columns=[
                 Column("label", "Category", numeric=False),
                 Column("needs", "Needs"),
-                Column("percent", "Percent of needs"),
+                Column("percent", "Percent of needs", percent=True),
                 Column("states", "States"),
             ],
             rows=figures["by_category"],
@@ -223,7 +229,7 @@ def dashboard_figures(
                 Column("label", "Theme", numeric=False),
                 Column("needs", "Needs"),
                 Column("states", "States"),
-                Column("percent_of_states", "Percent of States with needs"),
+                Column("percent_of_states", "Percent of States with needs", percent=True),
             ],
             rows=figures["by_theme"],
             label=lambda row: f"{row['label']} ({row['percent_of_states']:.1f}% of States)",
