@@ -36,6 +36,7 @@ from .selectors import (
     CATALOGUE_DEFAULTS,
     active_interests_for,
     catalogue_base,
+    catalogue_export_values,
     catalogue_rows,
     facet_counts,
     need_links_for,
@@ -198,34 +199,42 @@ EXPORT_HEADERS = [
 ]
 
 
-def _export_rows(request, needs, with_interest: bool):
-    for need in needs.iterator(chunk_size=EXPORT_CHUNK):
-        state = need.review.state
+def _export_rows(request, values, themes, with_interest: bool):
+    cycles = {1: "First cycle", 2: "Second cycle"}
+    priorities, statuses, coverages = (
+        dict(Priority.choices),
+        dict(Status.choices),
+        dict(Coverage.choices),
+    )
+    # One reverse() for all rows: the link differs only by the need's ref.
+    link = request.build_absolute_uri(reverse("assistance:catalogue_need", args=["REF"]))
+    link_prefix, link_suffix = link.rsplit("REF", 1)
+    for need in values.iterator(chunk_size=EXPORT_CHUNK):
         row = [
-            need.ref,
-            state.name,
-            state.iso3,
-            state.regional_group.name if state.regional_group else "",
-            need.review.get_cycle_display(),
-            f"{need.chapter.roman}: {need.chapter.title}",
-            f"{need.article.number}: {need.article.title}" if need.article_id else "In general",
-            need.category.label,
-            need.subcategory.label if need.subcategory_id else "",
-            "; ".join(theme.label for theme in need.themes.all()),
-            need.description,
-            need.get_priority_display(),
-            need.get_status_display(),
-            need.get_coverage_display(),
-            need.identified_on,
-            need.last_confirmed_on,
-            "yes" if need.is_stale else "no",
-            need.activity_count,
+            need["ref"],
+            need["review__state__name"],
+            need["review__state__iso3"],
+            need["review__state__regional_group__name"] or "",
+            cycles.get(need["review__cycle"], need["review__cycle"]),
+            f"{need['chapter__roman']}: {need['chapter__title']}",
+            f"{need['article__number']}: {need['article__title']}"
+            if need["article__number"] is not None
+            else "In general",
+            need["category__label"],
+            need["subcategory__label"] or "",
+            "; ".join(themes.get(need["pk"], ())),
+            need["description"],
+            priorities.get(need["priority"], ""),
+            statuses.get(need["status"], need["status"]),
+            coverages.get(need["coverage"], need["coverage"]),
+            need["identified_on"],
+            need["last_confirmed_on"],
+            "yes" if need["is_stale"] else "no",
+            need["activity_count"],
         ]
         if with_interest:
-            row.append(need.interest_count)
-        row.append(
-            request.build_absolute_uri(reverse("assistance:catalogue_need", args=[need.ref]))
-        )
+            row.append(need["interest_count"])
+        row.append(f"{link_prefix}{need['ref']}{link_suffix}")
         yield row
 
 
@@ -237,7 +246,8 @@ def catalogue_export(request, fmt: str):
         return invalid_filter_response(filterset)
     with_interest = request.user.is_authenticated
     headers = EXPORT_HEADERS + (["Active donor interests"] if with_interest else []) + ["Link"]
-    rows = _export_rows(request, catalogue_rows(request.user, filterset.qs), with_interest)
+    values, themes = catalogue_export_values(request.user, filterset.qs)
+    rows = _export_rows(request, values, themes, with_interest)
     if fmt == "csv":
         return csv_response("unmet-needs.csv", headers, rows)
     return xlsx_response("unmet-needs.xlsx", headers, rows, sheet_title="Unmet needs")

@@ -47,13 +47,15 @@ def _words_q(value: str, fields: tuple[str, ...]) -> Q:
 class ActivityFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search reference, title, description")
     type = django_filters.MultipleChoiceFilter(
-        field_name="activity_type", choices=ActivityType.choices, label="Type"
+        field_name="activity_type", choices=ActivityType.choices, label="Type", distinct=False
     )
-    level = django_filters.MultipleChoiceFilter(choices=Level.choices)
-    status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices)
-    delivery_mode = django_filters.MultipleChoiceFilter(choices=DeliveryMode.choices)
+    level = django_filters.MultipleChoiceFilter(choices=Level.choices, distinct=False)
+    status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices, distinct=False)
+    delivery_mode = django_filters.MultipleChoiceFilter(
+        choices=DeliveryMode.choices, distinct=False
+    )
     provider = django_filters.ModelMultipleChoiceFilter(
-        queryset=Provider.objects.all(), label="Provider"
+        queryset=Provider.objects.all(), label="Provider", distinct=False
     )
     donor = django_filters.ModelMultipleChoiceFilter(
         queryset=Donor.objects.all(), method="filter_donor", label="Funded by donor"
@@ -202,9 +204,10 @@ class ProviderFilterSet(django_filters.FilterSet):
 
 class DonorFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Name")
-    kind = django_filters.MultipleChoiceFilter(choices=DonorKind.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=DonorKind.choices, distinct=False)
     country = django_filters.ModelMultipleChoiceFilter(
         field_name="country__iso3",
+        distinct=False,
         to_field_name="iso3",
         queryset=State.objects.all(),
         label="Country (ISO3)",
@@ -221,17 +224,18 @@ class DonorFilterSet(django_filters.FilterSet):
 
 
 class DonorInterestFilterSet(django_filters.FilterSet):
-    donor = django_filters.ModelMultipleChoiceFilter(queryset=Donor.objects.all())
+    donor = django_filters.ModelMultipleChoiceFilter(queryset=Donor.objects.all(), distinct=False)
     need = django_filters.CharFilter(
         field_name="need__ref", lookup_expr="iexact", label="Need (reference)"
     )
     state = django_filters.ModelMultipleChoiceFilter(
         field_name="need__review__state__iso3",
+        distinct=False,
         to_field_name="iso3",
         queryset=State.objects.all(),
         label="Need's State (ISO3)",
     )
-    kind = django_filters.MultipleChoiceFilter(choices=InterestKind.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=InterestKind.choices, distinct=False)
     active = django_filters.BooleanFilter(
         field_name="withdrawn_at", lookup_expr="isnull", label="Active (not withdrawn)"
     )

@@ -214,3 +214,43 @@ def activity_iati_rows(user, queryset: QuerySet) -> QuerySet:
         Prefetch("funding", queryset=visible_funding(user).select_related("donor")),
         Prefetch("need_links", queryset=links, to_attr="iati_links"),
     )
+
+
+CATALOGUE_EXPORT_FIELDS = (
+    "pk",
+    "ref",
+    "review__state__name",
+    "review__state__iso3",
+    "review__state__regional_group__name",
+    "review__cycle",
+    "chapter__roman",
+    "chapter__title",
+    "article__number",
+    "article__title",
+    "category__label",
+    "subcategory__label",
+    "description",
+    "priority",
+    "status",
+    "coverage",
+    "identified_on",
+    "last_confirmed_on",
+    "is_stale",
+    "activity_count",
+)
+
+
+def catalogue_export_values(user, queryset: QuerySet) -> tuple[QuerySet, dict[int, list[str]]]:
+    """Plain values for the export (no model instances: an export may hold every need), and
+    the theme labels of those needs, read in one more query."""
+    rows = catalogue_rows(user, queryset)
+    fields = CATALOGUE_EXPORT_FIELDS + (
+        ("interest_count",) if getattr(user, "is_authenticated", False) else ()
+    )
+    themes: dict[int, list[str]] = {}
+    through = Need.themes.through.objects.filter(need_id__in=queryset.values("pk"))
+    for need_id, label in through.order_by("theme__position", "theme__label").values_list(
+        "need_id", "theme__label"
+    ):
+        themes.setdefault(need_id, []).append(label)
+    return rows.values(*fields), themes

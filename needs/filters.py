@@ -11,14 +11,18 @@ from .selectors import stale_q
 
 
 class NeedFilterSet(django_filters.FilterSet):
+    # Multiple-choice filters default to DISTINCT; on single-valued fields a need cannot
+    # appear twice, and DISTINCT would make PostgreSQL sort every matching row.
     q = django_filters.CharFilter(method="search", label="Search descriptions")
     state = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         field_name="review__state__iso3",
         to_field_name="iso3",
         queryset=State.objects.all(),
         label="State (ISO3)",
     )
     region = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         field_name="review__state__regional_group__code",
         to_field_name="code",
         queryset=RegionalGroup.objects.all(),
@@ -28,24 +32,28 @@ class NeedFilterSet(django_filters.FilterSet):
         field_name="review__cycle", choices=[(1, "1"), (2, "2")], coerce=int, label="Cycle"
     )
     chapter = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         field_name="chapter__roman",
         to_field_name="roman",
         queryset=Chapter.objects.all(),
         label="Chapter (roman numeral)",
     )
     article = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         field_name="article__number",
         to_field_name="number",
         queryset=Article.objects.all(),
         label="Article number",
     )
     category = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         field_name="category__code",
         to_field_name="code",
         queryset=Category.objects.all(),
         label="Category",
     )
     subcategory = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,
         field_name="subcategory__code",
         to_field_name="code",
         queryset=Subcategory.objects.all(),
@@ -58,10 +66,10 @@ class NeedFilterSet(django_filters.FilterSet):
         distinct=True,
         label="Theme",
     )
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    coverage = django_filters.MultipleChoiceFilter(choices=Coverage.choices)
-    acceptance = django_filters.MultipleChoiceFilter(choices=Acceptance.choices)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
+    coverage = django_filters.MultipleChoiceFilter(choices=Coverage.choices, distinct=False)
+    acceptance = django_filters.MultipleChoiceFilter(choices=Acceptance.choices, distinct=False)
     stale = django_filters.BooleanFilter(method="filter_stale", label="Possibly stale")
     identified_after = django_filters.DateFilter(field_name="identified_on", lookup_expr="gte")
     identified_before = django_filters.DateFilter(field_name="identified_on", lookup_expr="lte")
