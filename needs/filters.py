@@ -99,9 +99,17 @@ class NeedFilterSet(django_filters.FilterSet):
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
-            return queryset.annotate(
-                search_document=SearchVector("description", config="english")
-            ).filter(search_document=SearchQuery(value, config="english", search_type="websearch"))
+            # The expression is the one the GIN index of migration assistance/0003 is built
+            # on. As a subquery it is answered from that index alone; joined with the other
+            # filters, PostgreSQL tends to compute to_tsvector row by row instead.
+            matching = (
+                Need.objects.annotate(search_document=SearchVector("description", config="english"))
+                .filter(
+                    search_document=SearchQuery(value, config="english", search_type="websearch")
+                )
+                .values("pk")
+            )
+            return queryset.filter(pk__in=matching)
         terms = [Q(description__icontains=word) for word in value.split()]
         combined = Q()
         for term in terms:
