@@ -12,7 +12,7 @@ WORKDIR /app
 # Dependencies first, so that a code change does not reinstall them.
 RUN pip install uv==0.13.9
 COPY pyproject.toml ./
-RUN uv pip install --system -r pyproject.toml
+RUN uv pip install --system --compile-bytecode -r pyproject.toml
 
 COPY . .
 

@@ -50,6 +50,8 @@ if [ ! -x .venv/bin/uv ]; then
 fi
 echo "==> Installing dependencies"
 VIRTUAL_ENV="$ROOT/.venv" .venv/bin/uv pip install --quiet --python .venv/bin/python -r pyproject.toml
+# uv installs without bytecode; compiled once here, every later start saves ~10 s.
+.venv/bin/python -m compileall -q -j 0 .venv/lib/python3*/site-packages >/dev/null || true
 
 PYTHON_BIN="$ROOT/.venv/bin/python"
 echo "==> Migrating the SQLite database (db.sqlite3)"

@@ -174,6 +174,9 @@ setup_python() {
     fi
     VIRTUAL_ENV="$ROOT/.venv" .venv/bin/uv pip install --quiet --python .venv/bin/python \
         -r pyproject.toml --extra dev
+    # uv installs without bytecode; compiled once here, every later Python start (checks,
+    # pytest, the Celery worker) saves ~10 s of recompiling the libraries.
+    .venv/bin/python -m compileall -q -j 0 .venv/lib/python3*/site-packages >/dev/null || true
 }
 
 # --- Services -----------------------------------------------------------------------------

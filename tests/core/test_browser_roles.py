@@ -11,7 +11,7 @@ PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's passw
 
 # role: (label in the header, sees the back office, lands on)
 EXPECTED = {
-    "staff": ("Secretariat staff", True, "home"),
+    "staff": ("Secretariat staff", False, "home"),
     "administrator": ("Administrator", True, "home"),
     "focal_point": ("Focal point", False, "country"),
     "donor": ("Donor", False, "home"),

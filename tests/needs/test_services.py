@@ -23,12 +23,6 @@ from needs.services import (
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Each user the fixtures create costs a full PBKDF2 hash (seconds on a busy machine)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def review(published_review):
     """Kenya's second-cycle review: chapters II and V."""
