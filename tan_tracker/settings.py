@@ -183,6 +183,8 @@ BOOTSTRAP5 = {
 
 # --- Uploads ------------------------------------------------------------------------------
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Imports of files with more rows than this run in the Celery worker, with a progress bar.
+IMPORT_IN_WORKER_ABOVE_ROWS = env_int("IMPORT_IN_WORKER_ABOVE_ROWS", 2000, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
