@@ -200,9 +200,12 @@ def activity_edit(request, ref: str):
 
 
 @staff_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def activity_delete(request, ref: str):
-    activity = get_object_or_404(Activity, ref=ref)
+    """GET asks for confirmation (what the deletion changes), POST deletes."""
+    activity = get_object_or_404(activity_detail(request.user), ref=ref)
+    if request.method == "GET":
+        return render(request, "assistance/activity_confirm_delete.html", {"activity": activity})
     services.activity_delete(activity=activity, user=request.user)
     messages.success(request, f"Activity {ref} deleted; the coverage of its needs is updated.")
     return redirect("assistance:activity_list")

@@ -216,3 +216,19 @@ def test_the_activity_list_filters_and_rejects_bad_input(client, activity, provi
     response = client.get(reverse("assistance:activity_list"), {"state": "PER"})
     assert [a.ref for a in response.context["page"]] == [peru.ref]
     assert client.get(reverse("assistance:activity_list"), {"year": "x"}).status_code == 400
+
+
+def test_deleting_an_activity_asks_first_then_recomputes_coverage(
+    client, staff, activity, published_need
+):
+    ActivityNeedLink.objects.create(activity=activity, need=published_need, extent="full")
+    Need.objects.filter(pk=published_need.pk).update(coverage=Coverage.COVERED)
+    client.force_login(staff)
+    url = reverse("assistance:activity_delete", args=[activity.ref])
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    assert b"link to 1 need" in confirm.content
+    assert Activity.objects.filter(pk=activity.pk).exists()
+    assert client.post(url).status_code == 302
+    assert not Activity.objects.filter(pk=activity.pk).exists()
+    assert Need.objects.get(pk=published_need.pk).coverage == Coverage.UNMET
