@@ -1,5 +1,6 @@
 """The State list and the country page: each State's reviews, needs and assistance."""
 
+from django import forms
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
@@ -23,11 +24,14 @@ from .models import State
 def state_list(request):
     parties = visible_states(request.user, State.objects.filter(is_party=True))
     filterset = StateFilterSet(request.GET or None, queryset=parties)
+    # Five regional groups read better as checkboxes than as a multiple select box.
+    region = filterset.form.fields["region"]
+    region.widget = forms.CheckboxSelectMultiple(choices=region.choices)
     if filterset.is_bound and not filterset.is_valid():
         return render(
             request,
             "reviews/state_list.html",
-            {"filterset": filterset, "rows": []},
+            {"filterset": filterset, "rows": [], "total_needs": 0, "total_unmet": 0},
             status=400,
         )
     states = selectors.state_list_rows(request.user, filterset.qs)
@@ -84,7 +88,7 @@ def state_detail(request, iso3: str):
             series={"Needs": [count for _, count in by_status]},
         ),
         "activities": selectors.state_activities(user, state),
-        "activity_pages": selectors.url_name_resolves("assistance:activity_detail", 1),
+        "activity_pages": selectors.url_name_resolves("assistance:activity_detail", "REF"),
         "donor_interests": selectors.state_donor_interests(user, state),
         "show_donor_interest": user.is_authenticated,
         "focal_points": selectors.state_focal_points(user, state),
