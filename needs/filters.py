@@ -2,12 +2,33 @@
 
 import django_filters
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from reviews.models import Article, Chapter, RegionalGroup, State
 
 from .models import Acceptance, Category, Coverage, Need, Priority, Status, Subcategory, Theme
 from .selectors import stale_q
+
+PRIORITY_RANK = Case(
+    When(priority=Priority.HIGH, then=Value(1)),
+    When(priority=Priority.MEDIUM, then=Value(2)),
+    When(priority=Priority.LOW, then=Value(3)),
+    default=Value(4),
+)
+
+
+class NeedOrderingFilter(django_filters.OrderingFilter):
+    """Priority sorts high, medium, low, none (not alphabetically); ties end in id order, so
+    that pages never repeat or skip a need."""
+
+    def get_ordering_value(self, param):
+        if param.lstrip("-") == "priority":
+            return PRIORITY_RANK.desc() if param.startswith("-") else PRIORITY_RANK.asc()
+        return super().get_ordering_value(param)
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
 class NeedFilterSet(django_filters.FilterSet):
@@ -74,7 +95,7 @@ class NeedFilterSet(django_filters.FilterSet):
     identified_after = django_filters.DateFilter(field_name="identified_on", lookup_expr="gte")
     identified_before = django_filters.DateFilter(field_name="identified_on", lookup_expr="lte")
 
-    ordering = django_filters.OrderingFilter(
+    ordering = NeedOrderingFilter(
         fields=(
             ("review__state__name", "state"),
             ("review__cycle", "cycle"),

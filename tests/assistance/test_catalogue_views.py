@@ -163,3 +163,14 @@ def test_the_states_focal_point_and_staff_see_interest(client, needs, people, do
         client.force_login(people[role])
         response = client.get(reverse("assistance:catalogue_need", args=[needs["open"].ref]))
         assert b"Our note" in response.content, role
+
+
+def test_sorting_by_priority_puts_high_first_and_no_priority_last(client, published_review):
+    low = factories.NeedFactory(review=published_review, priority="low")
+    none = factories.NeedFactory(review=published_review, priority="")
+    high = factories.NeedFactory(review=published_review, priority="high")
+    medium = factories.NeedFactory(review=published_review, priority="medium")
+    response = catalogue(client, filtered=1, ordering="priority")
+    assert refs_in(response) == [high.ref, medium.ref, low.ref, none.ref]
+    response = catalogue(client, filtered=1, ordering="-priority")
+    assert refs_in(response) == [none.ref, low.ref, medium.ref, high.ref]
