@@ -18,20 +18,34 @@ class DonorAdmin(admin.ModelAdmin):
     search_fields = ("name", "short_name")
 
 
-class FundingInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """Shown for reference only: these records change through the assistance pages, whose
+    services keep need coverage, versions and the dashboard figures right."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class FundingInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = FundingContribution
     extra = 0
     autocomplete_fields = ("donor",)
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ActivityNeedLink
     extra = 0
     raw_id_fields = ("need",)
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "ref",
         "title",
@@ -49,14 +63,14 @@ class ActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FundingContribution)
-class FundingContributionAdmin(SimpleHistoryAdmin):
+class FundingContributionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("activity", "donor", "amount", "currency", "year")
     list_filter = ("year", "currency", "donor")
     search_fields = ("activity__title", "donor__name")
 
 
 @admin.register(ActivityNeedLink)
-class ActivityNeedLinkAdmin(SimpleHistoryAdmin):
+class ActivityNeedLinkAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("activity", "need", "extent", "created_at")
     list_filter = ("extent",)
     search_fields = ("activity__title", "need__ref")
@@ -64,7 +78,7 @@ class ActivityNeedLinkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DonorInterest)
-class DonorInterestAdmin(SimpleHistoryAdmin):
+class DonorInterestAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("donor", "need", "kind", "amount", "currency", "created_at", "withdrawn_at")
     list_filter = ("kind", "donor")
     search_fields = ("need__ref", "donor__name", "note")

@@ -190,3 +190,25 @@ def test_every_write_flags_the_figures(monkeypatch, activity, published_need, do
     services.interest_withdraw(interest=interest)
     services.activity_update(activity=activity, title="New")
     assert len(calls) == 5
+
+
+def test_the_command_repairs_coverage_changed_outside_the_services(activity, published_need):
+    from django.core.management import call_command
+
+    ActivityNeedLink.objects.create(activity=activity, need=published_need, extent="full")
+    call_command("recompute_coverage")
+    assert coverage_of(published_need) == Coverage.COVERED
+
+
+def test_the_admin_shows_links_and_interest_read_only(admin_client, activity, published_need):
+    link = ActivityNeedLink.objects.create(activity=activity, need=published_need, extent="full")
+    assert (
+        admin_client.get(f"/admin/assistance/activityneedlink/{link.pk}/change/").status_code == 200
+    )
+    assert (
+        admin_client.post(
+            f"/admin/assistance/activityneedlink/{link.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert ActivityNeedLink.objects.filter(pk=link.pk).exists()
