@@ -27,6 +27,7 @@ v1 = [
     path("", include("core.api.urls")),
     path("", include("reviews.api.urls")),
     path("", include("needs.api.urls")),
+    path("", include("assistance.api.urls")),
 ]
 
 urlpatterns = [

@@ -239,11 +239,9 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
-    "ENUM_NAME_OVERRIDES": {"CycleEnum": "reviews.models.CYCLE_CHOICES"},
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "core.api.schema.describe_csv_bodies",
-    ],
+    # Enums stay inline: many are read from the reference data, and naming them as shared
+    # components would give one name to different sets (all States, the parties...).
+    "POSTPROCESSING_HOOKS": ["core.api.schema.describe_csv_bodies"],
     # Swagger UI and Redoc from this server's static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -43,9 +43,8 @@ class StrictFilterBackend(DjangoFilterBackend):
             if name not in request.query_params:
                 continue
             values = request.query_params.getlist(name)
-            # Free text may be empty, and so may a sort order (an empty list of fields).
-            if isinstance(filter_, django_filters.CharFilter | django_filters.OrderingFilter):
-                continue
+            if isinstance(filter_, django_filters.CharFilter):
+                continue  # free text may be empty
             if any(value.strip() == "" for value in values):
                 errors[name] = ["Give a value, or leave the parameter out."]
             elif isinstance(filter_, django_filters.BooleanFilter) and any(

@@ -5,6 +5,7 @@ drf-spectacular documents the success responses; `ApiAutoSchema` adds the error 
 `core.api.exceptions`, and marks the operations that anonymous callers may use.
 """
 
+import django_filters
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
@@ -75,17 +76,48 @@ class ReferenceDataFilterExtension(DjangoFilterExtension):
         options = queryset.model._meta
         target = options.get_field(to_field) if to_field else options.pk
         schema = auto_schema._map_model_field(target, direction=None)
-        values = list(
-            queryset.order_by(target.attname).values_list(target.attname, flat=True)[
-                : MAX_ENUM_VALUES + 1
-            ]
-        )
-        if 0 < len(values) <= MAX_ENUM_VALUES:
+        values = _reference_values(queryset, target.attname)
+        if values:
             schema["enum"] = values
         return schema
 
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        if isinstance(filter_field, django_filters.OrderingFilter):
+            # `ordering=` is a mistake (400), not an empty list of sort fields.
+            for parameter in parameters:
+                parameter["schema"]["minItems"] = 1
+        return parameters
+
+
+def _reference_values(queryset, field_name: str) -> list | None:
+    """The values of `field_name` in `queryset`, if there are few enough to list."""
+    values = list(
+        queryset.order_by(field_name).values_list(field_name, flat=True)[: MAX_ENUM_VALUES + 1]
+    )
+    return values if 0 < len(values) <= MAX_ENUM_VALUES else None
+
 
 class ApiAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """Request fields that name a record by code (`state`, `chapter`, `themes`...) list
+        the codes that exist, like the model-choice filters."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        queryset = getattr(field, "queryset", None)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.RelatedField)
+            and queryset is not None
+            and schema.get("type") in ("string", "integer")
+        ):
+            target = getattr(field, "slug_field", None) or "pk"
+            values = _reference_values(queryset, target)
+            if values:
+                schema["enum"] = values
+        return schema
+
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:

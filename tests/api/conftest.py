@@ -26,6 +26,12 @@ def client_for(user) -> APIClient:
     return client
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The six people of every test need no strong hashes; PBKDF2 dominated the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def clients(people):
     """One APIClient per role, authenticated by token (none for `anonymous`)."""
@@ -51,7 +57,9 @@ def api_data(people, published_review, unpublished_review, other_state):
         activity=activity, donor=donor, amount=1000, year=2024
     )
     interest = factories.DonorInterestFactory(donor=donor, need=published)
+    empty_review = factories.ReviewFactory()
     return {
+        "empty_review": empty_review,
         "published_need": published,
         "unpublished_need": unpublished,
         "proposal": proposal,
