@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from dashboard import tasks
+from reviews.reference import load_reference
 from tests import factories
 
 
@@ -54,3 +55,15 @@ def committed(django_capture_on_commit_callbacks):
         del connection.run_on_commit[start:]
 
     return block
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The reference data, for tests that commit.
+
+    Serialized rollback should restore it after another committing test's flush, but the
+    test database is serialized on the connection of the context that created it, and
+    tests run after Playwright has started see another connection object (asgiref keeps
+    one per context) without that copy. Loading it again is idempotent and takes a second.
+    """
+    load_reference()

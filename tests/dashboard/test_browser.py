@@ -8,7 +8,7 @@ from tests import factories
 
 
 @pytest.fixture
-def dashboard_data(transactional_db):
+def dashboard_data(reference_data):
     chapter_ii, chapter_v = factories.chapter("II"), factories.chapter("V")
     categories = ["capacity_building", "legislative_assistance", "institution_building"]
     for index, iso3 in enumerate(["KEN", "PER", "FRA", "CHN", "POL", "EUU"]):

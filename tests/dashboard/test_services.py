@@ -139,7 +139,9 @@ print(json.dumps({"seconds": time.monotonic() - started}))
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_need_is_saved_quickly_with_no_broker_and_the_dashboard_says_figures_are_old(client):
+def test_a_need_is_saved_quickly_with_no_broker_and_the_dashboard_says_figures_are_old(
+    reference_data, client
+):
     if not database_url_is_postgres():
         pytest.skip("another process must share the test database: PostgreSQL only")
     review = factories.ReviewFactory(state=factories.state("KEN"), cycle=2)
@@ -219,7 +221,7 @@ def _in_thread(function):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_recomputation_does_not_wait_for_a_writer_that_has_not_committed():
+def test_a_recomputation_does_not_wait_for_a_writer_that_has_not_committed(reference_data):
     if connection.vendor != "postgresql":
         pytest.skip("row locks: PostgreSQL only")
     services.recompute_figures()
@@ -245,7 +247,9 @@ def test_a_recomputation_does_not_wait_for_a_writer_that_has_not_committed():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_recomputations_at_once_both_succeed_and_leave_one_set_of_figures():
+def test_two_recomputations_at_once_both_succeed_and_leave_one_set_of_figures(
+    reference_data,
+):
     if connection.vendor != "postgresql":
         pytest.skip("two connections writing at once: PostgreSQL only")
     review = factories.ReviewFactory(state=factories.state("KEN"), cycle=2)

@@ -43,7 +43,9 @@ def _outcomes_logged_since(offset: int) -> list[str]:
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_needs_created_through_the_service_reach_the_api_within_seconds(worker, client):
+def test_needs_created_through_the_service_reach_the_api_within_seconds(
+    reference_data, worker, client
+):
     review = factories.ReviewFactory(state=factories.state("KEN"), cycle=2)
     log_offset = WORKER_LOG.stat().st_size
     started = time.monotonic()
