@@ -64,6 +64,7 @@ def test_two_donors_see_each_others_interest(browser, live_server, catalogue_dat
     first.get_by_test_id("nav-catalogue").click()
     expect(first.get_by_test_id("default-view")).to_be_visible()
 
+    first.locator('fieldset[data-facet="coverage"] input[value="partly_covered"]').uncheck()
     first.locator('fieldset[data-facet="chapter"] input[value="V"]').check()
     first.locator('fieldset[data-facet="region"] input[value="african"]').check()
     first.get_by_label("Search descriptions").fill("confiscation")
