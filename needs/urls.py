@@ -1,10 +1,25 @@
 from django.urls import path
 
-from . import focal_point_views
+from . import focal_point_views, views
 
 app_name = "needs"
 
 urlpatterns = [
+    path("needs/", views.need_list_view, name="need_list"),
+    path("needs/export/<str:fmt>/", views.need_export, name="need_export"),
+    path("reviews/<int:review_pk>/needs/new/", views.need_create_view, name="need_create"),
+    path("needs/<int:pk>/edit/", views.need_edit_view, name="need_edit"),
+    path("needs/<int:pk>/delete/", views.need_delete_view, name="need_delete"),
+    path("needs/<int:pk>/history/", views.need_history, name="need_history"),
+    path("needs/deleted/", views.deleted_needs, name="deleted_needs"),
+    path("needs/deleted/<int:history_id>/restore/", views.need_restore_view, name="need_restore"),
+    path("import/", views.import_upload, name="import_upload"),
+    path("import/template/<str:kind>/", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
+    path("import/<int:pk>/status/", views.import_job_status, name="import_job_status"),
+    path("import/<int:pk>/problems/", views.import_job_problems, name="import_job_problems"),
+    path("import/<int:pk>/confirm/", views.import_job_confirm, name="import_job_confirm"),
+    path("import/<int:pk>/recheck/", views.import_job_recheck, name="import_job_recheck"),
     path("needs/<int:pk>/confirm/", focal_point_views.need_confirm_view, name="need_confirm"),
     path("needs/<int:pk>/status/", focal_point_views.need_status_view, name="need_status"),
     path("needs/propose/<str:iso3>/", focal_point_views.need_propose_view, name="need_propose"),

@@ -1,0 +1,127 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .milestones import FIRST_REVIEW_YEAR, LAST_REVIEW_YEAR, milestone_problems
+from .models import CYCLE_CHOICES, DirectDialogue, Review, State
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MILESTONE_FIELDS = (
+    "review_year",
+    "self_assessment_submitted",
+    "direct_dialogue",
+    "direct_dialogue_kind",
+    "executive_summary_completed",
+    "country_report_completed",
+    "executive_summary_published",
+    "country_report_published",
+)
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError, aliases=None) -> None:
+    """Show a service's ValidationError next to the fields it names (`aliases` maps a
+    service's field name to the form field that carries it)."""
+    aliases = aliases or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        name = aliases.get(name, name)
+        form.add_error(name if name in form.fields else None, messages)
+
+
+def _parties():
+    return State.objects.filter(is_party=True).order_by("name")
+
+
+class ReviewForm(forms.Form):
+    """A review's State, cycle and milestones; the services do the writing and re-check."""
+
+    state = forms.ModelChoiceField(queryset=_parties(), label="State under review")
+    cycle = forms.TypedChoiceField(choices=CYCLE_CHOICES, coerce=int)
+    review_year = forms.IntegerField(
+        required=False,
+        min_value=FIRST_REVIEW_YEAR,
+        max_value=LAST_REVIEW_YEAR,
+        help_text="The year drawn by lot.",
+    )
+    reviewing_state_1 = forms.ModelChoiceField(
+        queryset=_parties(), required=False, label="First reviewing State"
+    )
+    reviewing_state_2 = forms.ModelChoiceField(
+        queryset=_parties(), required=False, label="Second reviewing State"
+    )
+    self_assessment_submitted = forms.DateField(
+        required=False, widget=DATE_WIDGET, label="Self-assessment checklist submitted"
+    )
+    direct_dialogue = forms.DateField(required=False, widget=DATE_WIDGET)
+    direct_dialogue_kind = forms.ChoiceField(
+        choices=[("", "Not known yet"), *DirectDialogue.choices],
+        required=False,
+        label="Kind of direct dialogue",
+    )
+    executive_summary_completed = forms.DateField(required=False, widget=DATE_WIDGET)
+    country_report_completed = forms.DateField(required=False, widget=DATE_WIDGET)
+    executive_summary_published = forms.BooleanField(required=False)
+    country_report_published = forms.BooleanField(required=False)
+    # The version the form was opened at: a save over a newer version is refused.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, review: Review | None = None, **kwargs):
+        self.review = review
+        if review is not None:
+            kwargs.setdefault("initial", initial_for(review))
+        super().__init__(*args, **kwargs)
+        if review is not None:
+            # A review stays the review of its State and cycle; a mistake there is a new review.
+            for name in ("state", "cycle"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Cannot be changed once the review exists."
+
+    def clean(self):
+        cleaned = super().clean()
+        state = cleaned.get("state")
+        cycle = cleaned.get("cycle")
+        if (
+            self.review is None
+            and state is not None
+            and cycle is not None
+            and Review.objects.filter(state=state, cycle=cycle).exists()
+        ):
+            self.add_error("cycle", f"{state} already has a review in cycle {cycle}.")
+        first, second = cleaned.get("reviewing_state_1"), cleaned.get("reviewing_state_2")
+        if first is not None and first == second:
+            self.add_error("reviewing_state_2", "Choose two different reviewing States.")
+        for name, reviewer in (("reviewing_state_1", first), ("reviewing_state_2", second)):
+            if reviewer is not None and reviewer == state:
+                self.add_error(name, "A State cannot review itself.")
+        values = {name: cleaned.get(name) for name in MILESTONE_FIELDS}
+        for name, message in milestone_problems(values).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
+    def milestones(self) -> dict:
+        return {name: self.cleaned_data[name] for name in MILESTONE_FIELDS}
+
+    def reviewing_states(self) -> list[State]:
+        return [
+            state
+            for state in (
+                self.cleaned_data.get("reviewing_state_1"),
+                self.cleaned_data.get("reviewing_state_2"),
+            )
+            if state is not None
+        ]
+
+
+def initial_for(review: Review) -> dict:
+    reviewers = sorted(review.reviewing_states.all(), key=lambda state: state.name)
+    initial = {name: getattr(review, name) for name in MILESTONE_FIELDS}
+    initial.update(
+        state=review.state,
+        cycle=review.cycle,
+        reviewing_state_1=reviewers[0] if reviewers else None,
+        reviewing_state_2=reviewers[1] if len(reviewers) > 1 else None,
+        version=review.version,
+    )
+    return initial

@@ -1,0 +1,204 @@
+"""Staff pages for reviews: list, review page, create, edit, delete, history."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.exceptions import ConcurrentEditError
+from core.history import describe_changes, history_entries
+from core.permissions import can_manage_needs, can_manage_reviews
+from needs.models import Need
+from needs.selectors import need_list
+
+from . import selectors
+from .filters import ReviewFilterSet
+from .forms import ReviewForm, apply_service_errors
+from .models import Review
+from .services import review_create, review_delete, review_update
+
+PAGE_SIZE = 50
+
+
+def allowed_by(check):
+    """Let through users for whom `check(user)` is true: others get 403, anonymous users
+    are sent to sign in first."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied("This page is for secretariat staff.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@allowed_by(can_manage_reviews)
+@require_GET
+def review_list(request):
+    filterset = ReviewFilterSet(
+        request.GET, queryset=selectors.review_list(request.user).order_by("state__name", "cycle")
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/review_list.html",
+        {"filterset": filterset, "page": page, "query": query_without_page(request)},
+        status=400 if filterset.errors else 200,
+    )
+
+
+def _review(request, pk: int) -> Review:
+    return get_object_or_404(
+        selectors.review_list(request.user).select_related("updated_by"), pk=pk
+    )
+
+
+@allowed_by(can_manage_reviews)
+@require_GET
+def review_detail(request, pk: int):
+    review = _review(request, pk)
+    needs = need_list(request.user, Need.objects.filter(review=review)).order_by(
+        "chapter__number", F("article__number").asc(nulls_first=True), "id"
+    )
+    milestones = [
+        {"label": label, "date": getattr(review, name)} for name, label in Review.MILESTONES
+    ]
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "review": review,
+            "needs": needs,
+            "milestones": milestones,
+            "can_manage_needs": can_manage_needs(request.user),
+        },
+    )
+
+
+@allowed_by(can_manage_reviews)
+@require_http_methods(["GET", "POST"])
+def review_create_view(request):
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = review_create(
+                state=form.cleaned_data["state"],
+                cycle=form.cleaned_data["cycle"],
+                reviewing_states=form.reviewing_states(),
+                user=request.user,
+                **form.milestones(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error, {"reviewing_states": "reviewing_state_1"})
+        else:
+            messages.success(request, f"Review of {review.state}, cycle {review.cycle}, created.")
+            return redirect("reviews:review_detail", pk=review.pk)
+    return render(
+        request,
+        "reviews/review_form.html",
+        {"form": form, "review": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@allowed_by(can_manage_reviews)
+@require_http_methods(["GET", "POST"])
+def review_edit(request, pk: int):
+    review = _review(request, pk)
+    if request.method == "GET":
+        return render(request, "reviews/review_form.html", _edit_context(ReviewForm(review=review)))
+    form = ReviewForm(request.POST, review=review)
+    if form.is_valid():
+        try:
+            review_update(
+                review=review,
+                user=request.user,
+                seen_version=form.cleaned_data["version"],
+                reviewing_states=form.reviewing_states(),
+                **form.milestones(),
+            )
+        except ConcurrentEditError as conflict:
+            return _conflict(request, form, review, conflict)
+        except ValidationError as error:
+            apply_service_errors(form, error, {"reviewing_states": "reviewing_state_1"})
+        else:
+            messages.success(request, "Review saved.")
+            return redirect("reviews:review_detail", pk=review.pk)
+    return render(request, "reviews/review_form.html", _edit_context(form), status=400)
+
+
+def _edit_context(form: ReviewForm, **extra) -> dict:
+    return {"form": form, "review": form.review, **extra}
+
+
+def _conflict(request, form: ReviewForm, review: Review, conflict: ConcurrentEditError):
+    """Refuse the save, show what changed, and let the person decide with today's version."""
+    data = request.POST.copy()
+    data["version"] = conflict.current.version
+    refreshed = ReviewForm(data, review=review)
+    return render(
+        request,
+        "reviews/review_form.html",
+        _edit_context(
+            refreshed,
+            conflict=conflict,
+            conflict_changes=describe_changes(Review, conflict.changes),
+        ),
+        status=409,
+    )
+
+
+@allowed_by(can_manage_reviews)
+@require_http_methods(["GET", "POST"])
+def review_delete_view(request, pk: int):
+    review = _review(request, pk)
+    if request.method == "POST":
+        try:
+            review_delete(review=review, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return render(
+                request, "reviews/review_confirm_delete.html", {"review": review}, status=409
+            )
+        messages.success(request, f"Review of {review.state}, cycle {review.cycle}, deleted.")
+        return redirect("reviews:review_list")
+    return render(request, "reviews/review_confirm_delete.html", {"review": review})
+
+
+@allowed_by(can_manage_reviews)
+@require_GET
+def review_history(request, pk: int):
+    records = list(Review.history.filter(id=pk).select_related("history_user", "state"))
+    if not records:
+        raise Http404("This review has no history.")
+    latest = max(records, key=lambda record: (record.history_date, record.history_id))
+    review = Review.objects.filter(pk=pk).first()
+    return render(
+        request,
+        "reviews/review_history.html",
+        {
+            "review": review,
+            "title": f"{latest.state} — cycle {latest.cycle}",
+            "entries": history_entries(Review, records),
+            "back_url": reverse("reviews:review_detail", args=[pk]) if review else None,
+        },
+    )
