@@ -10,6 +10,9 @@ from rest_framework.decorators import api_view, permission_classes, renderer_cla
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
+from rest_framework.routers import SimpleRouter
+
+from dashboard.api.snapshots import SnapshotViewSet
 
 app_name = "api"
 
@@ -23,11 +26,16 @@ def not_found(request, unmatched):
     raise NotFound(f"There is no API endpoint at {request.path}.")
 
 
+snapshots = SimpleRouter()
+snapshots.include_format_suffixes = False
+snapshots.register("snapshots", SnapshotViewSet, basename="snapshot")
+
 v1 = [
     path("", include("core.api.urls")),
     path("", include("reviews.api.urls")),
     path("", include("needs.api.urls")),
     path("", include("assistance.api.urls")),
+    path("", include(snapshots.urls)),
 ]
 
 urlpatterns = [

@@ -4,10 +4,12 @@ the schema gives as examples (so the fuzzer's example requests reach real record
 import datetime
 
 import pytest
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assistance.models import Activity, FundingContribution
+from dashboard.models import Snapshot, SnapshotFigureSet
 from tests import factories
 
 ROLES = ["anonymous", "donor", "focal_point", "other_focal_point", "staff", "administrator"]
@@ -58,7 +60,14 @@ def api_data(people, published_review, unpublished_review, other_state):
     )
     interest = factories.DonorInterestFactory(donor=donor, need=published)
     empty_review = factories.ReviewFactory()
+    snapshot = Snapshot.objects.create(
+        label="CAC/COSP/2025/6", taken_on=datetime.date(2025, 6, 1), computed_at=timezone.now()
+    )
+    SnapshotFigureSet.objects.create(
+        snapshot=snapshot, cycle=2, scope="all", figures={"totals": {"needs": 1}}
+    )
     return {
+        "snapshot": snapshot,
         "empty_review": empty_review,
         "published_need": published,
         "unpublished_need": unpublished,

@@ -331,6 +331,10 @@ OPERATIONS = [
         {**staff_only(200), "donor": 200},
     ),
     Operation("GET", "/api/v1/dashboard/", lambda d: f"{V1}/dashboard/?cycle=2", EVERYONE),
+    Operation("GET", "/api/v1/snapshots/", lambda d: f"{V1}/snapshots/", EVERYONE),
+    Operation(
+        "GET", "/api/v1/snapshots/{id}/", lambda d: f"{V1}/snapshots/{d['snapshot'].pk}/", EVERYONE
+    ),
 ]
 
 

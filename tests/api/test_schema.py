@@ -1,0 +1,63 @@
+import pytest
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schema(api_data):
+    GENERATOR_STATS.reset()
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    return generated
+
+
+def test_the_schema_generates_without_warnings_or_errors(schema):
+    assert not GENERATOR_STATS._warn_cache, list(GENERATOR_STATS._warn_cache)
+    assert not GENERATOR_STATS._error_cache, list(GENERATOR_STATS._error_cache)
+    validate_schema(schema)
+
+
+def test_every_operation_documents_its_error_codes(schema):
+    missing = {}
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            codes = set(operation["responses"])
+            expected = {"401"}
+            takes_input = "requestBody" in operation or any(
+                parameter["in"] == "query" for parameter in operation.get("parameters", [])
+            )
+            if takes_input:
+                expected.add("400")
+            if method != "get":
+                expected |= {"403", "409"}
+            if "{" in path:
+                expected.add("404")
+            if not expected <= codes:
+                missing[f"{method.upper()} {path}"] = sorted(expected - codes)
+
+    assert missing == {}
+
+
+def test_errors_are_documented_with_the_error_shape(schema):
+    response = schema["paths"]["/api/v1/needs/{ref}/"]["patch"]["responses"]["409"]
+
+    assert response["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Conflict"
+    }
+
+
+def test_reads_say_the_public_may_call_them_and_writes_do_not(schema):
+    needs = schema["paths"]["/api/v1/needs/"]
+
+    assert {} in needs["get"]["security"]
+    assert {} not in needs["post"]["security"]
+    assert {} not in schema["paths"]["/api/v1/donor-interests/"]["get"]["security"]
+
+
+def test_the_schema_is_served_at_api_schema(client, api_data):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "TA Needs Tracker API"
