@@ -203,6 +203,11 @@ SITE_URL = env_url("SITE_URL", "http://localhost:8000", ("http", "https"))
 # --- Domain -------------------------------------------------------------------------------
 # A need not confirmed as still relevant for longer than this is flagged as possibly stale.
 NEED_STALE_AFTER_DAYS = env_int("NEED_STALE_AFTER_DAYS", 365, minimum=1)
+# Who publishes the IATI export: the organisation identifier registered with IATI, its name,
+# and its IATI organisation type code (40: multilateral).
+IATI_REPORTING_ORG_REF = env_str("IATI_REPORTING_ORG_REF", "XI-IATI-UNCAC-TRACKER")
+IATI_REPORTING_ORG_NAME = env_str("IATI_REPORTING_ORG_NAME", "UNCAC secretariat, UNODC")
+IATI_REPORTING_ORG_TYPE = env_str("IATI_REPORTING_ORG_TYPE", "40")
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
