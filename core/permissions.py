@@ -134,6 +134,12 @@ def can_withdraw_interest(user, interest: DonorInterest) -> bool:
     )
 
 
+def can_manage_api_tokens(user) -> bool:
+    """Issue and revoke other people's API tokens: a token acts as its user, so only
+    administrators hand them out (anyone signed in manages their own at /api/v1/me/token/)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_administrator)
+
+
 def can_manage_reference_data(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_administrator)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api_token_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,4 +8,5 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/lockouts/", views.lockout_list, name="lockout_list"),
+    path("accounts/api-tokens/", api_token_views.api_tokens, name="api_tokens"),
 ]

@@ -1,11 +1,10 @@
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 
 from .access import signed_in
 from .serializers import MeSerializer, TokenSerializer
+from .tokens import token_issue, token_revoke
 from .viewsets import ApiViewSet
 
 
@@ -44,12 +43,11 @@ class MyTokenViewSet(ApiViewSet):
     pagination_class = None
     write_rules = {"create": signed_in, "destroy": signed_in}
 
-    @transaction.atomic
     def create(self, request):
-        token, created = Token.objects.get_or_create(user=request.user)
+        token, created = token_issue(user=request.user)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(TokenSerializer(token).data, status=code)
 
     def destroy(self, request):
-        Token.objects.filter(user=request.user).delete()
+        token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

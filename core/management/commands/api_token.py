@@ -1,9 +1,10 @@
 """Issue, show or revoke a user's API token: `manage.py api_token USERNAME [--rotate|--revoke]`."""
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from rest_framework.authtoken.models import Token
+
+from core.api.tokens import token_issue, token_revoke
 
 
 class Command(BaseCommand):
@@ -18,20 +19,18 @@ class Command(BaseCommand):
         action.add_argument("--rotate", action="store_true", help="Replace the token.")
         action.add_argument("--revoke", action="store_true", help="Delete the token.")
 
-    @transaction.atomic
     def handle(self, *args, username, rotate, revoke, **options):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"There is no user {username!r}.")
         if revoke:
-            deleted, _ = Token.objects.filter(user=user).delete()
+            revoked = token_revoke(user=user)
             self.stdout.write(
-                f"Revoked the API token of {username}." if deleted else f"{username} had no token."
+                f"Revoked the API token of {username}." if revoked else f"{username} had no token."
             )
             return
-        if not user.is_active:
-            raise CommandError(f"{username} is deactivated; a token would not work.")
-        if rotate:
-            Token.objects.filter(user=user).delete()
-        token, _ = Token.objects.get_or_create(user=user)
+        try:
+            token, _created = token_issue(user=user, rotate=rotate)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(token.key)
