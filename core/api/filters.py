@@ -47,6 +47,10 @@ class StrictFilterBackend(DjangoFilterBackend):
                 continue  # free text may be empty
             if any(value.strip() == "" for value in values):
                 errors[name] = ["Give a value, or leave the parameter out."]
+            elif isinstance(filter_, django_filters.OrderingFilter) and any(
+                part.strip() == "" for value in values for part in value.split(",")
+            ):
+                errors[name] = ["Name the fields to sort by, separated by commas."]
             elif isinstance(filter_, django_filters.BooleanFilter) and any(
                 value not in BOOLEAN_WORDS for value in values
             ):

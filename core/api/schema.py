@@ -85,6 +85,12 @@ class ReferenceDataFilterExtension(DjangoFilterExtension):
         parameters = super().resolve_filter_field(
             auto_schema, model, filterset_class, field_name, filter_field
         )
+        bounds = {
+            "minimum": filter_field.extra.get("min_value"),
+            "maximum": filter_field.extra.get("max_value"),
+        }
+        for parameter in parameters:
+            parameter["schema"].update({k: v for k, v in bounds.items() if v is not None})
         if isinstance(filter_field, django_filters.OrderingFilter):
             # `ordering=` is a mistake (400), not an empty list of sort fields.
             for parameter in parameters:

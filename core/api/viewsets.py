@@ -26,10 +26,10 @@ class ApiViewSet(viewsets.GenericViewSet):
     sign_in_to_read = False
 
     def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
         # DRF reads `?format=` as "no format given"; a client that sends it lost a value.
         if request.query_params.get("format", None) == "":
             raise ValidationError({"format": ["Use json or csv, or leave the parameter out."]})
-        super().initial(request, *args, **kwargs)
 
     def get_renderers(self):
         # No action: a method the route does not take, answered 405 whatever the format.
