@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.permissions import (
@@ -29,6 +30,8 @@ from core.tabular import csv_response, xlsx_response
 from needs.filters import NeedFilterSet
 from needs.models import Category, Coverage, Priority, Status, Theme
 from reviews.models import Chapter, RegionalGroup
+from translations.lookup import localized, translate_reference
+from translations.models import ReferenceKind
 
 from . import services
 from .forms import InterestForm
@@ -71,30 +74,30 @@ def _facet_groups(filterset, data: QueryDict, counts: dict) -> list[dict]:
     """Everything the filter panel shows: each facet's options with counts and checked state,
     small facets listing every reference value (also those with no needs now)."""
     reference = {
-        "region": [(g.code, g.name) for g in RegionalGroup.objects.order_by("name")],
+        "region": [(g.code, localized(g)) for g in RegionalGroup.objects.order_by("name")],
         "chapter": [
-            (c.roman, f"{c.roman}: {c.title}")
+            (c.roman, f"{c.roman}: {localized(c)}")
             for c in Chapter.objects.filter(reviewed_in_cycle__isnull=False).order_by("number")
         ],
-        "category": [(c.code, c.label) for c in Category.objects.all()],
-        "theme": [(t.code, t.label) for t in Theme.objects.all()],
+        "category": [(c.code, localized(c)) for c in Category.objects.all()],
+        "theme": [(t.code, localized(t)) for t in Theme.objects.all()],
         "priority": list(Priority.choices),
         "status": list(Status.choices),
         "coverage": list(Coverage.choices),
     }
     groups = []
     for name, legend, kind in (
-        ("coverage", "Coverage", "checkbox"),
-        ("status", "Status", "checkbox"),
-        ("region", "Regional group", "checkbox"),
-        ("state", "State", "select"),
-        ("cycle", "Review cycle", "radio"),
-        ("chapter", "Chapter", "checkbox"),
-        ("article", "Article", "select"),
-        ("category", "Category", "checkbox"),
-        ("theme", "Theme", "checkbox"),
-        ("priority", "Priority", "checkbox"),
-        ("stale", "Last confirmed", "radio"),
+        ("coverage", _("Coverage"), "checkbox"),
+        ("status", _("Status"), "checkbox"),
+        ("region", _("Regional group"), "checkbox"),
+        ("state", _("State"), "select"),
+        ("cycle", _("Review cycle"), "radio"),
+        ("chapter", _("Chapter"), "checkbox"),
+        ("article", _("Article"), "select"),
+        ("category", _("Category"), "checkbox"),
+        ("theme", _("Theme"), "checkbox"),
+        ("priority", _("Priority"), "checkbox"),
+        ("stale", _("Last confirmed"), "radio"),
     ):
         selected = _selected(data, name)
         by_value = {_as_param(row["value"]): row for row in counts[name]}
@@ -140,9 +143,10 @@ def _as_param(value) -> str:
 
 def _option_label(name: str, row: dict) -> str:
     if name == "state":
-        return row["label"]
-    if name == "article":
-        return f"{row['value']}: {row['label']}" if row["value"] is not None else row["label"]
+        return translate_reference(ReferenceKind.STATE, row["value"], row["label"])
+    if name == "article" and row["value"] is not None:
+        title = translate_reference(ReferenceKind.ARTICLE, row["value"], row["label"])
+        return f"{row['value']}: {title}"
     return row["label"]
 
 

@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from core.charts import bar_chart, line_chart
+from translations.lookup import translate_reference
+from translations.models import ReferenceKind
 
 CHART_CACHE_SECONDS = 24 * 3600
 
@@ -82,11 +86,13 @@ class Figure:
 
 
 def _chapter(row: dict) -> str:
-    return f"Chapter {row['chapter']}"
+    return _("Chapter %(roman)s") % {"roman": row["chapter"]}
 
 
 def _article(row: dict) -> str:
-    return f"Article {row['article']}" if row["article"] is not None else "Chapter in general"
+    if row["article"] is None:
+        return _("Chapter in general")
+    return _("Article %(number)s") % {"number": row["article"]}
 
 
 def _history_rows(
@@ -95,7 +101,11 @@ def _history_rows(
     points = [*history]
     if computed_at is not None:
         points.append(
-            {"label": "Current figures", "taken_on": computed_at.date(), "by_chapter": by_chapter}
+            {
+                "label": _("Current figures"),
+                "taken_on": computed_at.date(),
+                "by_chapter": by_chapter,
+            }
         )
     rows = []
     for point in points:
@@ -107,6 +117,46 @@ def _history_rows(
     return rows
 
 
+# Figure list -> (field naming the row's reference entry, its kind, field with the English text).
+_REFERENCE_FIELDS = {
+    "by_chapter": [("chapter", ReferenceKind.CHAPTER, "title")],
+    "by_article": [("article", ReferenceKind.ARTICLE, "title")],
+    "by_category": [("category", ReferenceKind.CATEGORY, "label")],
+    "by_subcategory": [
+        ("subcategory", ReferenceKind.SUBCATEGORY, "label"),
+        ("category", ReferenceKind.CATEGORY, "category_label"),
+    ],
+    "by_theme": [("theme", ReferenceKind.THEME, "label")],
+    "by_region": [("region", ReferenceKind.REGION, "label")],
+}
+
+
+def _in_active_language(figures: dict) -> dict:
+    """The stored figures with titles and labels of the reference data in the active
+    language (the stored document keeps the English ones, with the codes)."""
+    localized = dict(figures)
+    for name, fields in _REFERENCE_FIELDS.items():
+        if name not in figures:
+            continue
+        rows = []
+        for row in figures[name]:
+            row = dict(row)
+            for code_field, kind, text_field in fields:
+                if row.get(code_field) is not None and text_field in row:
+                    row[text_field] = translate_reference(kind, row[code_field], row[text_field])
+            if name == "by_article" and row.get("article") is None:
+                row["title"] = _("Chapter %(roman)s in general") % {"roman": row["chapter"]}
+            rows.append(row)
+        localized[name] = rows
+    if "donor_interest" in figures:
+        interest = dict(figures["donor_interest"])
+        for name in ("by_chapter", "by_region"):
+            if name in interest:
+                interest[name] = _in_active_language({name: interest[name]})[name]
+        localized["donor_interest"] = interest
+    return localized
+
+
 def dashboard_figures(
     figures: dict,
     *,
@@ -115,32 +165,35 @@ def dashboard_figures(
     with_donor_interest: bool,
 ) -> list[Figure]:
     """Every figure of one stored view, in the order of the Secretariat's analyses."""
+    figures = _in_active_language(figures)
     chapters = [row["chapter"] for row in figures["by_chapter"]]
     coverage_columns = [
-        Column("unmet", "Unmet"),
-        Column("partly_covered", "Partly covered"),
-        Column("covered", "Covered"),
+        Column("unmet", _("Unmet")),
+        Column("partly_covered", _("Partly covered")),
+        Column("covered", _("Covered")),
     ]
     coverage_series = [
-        ("unmet", "Unmet"),
-        ("partly_covered", "Partly covered"),
-        ("covered", "Covered"),
+        ("unmet", _("Unmet")),
+        ("partly_covered", _("Partly covered")),
+        ("covered", _("Covered")),
     ]
     result = [
         _key_figures(figures, with_donor_interest=with_donor_interest),
         Figure(
             slug="needs-by-chapter-over-time",
-            title="Needs and States by chapter over time",
-            note="From the snapshots taken so far, and the current figures.",
+            title=_("Needs and States by chapter over time"),
+            note=_("From the snapshots taken so far, and the current figures."),
             columns=[
-                Column("point", "Snapshot", numeric=False),
-                Column("taken_on", "Date", numeric=False),
+                Column("point", _("Snapshot"), numeric=False),
+                Column("taken_on", _("Date"), numeric=False),
                 *(
                     column
                     for roman in chapters
                     for column in (
-                        Column(f"{roman}_needs", f"Chapter {roman}: needs"),
-                        Column(f"{roman}_states", f"Chapter {roman}: States"),
+                        Column(f"{roman}_needs", _("Chapter %(roman)s: needs") % {"roman": roman}),
+                        Column(
+                            f"{roman}_states", _("Chapter %(roman)s: States") % {"roman": roman}
+                        ),
                     )
                 ),
             ],
@@ -148,144 +201,160 @@ def dashboard_figures(
             chart_kind="line",
             label=lambda row: f"{row['point']} ({row['taken_on']})",
             series=[
-                (f"{roman}_{measure}", f"Chapter {roman}: {measure.replace('states', 'States')}")
+                (f"{roman}_{measure}", label % {"roman": roman})
                 for roman in chapters
-                for measure in ("needs", "states")
+                for measure, label in (
+                    ("needs", _("Chapter %(roman)s: needs")),
+                    ("states", _("Chapter %(roman)s: States")),
+                )
             ],
         ),
         Figure(
             slug="by-chapter",
-            title="Needs and States by chapter",
-            note="States: the distinct States that identified needs under the chapter.",
+            title=_("Needs and States by chapter"),
+            note=_("States: the distinct States that identified needs under the chapter."),
             columns=[
-                Column("chapter", "Chapter", numeric=False),
-                Column("title", "Title", numeric=False),
-                Column("needs", "Needs"),
-                Column("states", "States"),
+                Column("chapter", _("Chapter"), numeric=False),
+                Column("title", _("Title"), numeric=False),
+                Column("needs", _("Needs")),
+                Column("states", _("States")),
             ],
             rows=figures["by_chapter"],
             label=_chapter,
-            series=[("needs", "Needs"), ("states", "States")],
+            series=[("needs", _("Needs")), ("states", _("States"))],
         ),
         Figure(
             slug="by-region",
-            title="Regional breakdown: States parties, executive summaries, States with needs",
-            note="The European Union, a party without a regional group, counts only in the "
-            "figures for all regions.",
+            title=_("Regional breakdown: States parties, executive summaries, States with needs"),
+            note=_(
+                "The European Union, a party without a regional group, counts only in the "
+                "figures for all regions."
+            ),
             columns=[
-                Column("label", "Regional group", numeric=False),
-                Column("states_parties", "States parties"),
-                Column("reviews", "Reviews"),
-                Column("executive_summaries", "Executive summaries completed"),
-                Column("states_with_needs", "States with needs"),
-                Column("needs", "Needs"),
+                Column("label", _("Regional group"), numeric=False),
+                Column("states_parties", _("States parties")),
+                Column("reviews", _("Reviews")),
+                Column("executive_summaries", _("Executive summaries completed")),
+                Column("states_with_needs", _("States with needs")),
+                Column("needs", _("Needs")),
             ],
             rows=figures["by_region"],
             label=lambda row: row["label"],
             series=[
-                ("states_parties", "States parties"),
-                ("executive_summaries", "Executive summaries completed"),
-                ("states_with_needs", "States with needs"),
+                ("states_parties", _("States parties")),
+                ("executive_summaries", _("Executive summaries completed")),
+                ("states_with_needs", _("States with needs")),
             ],
         ),
         Figure(
             slug="by-category",
-            title="Needs by category, with their share of all needs",
-            note="Percent: share of all needs counted for this cycle and region.",
+            title=_("Needs by category, with their share of all needs"),
+            note=_("Percent: share of all needs counted for this cycle and region."),
             columns=[
-                Column("label", "Category", numeric=False),
-                Column("needs", "Needs"),
-                Column("percent", "Percent of needs", percent=True),
-                Column("states", "States"),
+                Column("label", _("Category"), numeric=False),
+                Column("needs", _("Needs")),
+                Column("percent", _("Percent of needs"), percent=True),
+                Column("states", _("States")),
             ],
             rows=figures["by_category"],
-            label=lambda row: f"{row['label']} ({row['percent']:.1f}%)",
-            series=[("needs", "Needs")],
+            label=lambda row: (
+                _("%(label)s (%(percent)s%%)")
+                % {"label": row["label"], "percent": number_format(row["percent"], 1)}
+            ),
+            series=[("needs", _("Needs"))],
         ),
     ]
     for roman in chapters:
         result.append(
             Figure(
                 slug=f"by-article-{roman}",
-                title=f"Needs and States identifying them, by article (chapter {roman})",
-                note="'Chapter in general': needs about the chapter rather than one article.",
+                title=_("Needs and States identifying them, by article (chapter %(roman)s)")
+                % {"roman": roman},
+                note=_("'Chapter in general': needs about the chapter rather than one article."),
                 columns=[
-                    Column("article", "Article"),
-                    Column("title", "Title", numeric=False),
-                    Column("needs", "Needs"),
-                    Column("states", "States"),
+                    Column("article", _("Article")),
+                    Column("title", _("Title"), numeric=False),
+                    Column("needs", _("Needs")),
+                    Column("states", _("States")),
                 ],
                 rows=[row for row in figures["by_article"] if row["chapter"] == roman],
                 label=_article,
-                series=[("needs", "Needs"), ("states", "States")],
+                series=[("needs", _("Needs")), ("states", _("States"))],
             )
         )
     result += [
         Figure(
             slug="by-theme",
-            title="Cross-cutting themes: needs, States, and share of States with needs",
-            note="Share of States: of the States that identified needs in this cycle and region.",
+            title=_("Cross-cutting themes: needs, States, and share of States with needs"),
+            note=_(
+                "Share of States: of the States that identified needs in this cycle and region."
+            ),
             columns=[
-                Column("label", "Theme", numeric=False),
-                Column("needs", "Needs"),
-                Column("states", "States"),
-                Column("percent_of_states", "Percent of States with needs", percent=True),
+                Column("label", _("Theme"), numeric=False),
+                Column("needs", _("Needs")),
+                Column("states", _("States")),
+                Column("percent_of_states", _("Percent of States with needs"), percent=True),
             ],
             rows=figures["by_theme"],
-            label=lambda row: f"{row['label']} ({row['percent_of_states']:.1f}% of States)",
-            series=[("needs", "Needs"), ("states", "States")],
+            label=lambda row: (
+                _("%(label)s (%(percent)s%% of States)")
+                % {"label": row["label"], "percent": number_format(row["percent_of_states"], 1)}
+            ),
+            series=[("needs", _("Needs")), ("states", _("States"))],
         ),
         Figure(
             slug="by-subcategory",
-            title="Needs by subcategory",
-            note="Only needs given a subcategory are counted here.",
+            title=_("Needs by subcategory"),
+            note=_("Only needs given a subcategory are counted here."),
             columns=[
-                Column("category_label", "Category", numeric=False),
-                Column("label", "Subcategory", numeric=False),
-                Column("needs", "Needs"),
-                Column("states", "States"),
+                Column("category_label", _("Category"), numeric=False),
+                Column("label", _("Subcategory"), numeric=False),
+                Column("needs", _("Needs")),
+                Column("states", _("States")),
             ],
             rows=figures["by_subcategory"],
             label=lambda row: row["label"],
-            series=[("needs", "Needs"), ("states", "States")],
+            series=[("needs", _("Needs")), ("states", _("States"))],
         ),
         Figure(
             slug="by-status",
-            title="Needs by status",
-            note="The status focal points and staff keep up to date.",
-            columns=[Column("label", "Status", numeric=False), Column("needs", "Needs")],
+            title=_("Needs by status"),
+            note=_("The status focal points and staff keep up to date."),
+            columns=[Column("label", _("Status"), numeric=False), Column("needs", _("Needs"))],
             rows=figures["by_status"],
             label=lambda row: row["label"],
-            series=[("needs", "Needs")],
+            series=[("needs", _("Needs"))],
         ),
         Figure(
             slug="coverage",
-            title="Coverage of needs by assistance",
-            note="Unmet: no activity linked; partly covered: activities address it partly; "
-            "covered: an activity meets it fully.",
-            columns=[Column("label", "Coverage", numeric=False), Column("needs", "Needs")],
+            title=_("Coverage of needs by assistance"),
+            note=_(
+                "Unmet: no activity linked; partly covered: activities address it partly; "
+                "covered: an activity meets it fully."
+            ),
+            columns=[Column("label", _("Coverage"), numeric=False), Column("needs", _("Needs"))],
             rows=[
-                {"label": "Unmet", "needs": figures["coverage"]["unmet"]},
-                {"label": "Partly covered", "needs": figures["coverage"]["partly_covered"]},
-                {"label": "Covered", "needs": figures["coverage"]["covered"]},
+                {"label": _("Unmet"), "needs": figures["coverage"]["unmet"]},
+                {"label": _("Partly covered"), "needs": figures["coverage"]["partly_covered"]},
+                {"label": _("Covered"), "needs": figures["coverage"]["covered"]},
             ],
             label=lambda row: row["label"],
-            series=[("needs", "Needs")],
+            series=[("needs", _("Needs"))],
         ),
         Figure(
             slug="coverage-by-chapter",
-            title="Coverage of needs by chapter",
+            title=_("Coverage of needs by chapter"),
             note="",
-            columns=[Column("chapter", "Chapter", numeric=False), *coverage_columns],
+            columns=[Column("chapter", _("Chapter"), numeric=False), *coverage_columns],
             rows=figures["by_chapter"],
             label=_chapter,
             series=coverage_series,
         ),
         Figure(
             slug="coverage-by-region",
-            title="Coverage of needs by regional group",
+            title=_("Coverage of needs by regional group"),
             note="",
-            columns=[Column("label", "Regional group", numeric=False), *coverage_columns],
+            columns=[Column("label", _("Regional group"), numeric=False), *coverage_columns],
             rows=figures["by_region"],
             label=lambda row: row["label"],
             series=coverage_series,
@@ -294,21 +363,21 @@ def dashboard_figures(
     if with_donor_interest:
         interest = figures["donor_interest"]
         interest_columns = [
-            Column("interests", "Interests"),
-            Column("commitments", "Commitments"),
-            Column("needs_with_interest", "Needs with interest or commitment"),
-            Column("needs_with_commitment", "Needs with a commitment"),
+            Column("interests", _("Interests")),
+            Column("commitments", _("Commitments")),
+            Column("needs_with_interest", _("Needs with interest or commitment")),
+            Column("needs_with_commitment", _("Needs with a commitment")),
         ]
         interest_series = [
-            ("needs_with_interest", "Needs with interest or commitment"),
-            ("needs_with_commitment", "Needs with a commitment"),
+            ("needs_with_interest", _("Needs with interest or commitment")),
+            ("needs_with_commitment", _("Needs with a commitment")),
         ]
         result += [
             Figure(
                 slug="donor-interest-by-chapter",
-                title="Donors' interest and commitments by chapter",
-                note="Interest and commitments not withdrawn.",
-                columns=[Column("chapter", "Chapter", numeric=False), *interest_columns],
+                title=_("Donors' interest and commitments by chapter"),
+                note=_("Interest and commitments not withdrawn."),
+                columns=[Column("chapter", _("Chapter"), numeric=False), *interest_columns],
                 rows=interest["by_chapter"],
                 label=_chapter,
                 series=interest_series,
@@ -316,9 +385,9 @@ def dashboard_figures(
             ),
             Figure(
                 slug="donor-interest-by-region",
-                title="Donors' interest and commitments by regional group",
-                note="Interest and commitments not withdrawn.",
-                columns=[Column("label", "Regional group", numeric=False), *interest_columns],
+                title=_("Donors' interest and commitments by regional group"),
+                note=_("Interest and commitments not withdrawn."),
+                columns=[Column("label", _("Regional group"), numeric=False), *interest_columns],
                 rows=interest["by_region"],
                 label=lambda row: row["label"],
                 series=interest_series,
@@ -326,17 +395,17 @@ def dashboard_figures(
             ),
             Figure(
                 slug="donor-interest-by-donor",
-                title="Donors' interest and commitments by donor",
-                note="Interest and commitments not withdrawn.",
+                title=_("Donors' interest and commitments by donor"),
+                note=_("Interest and commitments not withdrawn."),
                 columns=[
-                    Column("donor", "Donor", numeric=False),
-                    Column("interests", "Interests"),
-                    Column("commitments", "Commitments"),
-                    Column("needs", "Needs"),
+                    Column("donor", _("Donor"), numeric=False),
+                    Column("interests", _("Interests")),
+                    Column("commitments", _("Commitments")),
+                    Column("needs", _("Needs")),
                 ],
                 rows=interest["by_donor"],
                 label=lambda row: row["donor"],
-                series=[("interests", "Interests"), ("commitments", "Commitments")],
+                series=[("interests", _("Interests")), ("commitments", _("Commitments"))],
                 signed_in_only=True,
             ),
         ]
@@ -346,26 +415,28 @@ def dashboard_figures(
 def _key_figures(figures: dict, *, with_donor_interest: bool) -> Figure:
     totals = figures["totals"]
     rows = [
-        ("States parties", totals["states_parties"]),
-        ("Reviews (any stage)", totals["reviews"]),
-        ("Executive summaries completed", totals["executive_summaries"]),
-        ("States with needs", totals["states_with_needs"]),
-        ("Needs", totals["needs"]),
+        (_("States parties"), totals["states_parties"]),
+        (_("Reviews (any stage)"), totals["reviews"]),
+        (_("Executive summaries completed"), totals["executive_summaries"]),
+        (_("States with needs"), totals["states_with_needs"]),
+        (_("Needs"), totals["needs"]),
     ]
     if with_donor_interest:
         interest = figures["donor_interest"]["totals"]
         rows += [
-            ("Needs with donor interest or commitment", interest["needs_with_interest"]),
-            ("Needs with a donor commitment", interest["needs_with_commitment"]),
-            ("Unmet needs without any donor interest", interest["unmet_needs_without_interest"]),
-            ("Donors with interest or commitments", interest["donors"]),
+            (_("Needs with donor interest or commitment"), interest["needs_with_interest"]),
+            (_("Needs with a donor commitment"), interest["needs_with_commitment"]),
+            (_("Unmet needs without any donor interest"), interest["unmet_needs_without_interest"]),
+            (_("Donors with interest or commitments"), interest["donors"]),
         ]
     return Figure(
         slug="key-figures",
-        title="Key figures",
-        note="Needs: every need identified in the cycle whatever its status, leaving out only "
-        "proposals that staff have not accepted.",
-        columns=[Column("what", "Figure", numeric=False), Column("value", "Value")],
+        title=_("Key figures"),
+        note=_(
+            "Needs: every need identified in the cycle whatever its status, leaving out only "
+            "proposals that staff have not accepted."
+        ),
+        columns=[Column("what", _("Figure"), numeric=False), Column("value", _("Value"))],
         rows=[{"what": what, "value": value} for what, value in rows],
         chart_kind="none",
     )

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from reviews.models import CYCLE_CHOICES, RegionalGroup
+from reviews.models import RegionalGroup
+from translations.fields import LocalizedModelChoiceField
 
 from .models import Snapshot
 from .selectors import LATEST_CYCLE
@@ -9,21 +11,21 @@ from .selectors import LATEST_CYCLE
 
 class DashboardFilterForm(forms.Form):
     cycle = forms.TypedChoiceField(
-        label="Review cycle",
+        label=_("Review cycle"),
         choices=[
-            (value, f"{label} (chapters {'III and IV' if value == 1 else 'II and V'})")
-            for value, label in CYCLE_CHOICES
+            (1, _("First cycle (chapters III and IV)")),
+            (2, _("Second cycle (chapters II and V)")),
         ],
         coerce=int,
-        error_messages={"invalid_choice": "Choose the first or the second review cycle."},
+        error_messages={"invalid_choice": _("Choose the first or the second review cycle.")},
     )
-    region = forms.ModelChoiceField(
-        label="Regional group",
+    region = LocalizedModelChoiceField(
+        label=_("Regional group"),
         queryset=RegionalGroup.objects.order_by("name"),
         to_field_name="code",
         required=False,
-        empty_label="All regions (the European Union included)",
-        error_messages={"invalid_choice": "Choose one of the regional groups listed."},
+        empty_label=_("All regions (the European Union included)"),
+        error_messages={"invalid_choice": _("Choose one of the regional groups listed.")},
     )
 
     @classmethod

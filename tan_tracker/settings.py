@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "needs",
     "assistance",
     "dashboard",
+    "translations",
 ]
 
 MIDDLEWARE = [
@@ -157,11 +158,20 @@ AXES_LOCKOUT_TEMPLATE = "core/locked.html"
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# The six official languages of the Convention, each named in its own language for the switcher.
+LANGUAGES = [
+    ("ar", "العربية"),
+    ("zh-hans", "中文"),
+    ("en", "English"),
+    ("fr", "Français"),
+    ("ru", "Русский"),
+    ("es", "Español"),
+]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["tan_tracker.formats"]
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"
