@@ -234,6 +234,12 @@ def _direct_count(cycle: int, scope: str) -> dict:
             f"JOIN {Theme._meta.db_table} t ON t.id = nt.theme_id",
         ),
         "coverage": {key: count for key, (count, _) in grouped("n.coverage").items()},
+        "unmet_without_interest": _sql(
+            f"""SELECT COUNT(*) {NEEDS} AND n.coverage = 'unmet' AND NOT EXISTS (
+                SELECT 1 FROM {DonorInterest._meta.db_table} i
+                WHERE i.need_id = n.id AND i.withdrawn_at IS NULL)""",
+            view,
+        )[0][0],
         "interest": _sql(
             f"""SELECT COUNT(*), COUNT(DISTINCT i.need_id), COUNT(DISTINCT i.donor_id)
                 FROM {DonorInterest._meta.db_table} i WHERE i.withdrawn_at IS NULL
@@ -274,6 +280,7 @@ def _assert_stored_equals_direct_count() -> None:
             interest["needs_with_interest"],
             interest["donors"],
         ) == direct["interest"]
+        assert interest["unmet_needs_without_interest"] == direct["unmet_without_interest"]
         if scope == ALL_REGIONS:
             for row in figures["by_region"]:
                 regional = _direct_count(cycle, row["region"])["totals"]
