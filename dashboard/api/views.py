@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 from core.api.schema import ErrorSerializer
 from dashboard.models import ALL_REGIONS
 from dashboard.selectors import empty_figures, figure_set
+from reviews.reference import REGIONAL_GROUP_NAMES
 
 from .serializers import DashboardQuerySerializer, DashboardSerializer
 
@@ -25,7 +26,18 @@ class DashboardView(APIView):
             "needs and States by chapter, article, category, regional group and theme, and "
             "coverage. Public; two queries whatever the data size."
         ),
-        parameters=[DashboardQuerySerializer],
+        parameters=[
+            DashboardQuerySerializer,
+            # The codes PRODUCT.md fixes; the view checks the region against the database.
+            OpenApiParameter(
+                "region",
+                str,
+                required=False,
+                enum=sorted(REGIONAL_GROUP_NAMES),
+                description="A regional group; leave out for all regions, the European "
+                "Union (a party without a regional group) included.",
+            ),
+        ],
         responses={
             200: DashboardSerializer,
             400: OpenApiResponse(
