@@ -123,7 +123,15 @@ def test_the_schema_documents_the_answer_and_the_400(api, db):
     schema = api.get("/api/schema/", {"format": "json"}).json()
 
     operation = schema["paths"]["/api/v1/dashboard/"]["get"]
-    assert {p["name"] for p in operation["parameters"]} >= {"cycle", "region"}
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["cycle"]["schema"]["enum"] == [1, 2]
+    assert parameters["region"]["schema"]["enum"] == [
+        "african",
+        "asia_pacific",
+        "eastern_european",
+        "latin_american_caribbean",
+        "western_european_other",
+    ]
     assert {"200", "400"} <= set(operation["responses"])
     answer = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     component = schema["components"]["schemas"][answer.rsplit("/", 1)[-1]]
