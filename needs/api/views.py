@@ -30,6 +30,28 @@ NEED_REF = OpenApiParameter(
 )
 
 
+NEW_NEED_EXAMPLE = OpenApiExample(
+    "A need identified in Kenya's second-cycle review",
+    value={
+        "state": "KEN",
+        "cycle": 2,
+        "chapter": "II",
+        "article": 5,
+        "category": "capacity_building",
+        "themes": ["training"],
+        "description": "Training for staff of the anti-corruption agency on prevention policies.",
+        "priority": "high",
+        "identified_on": "2019-02-01",
+    },
+    request_only=True,
+)
+STATUS_EXAMPLE = OpenApiExample(
+    "Assistance has started",
+    value={"status": "in_progress", "comment": "UNODC project started in March.", "version": 1},
+    request_only=True,
+)
+
+
 class ReadOnlyApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     pass
 
@@ -72,6 +94,7 @@ class ThemeViewSet(ReadOnlyApiViewSet):
     create=extend_schema(
         summary="Record a need (staff)",
         request=serializers.NeedCreateSerializer,
+        examples=[NEW_NEED_EXAMPLE],
         responses={201: serializers.NeedSerializer},
     ),
     update=extend_schema(
@@ -161,6 +184,7 @@ class NeedViewSet(
         description="The proposal counts once staff accept it (`acceptance` is `proposed` until "
         "then). Focal points propose for their own State only; staff for any.",
         request=serializers.NeedCreateSerializer,
+        examples=[NEW_NEED_EXAMPLE],
         responses={201: serializers.NeedSerializer},
     )
     @action(detail=False, methods=["post"])
@@ -187,6 +211,7 @@ class NeedViewSet(
         summary="Change the need's status, saying why (focal point of its State, staff)",
         parameters=[NEED_REF],
         request=serializers.NeedStatusSerializer,
+        examples=[STATUS_EXAMPLE],
         responses=serializers.NeedSerializer,
     )
     @action(detail=True, methods=["post"], url_path="status")
