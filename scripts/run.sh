@@ -58,6 +58,13 @@ echo "==> Migrating the SQLite database (db.sqlite3)"
 "$PYTHON_BIN" manage.py migrate --noinput
 echo "==> Loading the demo data (skipped when already loaded)"
 "$PYTHON_BIN" manage.py load_demo
+echo "==> Compiling the message catalogues (locale/*/LC_MESSAGES/django.mo)"
+if ! command -v msgfmt >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
+    "${SUDO[@]}" apt-get update -qq
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext
+fi
+"$PYTHON_BIN" manage.py compilemessages --ignore=.venv --verbosity 0
 echo "==> Collecting static files"
 "$PYTHON_BIN" manage.py collectstatic --noinput --verbosity 0
 

@@ -70,6 +70,12 @@ apt_install() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
 }
 
+compile_messages() {
+    # The .mo catalogues are built from the committed .po files (msgfmt, Debian gettext).
+    command -v msgfmt >/dev/null 2>&1 || apt_install gettext
+    python manage.py compilemessages --ignore=.venv --verbosity 0
+}
+
 free_port() {
     python3 -c 'import socket
 s = socket.socket()
@@ -283,6 +289,7 @@ export PYTHONDONTWRITEBYTECODE=1
 # Read by tests/conftest.py: where the Celery worker's pid is recorded for the cleanup above.
 export TAN_TEST_RUN_DIR=$RUN_DIR
 
+step "manage.py compilemessages" compile_messages
 step "manage.py check" python manage.py check
 step "manage.py makemigrations --check --dry-run" python manage.py makemigrations --check --dry-run
 # The deploy check generates the OpenAPI schema, whose filter parameters list the reference
