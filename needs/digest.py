@@ -112,7 +112,8 @@ def _send_digest(*, user: User, needs: list[Need], today: datetime.date) -> bool
                 "total": len(needs),
                 "stale_after_days": settings.NEED_STALE_AFTER_DAYS,
                 "state_url": settings.SITE_URL.rstrip("/")
-                + reverse("reviews:state_detail", args=[user.state.iso3]),
+                + reverse("reviews:state_detail", args=[user.state.iso3])
+                + "?stale=true#needs",
             }
             send_mail(
                 subject=f"{len(needs)} needs of {user.state.name} to confirm",

@@ -64,19 +64,15 @@ def review_timeline(review: Review) -> list[Milestone]:
 
 
 # --- /states/ -----------------------------------------------------------------------------
-def state_list_rows(user, queryset: QuerySet) -> QuerySet:
-    """States with the counts of their needs the user may see, in one query, plus one query
-    for the reviews (`visible_review_list`, ordered by cycle)."""
-    counted = Q(reviews__needs__in=visible_needs(user).filter(acceptance=Acceptance.ACCEPTED))
-    return (
-        queryset.select_related("regional_group")
-        .annotate(
-            need_count=Count("reviews__needs", filter=counted),
-            unmet_count=Count(
-                "reviews__needs", filter=counted & Q(reviews__needs__status=Status.UNMET)
-            ),
-        )
-        .prefetch_related(
+def state_list_rows(user, queryset: QuerySet) -> list[State]:
+    """The States of `queryset` with `need_count` and `unmet_count` (the accepted needs the
+    user may see) and `visible_review_list` (their reviews the user may see, by cycle).
+
+    Three queries whatever the number of States: the States, their reviews, and one GROUP BY
+    over the needs (a single scan, where a count per State would read the table per State).
+    """
+    states = list(
+        queryset.select_related("regional_group").prefetch_related(
             Prefetch(
                 "reviews",
                 queryset=visible_reviews(user, Review.objects.order_by("cycle")),
@@ -84,6 +80,18 @@ def state_list_rows(user, queryset: QuerySet) -> QuerySet:
             )
         )
     )
+    counts = {
+        row["review__state"]: row
+        for row in visible_needs(user)
+        .filter(acceptance=Acceptance.ACCEPTED, review__state__in=queryset.values("pk"))
+        .values("review__state")
+        .annotate(total=Count("pk"), unmet=Count("pk", filter=Q(status=Status.UNMET)))
+        .order_by()
+    }
+    for state in states:
+        row = counts.get(state.pk, {"total": 0, "unmet": 0})
+        state.need_count, state.unmet_count = row["total"], row["unmet"]
+    return states
 
 
 def reviews_by_cycle(state: State) -> list[tuple[int, Review | None, str]]:
@@ -161,14 +169,18 @@ def needs_by_status(figures: dict) -> list[tuple[str, int]]:
 
 def needs_by_category(user, state: State) -> list[tuple[str, int]]:
     """Every category, with the number of the State's needs in it (GROUP BY in the database)."""
-    counted = Q(needs__in=visible_needs(user, Need.objects.filter(review__state=state))) & Q(
-        needs__acceptance=Acceptance.ACCEPTED
+    counts = dict(
+        visible_needs(user, Need.objects.filter(review__state=state))
+        .filter(acceptance=Acceptance.ACCEPTED)
+        .values("category")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("category", "count")
     )
-    return list(
-        Category.objects.annotate(count=Count("needs", filter=counted))
-        .order_by("position", "label")
-        .values_list("label", "count")
-    )
+    return [
+        (category.label, counts.get(category.pk, 0))
+        for category in Category.objects.order_by("position", "label")
+    ]
 
 
 def state_activities(user, state: State) -> QuerySet:

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
@@ -13,7 +15,8 @@ from core.permissions import (
     visible_states,
 )
 from needs.exports import FORMATS as EXPORT_FORMATS
-from needs.models import Status
+from needs.filters import NeedFilterSet
+from needs.models import Need, Status
 
 from . import country_selectors as selectors
 from .filters import StateFilterSet
@@ -48,6 +51,11 @@ def state_list(request):
     )
 
 
+NEEDS_PER_PAGE = 100
+# The country page filters its needs with these fields of the shared NeedFilterSet.
+NEED_FILTERS = ("stale", "status")
+
+
 @require_GET
 def state_detail(request, iso3: str):
     if iso3 != iso3.upper():
@@ -56,6 +64,12 @@ def state_detail(request, iso3: str):
     state = get_object_or_404(
         visible_states(user, State.objects.select_related("regional_group")), iso3=iso3
     )
+    filter_data = QueryDict(mutable=True)
+    for name in NEED_FILTERS:
+        filter_data.setlist(name, request.GET.getlist(name))
+    need_filter = NeedFilterSet(filter_data, queryset=selectors.state_needs(user, state))
+    filters_valid = need_filter.is_valid()
+    needs = Paginator(need_filter.qs if filters_valid else Need.objects.none(), NEEDS_PER_PAGE)
     reviews = selectors.state_reviews(user, state)
     by_cycle = {review.cycle: review for review in reviews}
     figures = selectors.need_figures(user, state)
@@ -72,7 +86,12 @@ def state_detail(request, iso3: str):
             )
             for cycle in (1, 2)
         ],
-        "needs": selectors.state_needs(user, state),
+        "needs": needs.get_page(request.GET.get("page")),
+        "need_filter_errors": need_filter.errors,
+        "need_filter_query": filter_data.urlencode(),
+        "stale_only": filter_data.get("stale") == "true",
+        "selected_statuses": filter_data.getlist("status"),
+        "status_choices": Status.choices,
         "proposals": list(selectors.state_proposals(user, state)),
         "figures": figures,
         "by_category": by_category,
@@ -99,4 +118,6 @@ def state_detail(request, iso3: str):
         "stale_after_days": settings.NEED_STALE_AFTER_DAYS,
         "download_formats": EXPORT_FORMATS,
     }
-    return render(request, "reviews/state_detail.html", context)
+    return render(
+        request, "reviews/state_detail.html", context, status=200 if filters_valid else 400
+    )

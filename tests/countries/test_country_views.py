@@ -86,7 +86,7 @@ def test_the_list_costs_the_same_queries_for_few_or_many_states(
     assert len(response.context["rows"]) == 1
 
     assert len(a_region) == len(one_state)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         client.get(STATE_LIST, {"region": "african"})
 
 
@@ -260,6 +260,49 @@ def test_activities_link_to_their_page(client_as, people, kenya_page):
     assert client_as(people["anonymous"]).get(page).status_code == 200
 
 
+def test_the_needs_can_be_narrowed_to_the_possibly_stale(client_as, people, kenya_page):
+    fresh = kenya_page["unpublished_need"]
+    Need.objects.filter(pk=fresh.pk).update(last_confirmed_on=datetime.date.today())
+
+    response = client_as(people["focal_point"]).get(KENYA_PAGE, {"stale": "true"})
+    html = response.content.decode()
+
+    assert kenya_page["stale_need"].description in html
+    assert fresh.description not in html
+    assert 'href="?stale=true#needs"' in html  # from the "possibly stale" badge
+
+
+def test_the_needs_can_be_narrowed_by_status(client_as, people, kenya_page):
+    Need.objects.filter(pk=kenya_page["stale_need"].pk).update(status=Status.MET)
+
+    response = client_as(people["anonymous"]).get(KENYA_PAGE, {"status": "met"})
+
+    shown = [need.pk for need in response.context["needs"]]
+    assert shown == [kenya_page["stale_need"].pk]
+
+
+def test_an_unknown_status_filter_gets_a_400_with_the_reason(client_as, people, kenya_page):
+    response = client_as(people["anonymous"]).get(KENYA_PAGE, {"status": "solved"})
+
+    assert response.status_code == 400
+    assert "solved is not one of the available choices" in response.content.decode()
+
+
+def test_the_needs_come_a_hundred_to_a_page(client_as, people, published_review):
+    factories.NeedFactory.create_batch(130, review=published_review)
+    client = client_as(people["anonymous"])
+
+    first = client.get(KENYA_PAGE)
+    second = client.get(KENYA_PAGE, {"page": 2})
+    beyond = client.get(KENYA_PAGE, {"page": "99x"})
+
+    assert len(first.context["needs"]) == 100
+    assert len(second.context["needs"]) == 30
+    assert 'href="?page=2#needs"' in first.content.decode()
+    assert "Needs 101\N{EN DASH}130 of 130." in second.content.decode()
+    assert beyond.status_code == 200
+
+
 # --- Query counts ---------------------------------------------------------------------------
 def _state_with_needs(iso3: str, count: int):
     """A State with a published review, `count` needs (with themes and a comment each), a
@@ -317,7 +360,7 @@ def test_the_page_costs_the_same_queries_for_5_or_500_needs(
         if role == "focal_point":
             user.state = state
             user.save()
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(18):
             counts[size] = _count_queries(
                 client, reverse("reviews:state_detail", args=[state.iso3])
             )

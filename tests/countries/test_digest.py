@@ -54,7 +54,7 @@ def test_each_focal_point_gets_the_stale_needs_of_their_state(
     assert kenya_needs["never_confirmed"].ref in message.body
     for settled in ("recent", "met", "obsolete", "proposal"):
         assert kenya_needs[settled].ref not in message.body
-    assert f"{settings.SITE_URL}/states/KEN/" in message.body
+    assert f"{settings.SITE_URL}/states/KEN/?stale=true#needs" in message.body
 
 
 def test_running_twice_the_same_day_sends_nothing_twice(focal_point, kenya_needs):
