@@ -35,7 +35,14 @@ def _maintainable_need(request, pk: int) -> Need:
     return need
 
 
-def _country_page(need: Need) -> str:
+def _back_to_page(request, need: Need) -> str:
+    """Where the person came from (the country page, on the page of needs they were
+    reading), or the country page; never another site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
     return reverse("reviews:state_detail", args=[need.review.state.iso3]) + f"#need-{need.pk}"
 
 
@@ -56,12 +63,7 @@ def need_confirm_view(request, pk: int):
         request,
         f"Need {need.ref} confirmed as still relevant on {need.last_confirmed_on:%d %B %Y}.",
     )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = _country_page(need)
-    return redirect(target)
+    return redirect(_back_to_page(request, need))
 
 
 @login_required
@@ -98,7 +100,7 @@ def need_status_view(request, pk: int):
                     request,
                     f"Status of need {updated.ref} changed to “{updated.get_status_display()}”.",
                 )
-                return redirect(_country_page(updated))
+                return redirect(_back_to_page(request, updated))
         else:
             status = 400
     else:
@@ -107,7 +109,7 @@ def need_status_view(request, pk: int):
     return render(
         request,
         "needs/focal_status.html",
-        {"need": need, "form": form, "trail": trail},
+        {"need": need, "form": form, "trail": trail, "back": _back_to_page(request, need)},
         status=status,
     )
 
@@ -149,7 +151,9 @@ def need_propose_view(request, iso3: str):
                     f"Need {need.ref} proposed. It counts among {state.name}'s needs once "
                     "staff accept it.",
                 )
-                return redirect(_country_page(need))
+                return redirect(
+                    reverse("reviews:state_detail", args=[state.iso3]) + f"#need-{need.pk}"
+                )
         else:
             status = 400
     else:

@@ -21,6 +21,7 @@ from core.permissions import (
 )
 from needs.models import Acceptance, Category, Need, NeedComment, Status
 from needs.selectors import need_list, stale_q
+from translations.lookup import localized
 
 from .models import CYCLE_CHOICES, Review, State
 from .selectors import review_list
@@ -164,7 +165,8 @@ def need_figures(user, state: State) -> dict:
 
 
 def needs_by_status(figures: dict) -> list[tuple[str, int]]:
-    return [(label, figures[f"status_{value}"]) for value, label in Status.choices]
+    # str(): the labels are lazy translations, which the chart cannot serialise.
+    return [(str(label), figures[f"status_{value}"]) for value, label in Status.choices]
 
 
 def needs_by_category(user, state: State) -> list[tuple[str, int]]:
@@ -178,7 +180,7 @@ def needs_by_category(user, state: State) -> list[tuple[str, int]]:
         .values_list("category", "count")
     )
     return [
-        (category.label, counts.get(category.pk, 0))
+        (localized(category), counts.get(category.pk, 0))
         for category in Category.objects.order_by("position", "label")
     ]
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from core.charts import bar_chart
@@ -17,6 +18,7 @@ from core.permissions import (
 from needs.exports import FORMATS as EXPORT_FORMATS
 from needs.filters import NeedFilterSet
 from needs.models import Need, Status
+from translations.lookup import localized
 
 from . import country_selectors as selectors
 from .filters import StateFilterSet
@@ -97,12 +99,12 @@ def state_detail(request, iso3: str):
         "by_category": by_category,
         "by_status": by_status,
         "category_chart": bar_chart(
-            title=f"Needs of {state.name} by category",
+            title=gettext("Needs of %(name)s by category") % {"name": localized(state)},
             labels=[label for label, _ in by_category],
             series={"Needs": [count for _, count in by_category]},
         ),
         "status_chart": bar_chart(
-            title=f"Needs of {state.name} by status",
+            title=gettext("Needs of %(name)s by status") % {"name": localized(state)},
             labels=[label for label, _ in by_status],
             series={"Needs": [count for _, count in by_status]},
         ),

@@ -84,6 +84,20 @@ def test_confirming_ignores_a_redirect_to_another_site(client_as, focal_point, s
     assert response["Location"] == f"{KENYA_PAGE}#need-{stale_need.pk}"
 
 
+def test_confirming_returns_to_the_page_of_needs_the_person_was_reading(
+    client_as, focal_point, published_review
+):
+    factories.NeedFactory.create_batch(101, review=published_review)
+    last = Need.objects.order_by("id").last()
+    client = client_as(focal_point)
+    page = client.get(KENYA_PAGE, {"page": 2}).content.decode()
+    assert f'name="next" value="{KENYA_PAGE}?page=2#need-{last.pk}"' in page
+
+    response = client.post(confirm_url(last), {"next": f"{KENYA_PAGE}?page=2#need-{last.pk}"})
+
+    assert response["Location"] == f"{KENYA_PAGE}?page=2#need-{last.pk}"
+
+
 # --- Change status --------------------------------------------------------------------------
 def test_changing_the_status_keeps_the_comment_in_the_trail(client_as, focal_point, published_need):
     client = client_as(focal_point)
@@ -104,6 +118,25 @@ def test_changing_the_status_keeps_the_comment_in_the_trail(client_as, focal_poi
     assert "Unmet → Assistance planned or under way" in page
     form_page = client.get(status_url(published_need)).content.decode()
     assert "UNODC mentor arrives in March" in form_page
+
+
+def test_a_status_change_returns_to_where_it_was_opened(client_as, focal_point, published_need):
+    back = f"{KENYA_PAGE}?status=unmet#need-{published_need.pk}"
+    client = client_as(focal_point)
+    form = client.get(status_url(published_need), {"next": back}).content.decode()
+    assert f'name="next" value="{back}"' in form
+
+    response = client.post(
+        status_url(published_need),
+        {"status": Status.MET, "comment": "Done", "version": 1, "next": back},
+    )
+    evil = client.post(
+        status_url(published_need),
+        {"status": Status.UNMET, "comment": "Undone", "version": 2, "next": "//evil.example/"},
+    )
+
+    assert response["Location"] == back
+    assert evil["Location"] == f"{KENYA_PAGE}#need-{published_need.pk}"
 
 
 def test_a_status_change_without_a_reason_is_refused(client_as, focal_point, published_need):
