@@ -1,0 +1,113 @@
+"""Importing 10,000 needs with the application's import, next to a bare COPY of the same rows.
+
+The file is made from the database's own reviews and reference data (deterministic, every
+row valid and new), imported by `needs.imports.import_needs` as a staff member would (the
+checks, duplicate detection, bulk writes and history), and then copied as it is into a
+scratch table with PostgreSQL COPY: the floor of getting those rows into the database. Both
+run inside a transaction that is rolled back, so the database stays as generated.
+"""
+
+import csv
+import io
+import random
+import time
+
+from django.db import connection, transaction
+
+from core.models import User
+from core.scale_data import STAFF_USERNAME
+from needs.imports import NEED_COLUMNS, import_needs
+from needs.models import Category, Priority, Status, Subcategory, Theme
+from reviews.models import Article, Chapter, Review
+
+ROWS = 10_000
+SEED = 10_000
+FILENAME = "benchmark-import.csv"
+
+
+def import_file(rows: int = ROWS, seed: int = SEED) -> bytes:
+    """A CSV file of `rows` new needs in the import format of PRODUCT.md section 4."""
+    rng = random.Random(seed)
+    reviews = list(
+        Review.objects.filter(self_assessment_submitted__isnull=False)
+        .select_related("state")
+        .order_by("state__iso3", "cycle")
+    )
+    chapters = {
+        cycle: list(Chapter.objects.filter(reviewed_in_cycle=cycle).order_by("number"))
+        for cycle in (1, 2)
+    }
+    articles = {
+        chapter.pk: [None, *Article.objects.filter(chapter=chapter).order_by("number")]
+        for cycle_chapters in chapters.values()
+        for chapter in cycle_chapters
+    }
+    categories = list(Category.objects.order_by("position"))
+    subcategories = {
+        category.pk: [None, *Subcategory.objects.filter(category=category).order_by("position")]
+        for category in categories
+    }
+    themes = [theme.code for theme in Theme.objects.order_by("position")]
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(NEED_COLUMNS)
+    for number in range(1, rows + 1):
+        review = rng.choice(reviews)
+        chapter = rng.choice(chapters[review.cycle])
+        article = rng.choice(articles[chapter.pk])
+        category = rng.choice(categories)
+        subcategory = rng.choice(subcategories[category.pk])
+        out.writerow(
+            [
+                "",
+                review.state.iso3,
+                review.cycle,
+                chapter.roman,
+                article.number if article else "",
+                category.code,
+                subcategory.code if subcategory else "",
+                ";".join(rng.sample(themes, rng.randint(0, 2))),
+                f"Benchmark import row {number}: assistance with {category.label.lower()} "
+                f"on chapter {chapter.roman}.",
+                rng.choice([*Priority.values, ""]),
+                rng.choice([Status.UNMET, Status.IN_PROGRESS]),
+                f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            ]
+        )
+    return buffer.getvalue().encode()
+
+
+def _copy_floor(data: bytes) -> float:
+    columns = ", ".join(f"{name} text" for name in NEED_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE benchmark_import_scratch ({columns})")
+        started = time.perf_counter()
+        cursor.cursor.copy_expert(
+            "COPY benchmark_import_scratch FROM STDIN WITH (FORMAT csv, HEADER true)",
+            io.BytesIO(data),
+        )
+        return time.perf_counter() - started
+
+
+def run(rows: int = ROWS) -> dict:
+    data = import_file(rows)
+    staff = User.objects.get(username=STAFF_USERNAME)
+    with transaction.atomic():
+        started = time.perf_counter()
+        result = import_needs(data=data, filename=FILENAME, user=staff, dry_run=False)
+        import_seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        copy_seconds = _copy_floor(data)
+        transaction.set_rollback(True)
+    problems = [str(problem) for problem in [*result.problems, *result.duplicates][:5]]
+    return {
+        "rows": rows,
+        "written": result.written,
+        "created": result.created,
+        "problems": ([result.file_error] if result.file_error else []) + problems,
+        "import_s": import_seconds,
+        "import_rows_per_s": rows / import_seconds,
+        "copy_s": copy_seconds,
+        "copy_rows_per_s": rows / copy_seconds,
+    }

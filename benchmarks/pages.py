@@ -1,0 +1,64 @@
+"""Server time and queries per request, in-process with Django's test client.
+
+The client runs the whole stack (middleware, view, templates, serializers) without a
+network; `CaptureQueriesContext` counts the SQL queries of each request. Each endpoint gets
+a few warm-up requests (templates, connection, plans) and then `REQUESTS` measured ones.
+"""
+
+import statistics
+import time
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from .endpoints import ENDPOINTS, user_for
+
+REQUESTS = 30
+WARM_UP = 3
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile: the smallest value with at least `share` of the values
+    at or below it (p95 of 30 requests is the 29th fastest)."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * share // 1))
+    return ordered[int(rank) - 1]
+
+
+def measure_endpoint(address: str, user, requests: int = REQUESTS) -> dict:
+    # A failing page is measured and reported (its status), not the end of the benchmark.
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    for _ in range(WARM_UP):
+        client.get(address)
+    seconds, queries, statuses = [], [], set()
+    for _ in range(requests):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(address)
+            seconds.append(time.perf_counter() - started)
+        queries.append(len(captured.captured_queries))
+        statuses.add(response.status_code)
+    return {
+        "address": address,
+        "requests": requests,
+        "median_ms": statistics.median(seconds) * 1000,
+        "p95_ms": percentile(seconds, 0.95) * 1000,
+        "queries": max(queries),
+        "queries_vary": min(queries) != max(queries),
+        "statuses": sorted(statuses),
+        "bytes": len(response.content),
+    }
+
+
+def run(requests: int = REQUESTS) -> dict:
+    return {
+        endpoint.key: {
+            "label": endpoint.label,
+            "role": endpoint.role,
+            **measure_endpoint(endpoint.address(), user_for(endpoint.role), requests),
+        }
+        for endpoint in ENDPOINTS
+    }

@@ -1,0 +1,236 @@
+"""The benchmark's table, with each target and whether it is met, and BENCHMARKS.md.
+
+Targets (issue "Benchmark at 100 times today's volume"), checked at the largest scale
+against the smallest: every page and API call within 2 times its p95 and with the same
+number of queries; full recomputation within 3 times the bare SQL and under 30 s; import at
+least 2,000 rows/s; dashboard throughput at least half of /healthz's.
+"""
+
+import re
+from pathlib import Path
+
+from .load import ENDPOINT_KEYS as LOAD_ENDPOINTS
+from .load import FLOOR as LOAD_FLOOR
+
+P95_FACTOR = 2
+RECOMPUTE_FACTOR = 3
+RECOMPUTE_LIMIT_S = 30
+IMPORT_MIN_ROWS_PER_S = 2000
+DASHBOARD_MIN_SHARE_OF_FLOOR = 0.5
+
+BEGIN = "<!-- benchmark:begin (written by scripts/benchmark.sh; edit outside these marks) -->"
+END = "<!-- benchmark:end -->"
+SKELETON = f"""# Benchmarks
+
+Measured by `scripts/benchmark.sh` (see README, "Benchmarks"): scale 1 is today's real
+volume, scale 100 is 100 times it (`manage.py generate_scale_data`). The section between the
+marks is replaced by every run; notes below it are kept.
+
+{BEGIN}
+{END}
+"""
+
+PASS, FAIL, INFO = "pass", "**FAIL**", "—"
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.0f} ms" if value >= 10 else f"{value:.1f} ms"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:,.1f} s" if value >= 1 else f"{value:.2f} s"
+
+
+def _page_cell(measured: dict) -> str:
+    cell = f"{_ms(measured['median_ms'])} / {_ms(measured['p95_ms'])} · {measured['queries']} q"
+    if measured["queries_vary"]:
+        cell += " (varies)"
+    if measured["statuses"] != [200]:
+        cell += f" · HTTP {measured['statuses']}"
+    return cell
+
+
+def _page_row(key: str, small: dict, large: dict) -> list[str]:
+    base, grown = small["pages"][key], large["pages"][key]
+    if key == LOAD_FLOOR:
+        target, result = "(floor of the stack)", INFO
+    else:
+        limit = P95_FACTOR * base["p95_ms"]
+        target = f"p95 ≤ {_ms(limit)}, {base['queries']} q"
+        ok_time = grown["p95_ms"] <= limit
+        ok_queries = grown["queries"] == base["queries"] and not grown["queries_vary"]
+        ok_status = grown["statuses"] == [200] and base["statuses"] == [200]
+        problems = []
+        if not ok_time:
+            problems.append(f"p95 {grown['p95_ms'] / base['p95_ms']:.1f}x")
+        if not ok_queries:
+            problems.append(f"{grown['queries']} q")
+        if not ok_status:
+            problems.append("HTTP errors")
+        result = PASS if not problems else f"{FAIL} ({', '.join(problems)})"
+    return [
+        base["label"],
+        base["role"],
+        _page_cell(base),
+        _page_cell(grown),
+        target,
+        result,
+    ]
+
+
+def _recompute_cell(measured: dict) -> str:
+    ratio = measured["recompute_s"] / measured["bare_sql_s"]
+    cell = (
+        f"{_seconds(measured['recompute_s'])} (bare SQL {_seconds(measured['bare_sql_s'])}, "
+        f"{ratio:.1f}x)"
+    )
+    if measured["disagreements"]:
+        cell += " · figures differ from bare SQL!"
+    return cell
+
+
+def _recompute_row(small: dict, large: dict) -> list[str]:
+    grown = large["aggregates"]
+    limit = min(RECOMPUTE_FACTOR * grown["bare_sql_s"], RECOMPUTE_LIMIT_S)
+    problems = []
+    if grown["recompute_s"] > RECOMPUTE_FACTOR * grown["bare_sql_s"]:
+        problems.append(f"{grown['recompute_s'] / grown['bare_sql_s']:.1f}x bare SQL")
+    if grown["recompute_s"] >= RECOMPUTE_LIMIT_S:
+        problems.append(f"{_seconds(grown['recompute_s'])}")
+    if grown["disagreements"]:
+        problems.append("figures differ")
+    return [
+        f"Recompute all dashboard figures (median of {grown['runs']})",
+        "worker",
+        _recompute_cell(small["aggregates"]),
+        _recompute_cell(grown),
+        f"≤ {RECOMPUTE_FACTOR} x bare SQL and < {RECOMPUTE_LIMIT_S} s (≤ {_seconds(limit)})",
+        PASS if not problems else f"{FAIL} ({', '.join(problems)})",
+    ]
+
+
+def _import_cell(measured: dict) -> str:
+    if not measured["written"]:
+        return "not imported: " + "; ".join(measured["problems"])[:200]
+    return (
+        f"{measured['import_rows_per_s']:,.0f} rows/s ({_seconds(measured['import_s'])}; "
+        f"bare COPY {measured['copy_rows_per_s']:,.0f} rows/s)"
+    )
+
+
+def _import_row(small: dict, large: dict) -> list[str]:
+    grown = large["imports"]
+    ok = grown["written"] and grown["import_rows_per_s"] >= IMPORT_MIN_ROWS_PER_S
+    return [
+        f"Import {grown['rows']:,} needs (CSV, checks, history)",
+        "staff",
+        _import_cell(small["imports"]),
+        _import_cell(grown),
+        f"≥ {IMPORT_MIN_ROWS_PER_S:,} rows/s",
+        PASS if ok else FAIL,
+    ]
+
+
+def _load_cell(measured: dict, floor: dict) -> str:
+    cell = f"{measured['requests_per_s']:,.1f} req/s"
+    if measured is not floor:
+        cell += f" ({measured['requests_per_s'] / floor['requests_per_s']:.0%} of /healthz)"
+    if "p99_ms" in measured:
+        cell += f", p99 {_ms(measured['p99_ms'])}"
+    if measured["non_2xx"] or measured["socket_errors"]:
+        cell += f" · {measured['non_2xx'] + measured['socket_errors']} errors"
+    return cell
+
+
+def _load_rows(small: dict, large: dict) -> list[list[str]]:
+    rows = []
+    labels = {key: measured["label"] for key, measured in small["pages"].items()}
+    for key in LOAD_ENDPOINTS:
+        base, grown = small["load"][key], large["load"][key]
+        floor_small, floor_large = small["load"][LOAD_FLOOR], large["load"][LOAD_FLOOR]
+        errors = grown["non_2xx"] + grown["socket_errors"]
+        if key == "dashboard_page":
+            share = grown["requests_per_s"] / floor_large["requests_per_s"]
+            target = f"≥ {DASHBOARD_MIN_SHARE_OF_FLOOR:.0%} of /healthz"
+            ok = share >= DASHBOARD_MIN_SHARE_OF_FLOOR and not errors
+            result = PASS if ok else f"{FAIL} ({share:.0%})"
+        else:
+            target, result = "(next to /healthz)", INFO if not errors else f"{FAIL} (errors)"
+        rows.append(
+            [
+                f"Throughput: {labels[key]}",
+                "anonymous",
+                _load_cell(base, floor_small),
+                _load_cell(grown, floor_large),
+                target,
+                result,
+            ]
+        )
+    return rows
+
+
+def table(results: dict) -> str:
+    scales = list(results["scales"])
+    small, large = results["scales"][scales[0]], results["scales"][scales[-1]]
+    header = [
+        "Measurement",
+        "As",
+        f"Scale {scales[0]}",
+        f"Scale {scales[-1]}",
+        f"Target at scale {scales[-1]}",
+        "Result",
+    ]
+    rows = [_page_row(key, small, large) for key in small["pages"]]
+    rows.append(_recompute_row(small, large))
+    rows.append(_import_row(small, large))
+    rows += _load_rows(small, large)
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def failures(results: dict) -> int:
+    return table(results).count(FAIL)
+
+
+def section(results: dict) -> str:
+    meta = results["meta"]
+    volumes = "; ".join(
+        f"scale {scale}: "
+        + ", ".join(f"{count:,} {name}" for name, count in data["counts"].items())
+        + f" (generated in {_seconds(data['generate_s'])})"
+        for scale, data in results["scales"].items()
+    )
+    return "\n".join(
+        [
+            "## Last run",
+            "",
+            f"- Date: {meta['date']} (total {_seconds(meta['total_s'])})",
+            f"- Machine: {meta['machine']}",
+            f"- Load average before / after: {meta['load_before']} / {meta['load_after']}",
+            f"- Software: {meta['software']}",
+            f"- PostgreSQL: {meta['postgresql']}",
+            f"- Command: `{meta['command']}`",
+            f"- Data: {volumes}",
+            "",
+            "Pages and API calls: median / p95 of the server time over "
+            f"{meta['requests']} requests (Django test client, in-process) and the queries "
+            "per request. Throughput: "
+            f"`wrk -t{meta['wrk_threads']} -c{meta['wrk_connections']} "
+            f"-d{meta['load_seconds']}s` against gunicorn with {meta['workers']} workers on "
+            "the same machine.",
+            "",
+            table(results),
+            "",
+        ]
+    )
+
+
+def write_markdown(path: Path, results: dict) -> None:
+    """Replace the section between the marks (the skeleton when the file is new)."""
+    text = path.read_text() if path.exists() else SKELETON
+    if BEGIN not in text or END not in text:
+        text = text.rstrip("\n") + "\n\n" + BEGIN + "\n" + END + "\n"
+    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
+    replacement = f"{BEGIN}\n{section(results)}{END}"
+    path.write_text(pattern.sub(lambda _: replacement, text, count=1))
