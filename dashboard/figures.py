@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core.charts import bar_chart, line_chart
+from needs.models import Status
 from translations.lookup import translate_reference
 from translations.models import ReferenceKind
 
@@ -148,6 +149,13 @@ def _in_active_language(figures: dict) -> dict:
                 row["title"] = _("Chapter %(roman)s in general") % {"roman": row["chapter"]}
             rows.append(row)
         localized[name] = rows
+    if "by_status" in figures:
+        # Status labels are the model's choices, translated like the rest of the interface.
+        labels = {value: str(label) for value, label in Status.choices}
+        localized["by_status"] = [
+            {**row, "label": labels.get(row.get("status"), row["label"])}
+            for row in figures["by_status"]
+        ]
     if "donor_interest" in figures:
         interest = dict(figures["donor_interest"])
         for name in ("by_chapter", "by_region"):

@@ -18,6 +18,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.utils import translation
 
 from assistance.models import DonorInterest, InterestKind
 from needs.models import Acceptance, Category, Coverage, Need, Status, Subcategory, Theme
@@ -173,8 +174,13 @@ class _Document:
     def __post_init__(self):
         ref = self.reference
         self.data = empty_figures()
-        for status in Status:
-            self.row("by_status", status.value, status=status.value, label=status.label, needs=0)
+        # The stored document keeps English labels whatever language the request that
+        # triggered the recomputation used; pages translate them when shown.
+        with translation.override("en"):
+            for status in Status:
+                self.row(
+                    "by_status", status.value, status=status.value, label=str(status.label), needs=0
+                )
         for roman, chapter in ref.chapters.items():
             if chapter["reviewed_in_cycle"] == self.cycle:
                 self.chapter_rows(roman)
