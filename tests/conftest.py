@@ -285,3 +285,26 @@ def pytest_collection_modifyitems(items):
         )
         if commits:
             names.append("django_db_serialized_rollback")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Backs up serialized rollback for tests that commit: Django keeps the serialized copy
+    on the connection object of the context that created the test database, and tests run
+    after Playwright has started get another connection object (asgiref keeps one per
+    context) without it, so they would find the reference tables flushed."""
+    if "django_db_serialized_rollback" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from reviews.models import Chapter
+
+    if Chapter.objects.exists():
+        return
+    from reviews.reference import load_reference
+    from translations.lookup import bump_version
+    from translations.models import ReferenceTranslation
+    from translations.reference_data import load_translations
+
+    load_reference()
+    load_translations(ReferenceTranslation)
+    bump_version()
