@@ -30,10 +30,13 @@ class NeedForm(forms.Form):
         help_text="Only the chapters reviewed in this cycle; choose “in general” for a need "
         "about a whole chapter.",
     )
-    category = forms.ModelChoiceField(queryset=Category.objects.all())
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(), empty_label="Choose a category"
+    )
     subcategory = forms.ModelChoiceField(
         queryset=Subcategory.objects.all(),
         required=False,
+        empty_label="None",
         widget=SubcategorySelect,
         help_text="Optional; it must belong to the category.",
     )

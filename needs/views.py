@@ -18,11 +18,11 @@ from core.tabular import csv_response
 from reviews.forms import apply_service_errors
 from reviews.imports import REVIEW_COLUMNS
 from reviews.models import Review
-from reviews.views import PAGE_SIZE, allowed_by, query_without_page
+from reviews.views import PAGE_SIZE, allowed_by, query_without_page, tidy_filter_form
 
 from .exports import FORMATS, export_response
 from .filters import NeedFilterSet
-from .forms import ImportUploadForm, NeedForm
+from .forms import DATE_WIDGET, ImportUploadForm, NeedForm
 from .import_jobs import (
     SHOWN_PROBLEMS,
     confirm_import_job,
@@ -42,6 +42,14 @@ RECENT_JOBS = 15
 @require_GET
 def need_list_view(request):
     filterset = NeedFilterSet(request.GET, queryset=need_list(request.user))
+    # Before the form is validated: its bound fields copy the labels then.
+    tidy_filter_form(filterset.form)
+    for name, label in (
+        ("identified_after", "Identified on or after"),
+        ("identified_before", "Identified on or before"),
+    ):
+        filterset.form.fields[name].label = label
+        filterset.form.fields[name].widget = DATE_WIDGET
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

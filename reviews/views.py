@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,7 @@ from .models import Review
 from .services import review_create, review_delete, review_update
 
 PAGE_SIZE = 50
+REVIEW_PAGE_NEEDS = 500
 
 
 def allowed_by(check):
@@ -45,6 +47,20 @@ def allowed_by(check):
     return decorator
 
 
+def tidy_filter_form(form: forms.Form) -> forms.Form:
+    """Lists offer "Any" first and multiple choices show a few lines, so that an unfiltered
+    page does not look filtered."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.NullBooleanSelect):
+            widget.choices = [("unknown", "Any"), ("true", "Yes"), ("false", "No")]
+        elif isinstance(widget, forms.SelectMultiple):
+            widget.attrs.setdefault("size", 4)
+        elif isinstance(field, forms.ChoiceField) and all(v != "" for v, _ in field.choices):
+            field.choices = [("", "Any"), *field.choices]
+    return form
+
+
 def query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -57,6 +73,7 @@ def review_list(request):
     filterset = ReviewFilterSet(
         request.GET, queryset=selectors.review_list(request.user).order_by("state__name", "cycle")
     )
+    tidy_filter_form(filterset.form)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -76,9 +93,15 @@ def _review(request, pk: int) -> Review:
 @require_GET
 def review_detail(request, pk: int):
     review = _review(request, pk)
-    needs = need_list(request.user, Need.objects.filter(review=review)).order_by(
-        "chapter__number", F("article__number").asc(nulls_first=True), "id"
+    all_needs = need_list(request.user, Need.objects.filter(review=review))
+    # A review has tens of needs; should one have thousands, the page shows the first ones
+    # and sends to the needs list for the rest, instead of becoming unusable.
+    needs = list(
+        all_needs.order_by("chapter__number", F("article__number").asc(nulls_first=True), "id")[
+            : REVIEW_PAGE_NEEDS + 1
+        ]
     )
+    need_total = len(needs) if len(needs) <= REVIEW_PAGE_NEEDS else all_needs.count()
     milestones = [
         {"label": label, "date": getattr(review, name)} for name, label in Review.MILESTONES
     ]
@@ -87,7 +110,8 @@ def review_detail(request, pk: int):
         "reviews/review_detail.html",
         {
             "review": review,
-            "needs": needs,
+            "needs": needs[:REVIEW_PAGE_NEEDS],
+            "need_total": need_total,
             "milestones": milestones,
             "can_manage_needs": can_manage_needs(request.user),
         },

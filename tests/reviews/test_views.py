@@ -239,3 +239,18 @@ def test_a_review_without_needs_can_be_deleted_one_with_needs_cannot(
     assert "has needs" in refused.content.decode()
     assert deleted.status_code == 302
     assert not Review.objects.exists()
+
+
+def test_a_review_with_very_many_needs_shows_the_first_and_links_to_the_rest(
+    staff_client, published_review, monkeypatch
+):
+    monkeypatch.setattr("reviews.views.REVIEW_PAGE_NEEDS", 3)
+    factories.NeedFactory.create_batch(5, review=published_review)
+
+    response = staff_client.get(reverse("reviews:review_detail", args=[published_review.pk]))
+
+    assert len(response.context["needs"]) == 3
+    assert response.context["need_total"] == 5
+    page = response.content.decode()
+    assert "This review has 5 needs; the first 3 are shown here." in page
+    assert reverse("needs:need_list") + "?state=KEN&amp;cycle=2" in page
