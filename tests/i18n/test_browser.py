@@ -84,6 +84,9 @@ def test_the_main_pages_read_in_arabic_and_chinese(
     expect(page.get_by_role("heading", level=1)).to_have_text(expected["dashboard_heading"])
     expect(page.get_by_test_id("figure-by-article-II")).to_contain_text(expected["article_5"])
     page.screenshot(path=screenshot_dir / f"i18n-{language}-dashboard.png", full_page=True)
+    page.get_by_test_id("figure-by-article-II").screenshot(
+        path=screenshot_dir / f"i18n-{language}-dashboard-articles.png"
+    )
 
     page.goto(f"{live_server.url}/states/KEN/")
     expect(html).to_have_attribute("dir", expected["dir"])
