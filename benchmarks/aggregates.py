@@ -1,11 +1,13 @@
 """Full recomputation of the dashboard next to the same figures in bare SQL (the floor).
 
 The bare queries compute what `dashboard.selectors.compute_figures` computes for every
-cycle and regional group, written by hand: one GROUP BY per figure, with GROUPING SETS so
-that each figure's overall and per-region rows come from one pass over the needs. No ORM,
-no Python filing of rows: the least work the database can do for these numbers. Both run
-in one REPEATABLE READ transaction each, as the recomputation does; both are checked to
-agree (totals, coverage and States with needs per cycle and region).
+cycle and regional group, written by hand, one query per figure: the needs are counted per
+review (and per chapter, article, category... for the breakdowns) in one pass, and those
+few thousand rows are rolled up per cycle and regional group with GROUPING SETS, where
+counting the distinct States behind each row is cheap. No ORM, no Python filing of rows:
+about the least work the database can do for these numbers. Both run in one REPEATABLE
+READ transaction each, as the recomputation does, and are checked to agree (totals,
+coverage and States with needs per cycle and region).
 """
 
 import statistics
@@ -18,25 +20,51 @@ from dashboard.services import recompute_figures
 
 RUNS = 3
 
-_COUNTED_NEEDS = """
-    FROM needs_need n
-    JOIN reviews_review r ON r.id = n.review_id
-    JOIN reviews_state s ON s.id = r.state_id
-    LEFT JOIN reviews_regionalgroup g ON g.id = s.regional_group_id
-"""
-_ACCEPTED = "n.acceptance = 'accepted'"
 _ACTIVE_INTEREST = "i.withdrawn_at IS NULL AND n.acceptance = 'accepted'"
-_COVERAGE = """
-    count(*) FILTER (WHERE n.coverage = 'unmet') AS unmet,
-    count(*) FILTER (WHERE n.coverage = 'partly_covered') AS partly_covered,
-    count(*) FILTER (WHERE n.coverage = 'covered') AS covered
-"""
 _INTEREST = """
     count(*) FILTER (WHERE i.kind = 'interest') AS interests,
     count(*) FILTER (WHERE i.kind = 'commitment') AS commitments,
     count(DISTINCT i.need_id) AS needs_with_interest,
     count(DISTINCT i.need_id) FILTER (WHERE i.kind = 'commitment') AS needs_with_commitment
 """
+_COVERAGE = {
+    "unmet": "count(*) FILTER (WHERE n.coverage = 'unmet')",
+    "partly_covered": "count(*) FILTER (WHERE n.coverage = 'partly_covered')",
+    "covered": "count(*) FILTER (WHERE n.coverage = 'covered')",
+}
+_STATUSES = {
+    f"status_{status}": f"count(*) FILTER (WHERE n.status = '{status}')"
+    for status in ("unmet", "in_progress", "partially_met", "met", "obsolete")
+}
+
+
+def _needs_by(keys: dict[str, str], counts: dict[str, str], join: str = "", where: str = "") -> str:
+    """Accepted needs counted per review and `keys` in one pass (a hash aggregate), then
+    rolled up per cycle, and per cycle and regional group, where the few rows left make
+    counting distinct States cheap. Columns: overall?, cycle, region, keys, needs, States,
+    then `counts`."""
+    inner_keys = "".join(f", {expression} AS {name}" for name, expression in keys.items())
+    inner_counts = "".join(f", {expression} AS {name}" for name, expression in counts.items())
+    outer_keys = "".join(f", p.{name}" for name in keys)
+    outer_counts = "".join(f", sum(p.{name}) AS {name}" for name in counts)
+    key_list = "".join(f", p.{name}" for name in keys)
+    inner_group = "".join(f", {expression}" for expression in keys.values())
+    return f"""
+        WITH per_review AS (
+            SELECT n.review_id{inner_keys}, count(*) AS needs{inner_counts}
+            FROM needs_need n {join}
+            WHERE n.acceptance = 'accepted' {where}
+            GROUP BY n.review_id{inner_group}
+        )
+        SELECT GROUPING(g.code) = 1 AS overall, r.cycle, g.code{outer_keys},
+               sum(p.needs) AS needs, count(DISTINCT r.state_id) AS states{outer_counts}
+        FROM per_review p
+        JOIN reviews_review r ON r.id = p.review_id
+        JOIN reviews_state s ON s.id = r.state_id
+        LEFT JOIN reviews_regionalgroup g ON g.id = s.regional_group_id
+        GROUP BY GROUPING SETS ((r.cycle{key_list}), (r.cycle, g.code{key_list}))
+    """
+
 
 BARE_SQL = {
     "parties": """
@@ -51,50 +79,29 @@ BARE_SQL = {
         LEFT JOIN reviews_regionalgroup g ON g.id = s.regional_group_id
         GROUP BY GROUPING SETS ((r.cycle), (r.cycle, g.code))
     """,
-    "needs": f"""
-        SELECT GROUPING(g.code) = 1 AS overall, r.cycle, g.code,
-               count(*) AS needs, count(DISTINCT r.state_id) AS states,
-               {_COVERAGE},
-               count(*) FILTER (WHERE n.status = 'unmet') AS status_unmet,
-               count(*) FILTER (WHERE n.status = 'in_progress') AS status_in_progress,
-               count(*) FILTER (WHERE n.status = 'partially_met') AS status_partially_met,
-               count(*) FILTER (WHERE n.status = 'met') AS status_met,
-               count(*) FILTER (WHERE n.status = 'obsolete') AS status_obsolete,
-               count(*) FILTER (
-                   WHERE n.coverage = 'unmet' AND NOT EXISTS (
-                       SELECT 1 FROM assistance_donorinterest i
-                       WHERE i.need_id = n.id AND i.withdrawn_at IS NULL)
-               ) AS unmet_without_interest
-        {_COUNTED_NEEDS} WHERE {_ACCEPTED}
-        GROUP BY GROUPING SETS ((r.cycle), (r.cycle, g.code))
-    """,
-    "by_chapter": f"""
-        SELECT r.cycle, g.code, n.chapter_id, count(*), count(DISTINCT r.state_id), {_COVERAGE}
-        {_COUNTED_NEEDS} WHERE {_ACCEPTED}
-        GROUP BY GROUPING SETS ((r.cycle, n.chapter_id), (r.cycle, g.code, n.chapter_id))
-    """,
-    "by_article": f"""
-        SELECT r.cycle, g.code, n.chapter_id, n.article_id, count(*), count(DISTINCT r.state_id)
-        {_COUNTED_NEEDS} WHERE {_ACCEPTED}
-        GROUP BY GROUPING SETS (
-            (r.cycle, n.chapter_id, n.article_id), (r.cycle, g.code, n.chapter_id, n.article_id))
-    """,
-    "by_category": f"""
-        SELECT r.cycle, g.code, n.category_id, count(*), count(DISTINCT r.state_id)
-        {_COUNTED_NEEDS} WHERE {_ACCEPTED}
-        GROUP BY GROUPING SETS ((r.cycle, n.category_id), (r.cycle, g.code, n.category_id))
-    """,
-    "by_subcategory": f"""
-        SELECT r.cycle, g.code, n.subcategory_id, count(*), count(DISTINCT r.state_id)
-        {_COUNTED_NEEDS} WHERE {_ACCEPTED} AND n.subcategory_id IS NOT NULL
-        GROUP BY GROUPING SETS (
-            (r.cycle, n.subcategory_id), (r.cycle, g.code, n.subcategory_id))
-    """,
-    "by_theme": f"""
-        SELECT r.cycle, g.code, t.theme_id, count(DISTINCT n.id), count(DISTINCT r.state_id)
-        {_COUNTED_NEEDS} JOIN needs_need_themes t ON t.need_id = n.id WHERE {_ACCEPTED}
-        GROUP BY GROUPING SETS ((r.cycle, t.theme_id), (r.cycle, g.code, t.theme_id))
-    """,
+    "needs": _needs_by(
+        {},
+        {
+            **_COVERAGE,
+            **_STATUSES,
+            "unmet_without_interest": (
+                "count(*) FILTER (WHERE n.coverage = 'unmet' AND interested.need_id IS NULL)"
+            ),
+        },
+        join="""LEFT JOIN (
+            SELECT DISTINCT need_id FROM assistance_donorinterest WHERE withdrawn_at IS NULL
+        ) interested ON interested.need_id = n.id""",
+    ),
+    "by_chapter": _needs_by({"chapter_id": "n.chapter_id"}, _COVERAGE),
+    "by_article": _needs_by({"chapter_id": "n.chapter_id", "article_id": "n.article_id"}, {}),
+    "by_category": _needs_by({"category_id": "n.category_id"}, {}),
+    "by_subcategory": _needs_by(
+        {"subcategory_id": "n.subcategory_id"}, {}, where="AND n.subcategory_id IS NOT NULL"
+    ),
+    # A need has a theme at most once, so its count per review is a count of distinct needs.
+    "by_theme": _needs_by(
+        {"theme_id": "t.theme_id"}, {}, join="JOIN needs_need_themes t ON t.need_id = n.id"
+    ),
     "interest": f"""
         SELECT r.cycle, g.code, {_INTEREST}, count(DISTINCT i.donor_id) AS donors
         FROM assistance_donorinterest i JOIN needs_need n ON n.id = i.need_id
