@@ -41,8 +41,10 @@ def _seconds(value: float) -> str:
     return f"{value:,.1f} s" if value >= 1 else f"{value:.2f} s"
 
 
-def _page_cell(measured: dict) -> str:
+def _page_cell(measured: dict, requested: int) -> str:
     cell = f"{_ms(measured['median_ms'])} / {_ms(measured['p95_ms'])} · {measured['queries']} q"
+    if measured["requests"] < requested:
+        cell += f" (n={measured['requests']}, time budget)"
     if measured["queries_vary"]:
         cell += " (varies)"
     if measured["statuses"] != [200]:
@@ -50,7 +52,7 @@ def _page_cell(measured: dict) -> str:
     return cell
 
 
-def _page_row(key: str, small: dict, large: dict) -> list[str]:
+def _page_row(key: str, small: dict, large: dict, requested: int) -> list[str]:
     base, grown = small["pages"][key], large["pages"][key]
     if key == LOAD_FLOOR:
         target, result = "(floor of the stack)", INFO
@@ -71,8 +73,8 @@ def _page_row(key: str, small: dict, large: dict) -> list[str]:
     return [
         base["label"],
         base["role"],
-        _page_cell(base),
-        _page_cell(grown),
+        _page_cell(base, requested),
+        _page_cell(grown, requested),
         target,
         result,
     ]
@@ -155,7 +157,8 @@ def _load_rows(small: dict, large: dict) -> list[list[str]]:
             ok = share >= DASHBOARD_MIN_SHARE_OF_FLOOR and not errors
             result = PASS if ok else f"{FAIL} ({share:.0%})"
         else:
-            target, result = "(next to /healthz)", INFO if not errors else f"{FAIL} (errors)"
+            target = "(floor of the stack)" if key == LOAD_FLOOR else "(next to /healthz)"
+            result = INFO if not errors else f"{FAIL} (errors)"
         rows.append(
             [
                 f"Throughput: {labels[key]}",
@@ -180,7 +183,8 @@ def table(results: dict) -> str:
         f"Target at scale {scales[-1]}",
         "Result",
     ]
-    rows = [_page_row(key, small, large) for key in small["pages"]]
+    requested = results["meta"]["requests"]
+    rows = [_page_row(key, small, large, requested) for key in small["pages"]]
     rows.append(_recompute_row(small, large))
     rows.append(_import_row(small, large))
     rows += _load_rows(small, large)
