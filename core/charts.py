@@ -42,7 +42,7 @@ def _render(chart, title: str) -> SafeString:
 
 def _config(title: str, height: int, **extra) -> dict:
     return {
-        "title": title,
+        "title": str(title),
         "style": STYLE,
         "js": [],
         "disable_xml_declaration": True,
@@ -80,10 +80,11 @@ def bar_chart(
             value_formatter=value_formatter or (lambda v: f"{v:g}" if v is not None else ""),
         )
     )
-    chart.x_labels = labels
+    # Labels may be lazy translations (model choices); pygal serialises them as JSON.
+    chart.x_labels = [str(label) for label in labels]
     for name, values in series.items():
-        chart.add(name, values)
-    return _render(chart, title)
+        chart.add(str(name), values)
+    return _render(chart, str(title))
 
 
 def line_chart(
@@ -100,10 +101,12 @@ def line_chart(
             dots_size=4,
         )
     )
-    chart.x_labels = x_labels
+    chart.x_labels = [str(label) for label in x_labels]
     for index, (name, values) in enumerate(series.items()):
         dash = _DASHES[index % len(_DASHES)]
         chart.add(
-            name, values, stroke_style={"width": 3, "dasharray": dash} if dash else {"width": 3}
+            str(name),
+            values,
+            stroke_style={"width": 3, "dasharray": dash} if dash else {"width": 3},
         )
     return _render(chart, title)

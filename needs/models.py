@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
@@ -48,31 +49,31 @@ class Theme(models.Model):
 
 
 class Priority(models.TextChoices):
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
 
 
 class Status(models.TextChoices):
-    UNMET = "unmet", "Unmet"
-    IN_PROGRESS = "in_progress", "Assistance planned or under way"
-    PARTIALLY_MET = "partially_met", "Partially met"
-    MET = "met", "Met"
-    OBSOLETE = "obsolete", "No longer relevant"
+    UNMET = "unmet", _("Unmet")
+    IN_PROGRESS = "in_progress", _("Assistance planned or under way")
+    PARTIALLY_MET = "partially_met", _("Partially met")
+    MET = "met", _("Met")
+    OBSOLETE = "obsolete", _("No longer relevant")
 
 
 class Coverage(models.TextChoices):
-    UNMET = "unmet", "Unmet"
-    PARTLY_COVERED = "partly_covered", "Partly covered"
-    COVERED = "covered", "Covered"
+    UNMET = "unmet", _("Unmet")
+    PARTLY_COVERED = "partly_covered", _("Partly covered")
+    COVERED = "covered", _("Covered")
 
 
 class Acceptance(models.TextChoices):
     """Needs proposed by a focal point wait for staff to accept them."""
 
-    ACCEPTED = "accepted", "Accepted"
-    PROPOSED = "proposed", "Proposed by the focal point"
-    DECLINED = "declined", "Declined"
+    ACCEPTED = "accepted", _("Accepted")
+    PROPOSED = "proposed", _("Proposed by the focal point")
+    DECLINED = "declined", _("Declined")
 
 
 def new_need_ref() -> str:

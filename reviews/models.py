@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-CYCLE_CHOICES = [(1, "First cycle"), (2, "Second cycle")]
+CYCLE_CHOICES = [(1, _("First cycle")), (2, _("Second cycle"))]
 
 
 class RegionalGroup(models.Model):
@@ -70,8 +71,8 @@ class Article(models.Model):
 
 
 class DirectDialogue(models.TextChoices):
-    COUNTRY_VISIT = "country_visit", "Country visit"
-    JOINT_MEETING = "joint_meeting", "Joint meeting"
+    COUNTRY_VISIT = "country_visit", _("Country visit")
+    JOINT_MEETING = "joint_meeting", _("Joint meeting")
 
 
 class Review(models.Model):
@@ -159,10 +160,10 @@ class Review(models.Model):
         return f"{self.state} — cycle {self.cycle}"
 
     MILESTONES = (
-        ("self_assessment_submitted", "Self-assessment checklist submitted"),
-        ("direct_dialogue", "Direct dialogue"),
-        ("executive_summary_completed", "Executive summary completed"),
-        ("country_report_completed", "Country report completed"),
+        ("self_assessment_submitted", _("Self-assessment checklist submitted")),
+        ("direct_dialogue", _("Direct dialogue")),
+        ("executive_summary_completed", _("Executive summary completed")),
+        ("country_report_completed", _("Country report completed")),
     )
 
     @property
