@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,6 +14,7 @@ from assistance.models import (
     InterestKind,
     Provider,
 )
+from core.api.fields import CodeField, StrictBooleanField
 from core.permissions import visible_needs
 from needs.models import Need
 from reviews.models import State
@@ -27,7 +29,12 @@ class ProviderSerializer(serializers.ModelSerializer):
 
 
 class DonorSerializer(serializers.ModelSerializer):
-    country = serializers.SlugRelatedField(
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.BooleanField: StrictBooleanField,
+    }
+
+    country = CodeField(
         slug_field="iso3",
         queryset=State.objects.all(),
         allow_null=True,

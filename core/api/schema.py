@@ -54,6 +54,10 @@ ERROR_DESCRIPTIONS = {
 
 
 MAX_ENUM_VALUES = 1000
+# Request bodies list shorter sets only (chapters, articles, the taxonomy): a write with an
+# unknown code is refused with 400 and its field named anyway, and listing all 198 States in
+# every body would make the schema and its fuzzing several times larger.
+MAX_BODY_ENUM_VALUES = 100
 
 
 class ReferenceDataFilterExtension(DjangoFilterExtension):
@@ -98,12 +102,10 @@ class ReferenceDataFilterExtension(DjangoFilterExtension):
         return parameters
 
 
-def _reference_values(queryset, field_name: str) -> list | None:
+def _reference_values(queryset, field_name: str, limit: int = MAX_ENUM_VALUES) -> list | None:
     """The values of `field_name` in `queryset`, if there are few enough to list."""
-    values = list(
-        queryset.order_by(field_name).values_list(field_name, flat=True)[: MAX_ENUM_VALUES + 1]
-    )
-    return values if 0 < len(values) <= MAX_ENUM_VALUES else None
+    values = list(queryset.order_by(field_name).values_list(field_name, flat=True)[: limit + 1])
+    return values if 0 < len(values) <= limit else None
 
 
 class ApiAutoSchema(AutoSchema):
@@ -111,6 +113,19 @@ class ApiAutoSchema(AutoSchema):
         """Request fields that name a record by code (`state`, `chapter`, `themes`...) list
         the codes that exist, like the model-choice filters."""
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(field, serializers.DecimalField):
+            # DRF reads a JSON number as well as a decimal string: say so.
+            number = {"type": "number"}
+            for bound in ("minimum", "maximum"):
+                if bound in schema:
+                    number[bound] = float(schema[bound])
+            text = {k: v for k, v in schema.items() if k not in ("nullable", "description")}
+            decimal = {"oneOf": [number, text]}
+            if schema.get("nullable"):
+                decimal["nullable"] = True
+            if "description" in schema:
+                decimal["description"] = schema["description"]
+            return decimal
         queryset = getattr(field, "queryset", None)
         if (
             direction == "request"
@@ -119,7 +134,7 @@ class ApiAutoSchema(AutoSchema):
             and schema.get("type") in ("string", "integer")
         ):
             target = getattr(field, "slug_field", None) or "pk"
-            values = _reference_values(queryset, target)
+            values = _reference_values(queryset, target, MAX_BODY_ENUM_VALUES)
             if values:
                 schema["enum"] = values
         return schema

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import CodeField, StrictBooleanField
 from core.permissions import can_see_personal_data
 from needs.models import Category, Need, Priority, Status, Subcategory, Theme
 from reviews.models import CYCLE_CHOICES, Article, Chapter, Review, State
@@ -91,7 +92,7 @@ class NeedUpdateSerializer(serializers.ModelSerializer):
     chapter = serializers.SlugRelatedField(
         slug_field="roman", queryset=Chapter.objects.all(), help_text="Roman numeral, e.g. `II`."
     )
-    article = serializers.SlugRelatedField(
+    article = CodeField(
         slug_field="number",
         queryset=Article.objects.all(),
         allow_null=True,
@@ -99,7 +100,7 @@ class NeedUpdateSerializer(serializers.ModelSerializer):
         help_text="Article number, in the chapter; null for the chapter in general.",
     )
     category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
-    subcategory = serializers.SlugRelatedField(
+    subcategory = CodeField(
         slug_field="code", queryset=Subcategory.objects.all(), allow_null=True, required=False
     )
     themes = serializers.SlugRelatedField(
@@ -165,7 +166,7 @@ class NeedStatusSerializer(serializers.Serializer):
 
 
 class NeedDecisionSerializer(serializers.Serializer):
-    accept = serializers.BooleanField(help_text="True to accept the proposal, false to decline.")
+    accept = StrictBooleanField(help_text="True to accept the proposal, false to decline.")
     reason = serializers.CharField(
         max_length=5000,
         required=False,

@@ -1,6 +1,8 @@
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import StrictBooleanField
 from reviews.models import (
     CYCLE_CHOICES,
     Article,
@@ -163,6 +165,11 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class ReviewUpdateSerializer(serializers.ModelSerializer):
     """The milestones of a review; its State and cycle never change."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.BooleanField: StrictBooleanField,
+    }
 
     reviewing_states = serializers.SlugRelatedField(
         slug_field="iso3",
