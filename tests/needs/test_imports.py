@@ -378,7 +378,7 @@ def follow(client, url: str, *, timeout: float) -> list[dict]:
         seen.append(status)
         if not status["running"]:
             return seen
-        time.sleep(0.05)
+        time.sleep(0.2)
     pytest.fail(f"The import did not finish within {timeout} s: {seen[-3:]}")
 
 
