@@ -5,8 +5,14 @@ import time
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from needs.import_jobs import start_import_job
+from needs.import_jobs import (
+    CLAIM_EXPIRES_AFTER,
+    confirm_import_job,
+    run_import_job,
+    start_import_job,
+)
 from needs.imports import import_needs
 from needs.models import ImportJob, ImportStatus, Need, Status
 from needs.services import need_delete, need_restore, need_update
@@ -393,3 +399,71 @@ def test_a_small_file_is_checked_during_the_request(published_review, staff, set
     assert not job.in_worker
     assert (job.status, job.rows, job.created_count) == (ImportStatus.CHECKED, 1, 1)
     assert ImportJob.objects.get().data  # kept until the import is confirmed
+
+
+# --- The import job: each step runs once, even when its task is delivered twice ------------
+def test_running_a_step_again_does_nothing(published_review, staff):
+    job = start_import_job(
+        kind="needs", filename="small.csv", data=needs_file([need_row()]), user=staff
+    )
+    assert run_import_job(job.pk) == "nothing to do (checked)"
+    confirm_import_job(job=job, user=staff)
+
+    assert run_import_job(job.pk) == "nothing to do (done)"
+    assert Need.objects.count() == 1
+
+
+def test_a_step_being_run_is_not_started_a_second_time(published_review, staff):
+    job = ImportJob.objects.create(
+        kind="needs",
+        filename="needs.csv",
+        data=needs_file([need_row()]),
+        status=ImportStatus.IMPORTING,
+        in_worker=True,
+        started_at=timezone.now(),
+        created_by=staff,
+    )
+
+    assert run_import_job(job.pk) == "already running"
+    assert not Need.objects.exists()
+
+
+def test_a_step_lost_with_its_worker_is_run_again(published_review, staff):
+    job = ImportJob.objects.create(
+        kind="needs",
+        filename="needs.csv",
+        data=needs_file([need_row()]),
+        status=ImportStatus.IMPORTING,
+        in_worker=True,
+        started_at=timezone.now() - CLAIM_EXPIRES_AFTER - datetime.timedelta(seconds=1),
+        created_by=staff,
+    )
+
+    run_import_job(job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (ImportStatus.DONE, 1)
+    assert Need.objects.count() == 1
+
+
+def test_a_big_file_waits_for_the_commit_and_says_so_when_the_broker_is_down(
+    published_review, staff, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from needs.tasks import run_import_job_task
+
+    settings.IMPORT_IN_WORKER_ABOVE_ROWS = 1
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Connection refused")
+
+    monkeypatch.setattr(run_import_job_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = start_import_job(
+            kind="needs", filename="two.csv", data=needs_file([need_row(), need_row()]), user=staff
+        )
+    assert len(callbacks) == 1  # nothing is sent before the job row is committed
+    callbacks[0]()
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert "background worker could not be reached" in job.file_error
