@@ -14,6 +14,13 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI must give the same verdict every run: property and fuzz tests draw their examples
+# deterministically there (locally they explore new ones each run).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 pytest_plugins = ["tests.fixtures"]
 
