@@ -2,8 +2,12 @@
 killed (SIGKILL) in the middle of a recomputation, the database connection dropped in the
 middle of an import. Outages delay the dashboard figures; nothing is lost or half-written."""
 
+import os
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -16,6 +20,8 @@ from needs.models import Need
 from needs.services import need_create
 from reviews.services import review_update
 from tests import factories
+from tests.conftest import _url_with_database
+from tests.needs.import_files import need_row, needs_file
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -182,3 +188,68 @@ def test_a_recomputation_killed_with_its_worker_is_redelivered_and_ends_right(
     assert TASK_RECEIVED.findall(log).count(received_before[0]) == 2, "redelivered, not lost"
     assert received_before[0] in TASK_SUCCEEDED.findall(log)
     assert_figures_equal_a_direct_count()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sessions_inserting_history(observer) -> list[int]:
+    with observer.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' "
+            "AND query ~ '^(INSERT INTO|COPY) \"needs_historicalneed\"'"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_an_import_cut_off_from_the_database_writes_nothing_and_says_so(published_review, tmp_path):
+    rows = 300
+    import_file = tmp_path / "needs.csv"
+    import_file.write_bytes(
+        needs_file([need_row(description=f"Needs survey, part {n}") for n in range(rows)])
+    )
+    needs_before, history_before = Need.objects.count(), Need.history.count()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _url_with_database(
+            os.environ["DATABASE_URL"], connection.settings_dict["NAME"]
+        ),
+    }
+    observer = connect_to_test_database(autocommit=True)
+    locker = connect_to_test_database(autocommit=False)
+    try:
+        with locker.cursor() as cursor:
+            # The import will have inserted its needs and wait to write their history.
+            cursor.execute("LOCK TABLE needs_historicalneed IN ACCESS EXCLUSIVE MODE")
+        command = subprocess.Popen(
+            [sys.executable, "manage.py", "import_needs", str(import_file)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            wait_until(
+                lambda: sessions_inserting_history(observer), 60, "the import writing history"
+            )
+            with observer.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM unnest(%s) AS pid",
+                    [sessions_inserting_history(observer)],
+                )
+            locker.commit()
+            _, stderr = command.communicate(timeout=120)
+        finally:
+            if command.poll() is None:
+                command.kill()
+    finally:
+        locker.close()
+        observer.close()
+
+    assert command.returncode != 0
+    assert "Traceback" not in stderr, stderr
+    assert "database connection was lost" in stderr, stderr
+    assert "nothing was imported" in stderr, stderr
+    assert (Need.objects.count(), Need.history.count()) == (needs_before, history_before)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import InterfaceError, OperationalError, connection
 
 
 class ImportCommand(BaseCommand):
@@ -34,13 +35,28 @@ class ImportCommand(BaseCommand):
             if user is None:
                 raise CommandError(f"There is no user {options['user']!r}.")
         dry_run = options["dry_run"]
-        result = self.importer(
-            data=data,
-            filename=path.name,
-            user=user,
-            dry_run=dry_run,
-            **self.importer_options(options),
-        )
+        try:
+            result = self.importer(
+                data=data,
+                filename=path.name,
+                user=user,
+                dry_run=dry_run,
+                **self.importer_options(options),
+            )
+        except (
+            OperationalError,
+            InterfaceError,
+            # Raw COPY goes straight to the driver, which raises its own errors.
+            connection.Database.OperationalError,
+            connection.Database.InterfaceError,
+        ) as error:
+            # The file is written in one transaction, which the server rolls back with the
+            # connection: say so instead of a traceback.
+            reason = " ".join(str(error).split())
+            raise CommandError(
+                f"The database connection was lost during the import ({reason}); nothing was "
+                "imported. Run the command again once the database is back."
+            ) from None
         for message in result.messages():
             self.stderr.write(message)
         if result.duplicates and not result.rejected:
