@@ -265,6 +265,8 @@ ensure_chromium() {
     else
         apt_install chromium chromium-driver
     fi
+    # Without a CJK font the Chinese pages' screenshots show empty boxes.
+    dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || apt_install fonts-wqy-zenhei
 }
 
 start_services() {
