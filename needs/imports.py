@@ -561,7 +561,9 @@ def insert_rows(model, rows: list[dict]) -> list[int]:
             buffer.write("\n")
         buffer.seek(0)
         columns = ", ".join(quote(f.column) for f in meta.concrete_fields)
-        cursor.copy_expert(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", buffer)
+        # COPY goes to the driver directly: wrap its errors as Django's, like execute().
+        with connection.wrap_database_errors:
+            cursor.copy_expert(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", buffer)
     return ids
 
 
