@@ -267,11 +267,13 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 # No inline script anywhere: pages load their JavaScript from /static/. Inline styles are
-# allowed because pygal's SVG charts carry their own <style> element.
+# allowed because pygal's SVG charts carry their own <style> element. The API's Redoc page
+# runs its search in a worker made from a blob: URL by its own (same-origin) script.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
+        "worker-src": [SELF, "blob:"],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],

@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
+
+from tests.conftest import _url_with_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +50,11 @@ def production_environment(**overrides: str) -> dict[str, str]:
         ALLOWED_HOSTS="example.org",
         **overrides,
     )
+    if "DATABASE_URL" in env:
+        # The test database: migrated, as in production (the API schema reads reference data).
+        env["DATABASE_URL"] = _url_with_database(
+            env["DATABASE_URL"], connection.settings_dict["NAME"]
+        )
     return env
 
 
@@ -56,7 +64,7 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_deploy_check_finds_nothing_to_warn_about():
+def test_the_deploy_check_finds_nothing_to_warn_about(django_db_setup):
     result = run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         production_environment(DEBUG="false"),
@@ -101,6 +109,7 @@ def test_every_page_carries_the_security_headers(client, url_name):
     assert policy == {
         "default-src": "'self'",
         "script-src": "'self'",
+        "worker-src": "'self' blob:",
         "style-src": "'self' 'unsafe-inline'",
         "img-src": "'self' data:",
         "font-src": "'self' data:",
