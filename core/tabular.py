@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.functional import Promise
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMNS = 200
@@ -144,16 +145,22 @@ def csv_response(
     return response
 
 
+def _xlsx_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, Promise):  # a lazily translated label
+        value = str(value)
+    return neutralise(value) if isinstance(value, str) else value
+
+
 def xlsx_bytes(headers: list[str], rows: Iterable[Iterable], sheet_title: str = "Data") -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.append(headers)
+    sheet = workbook.create_sheet(title=str(sheet_title)[:31])
+    sheet.append([str(header) for header in headers])
     for row in rows:
-        sheet.append(
-            [neutralise(v) if isinstance(v, str) else v if v is not None else "" for v in row]
-        )
+        sheet.append([_xlsx_cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
