@@ -62,9 +62,7 @@ def _code_of(detail) -> str:
 
 def _conflict_response(exc: ConcurrentEditError, context) -> Response:
     view = context.get("view")
-    current = None
-    if view is not None and hasattr(view, "get_serializer"):
-        current = view.get_serializer(exc.current).data
+    current = view.represent(exc.current) if hasattr(view, "represent") else None
     return Response(
         {
             "detail": exc.messages[0],

@@ -62,6 +62,14 @@ class ApiViewSet(viewsets.GenericViewSet):
             response["ETag"] = f'"{data["version"]}"'
         return response
 
+    def represent(self, instance) -> dict | None:
+        """The record as a read answers it (the `current` of a 409), read again through the
+        view's queryset so that it carries what the list shows and what the caller may see."""
+        fresh = self.get_queryset().filter(pk=instance.pk).first()
+        if fresh is None:
+            return None
+        return self.serializer_class(fresh, context=self.get_serializer_context()).data
+
     def seen_version(self, validated_data: dict) -> int | None:
         """The version the client edited: `version` in the body, else the If-Match header."""
         version = validated_data.pop("version", None)

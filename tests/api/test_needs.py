@@ -167,6 +167,24 @@ def test_a_focal_point_changes_the_status_of_their_states_need_with_a_comment(cl
     assert NeedComment.objects.get(need=need).text == "Project started in March"
 
 
+def test_an_outdated_status_change_gets_409_with_the_need_as_it_is(clients, api_data):
+    need = api_data["published_need"]
+    clients["staff"].post(f"/api/v1/needs/{need.ref}/confirm/")
+
+    response = clients["focal_point"].post(
+        f"/api/v1/needs/{need.ref}/status/",
+        {"status": "met", "comment": "Done", "version": 1},
+        format="json",
+    )
+
+    assert response.status_code == 409
+    body = response.json()
+    assert set(body["changes"]) == {"last_confirmed_by", "last_confirmed_on"}
+    assert body["current"]["ref"] == need.ref
+    assert body["current"]["version"] == 2
+    assert body["current"]["status"] == "unmet"
+
+
 def test_a_focal_point_cannot_change_another_states_need(clients, api_data):
     need = api_data["other_need"]
 
