@@ -185,6 +185,9 @@ def needs_by_category(user, state: State) -> list[tuple[str, int]]:
     ]
 
 
+ACTIVITIES_SHOWN = 25
+
+
 def state_activities(user, state: State) -> QuerySet:
     funding = visible_funding(user, FundingContribution.objects.select_related("donor"))
     return (

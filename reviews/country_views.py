@@ -77,6 +77,7 @@ def state_detail(request, iso3: str):
     figures = selectors.need_figures(user, state)
     by_category = selectors.needs_by_category(user, state)
     by_status = selectors.needs_by_status(figures)
+    activities = selectors.state_activities(user, state)
     context = {
         "state": state,
         "cycles": [
@@ -108,7 +109,10 @@ def state_detail(request, iso3: str):
             labels=[label for label, _ in by_status],
             series={"Needs": [count for _, count in by_status]},
         ),
-        "activities": selectors.state_activities(user, state),
+        # The most recent ones; the activity list has them all (at 100 times today's volume
+        # a State receives hundreds, which made the page slow to build and to read).
+        "activities": activities[: selectors.ACTIVITIES_SHOWN],
+        "activity_total": activities.count(),
         "activity_pages": selectors.url_name_resolves("assistance:activity_detail", "REF"),
         "donor_interests": selectors.state_donor_interests(user, state),
         "show_donor_interest": user.is_authenticated,

@@ -260,6 +260,27 @@ def test_activities_link_to_their_page(client_as, people, kenya_page):
     assert client_as(people["anonymous"]).get(page).status_code == 200
 
 
+def test_the_page_lists_the_latest_activities_and_links_to_all_of_them(
+    client_as, people, home_state
+):
+    for month in range(1, 28):
+        activity = factories.ActivityFactory(
+            start_date=datetime.date(2020, 1, 1), title=f"A{month}"
+        )
+        activity.beneficiary_states.set([home_state])
+    latest = factories.ActivityFactory(start_date=datetime.date(2024, 5, 1), title="Latest")
+    latest.beneficiary_states.set([home_state])
+
+    response = client_as(people["anonymous"]).get(KENYA_PAGE)
+
+    shown = response.context["activities"]
+    assert len(shown) == 25 and shown[0] == latest
+    assert response.context["activity_total"] == 28
+    html = response.content.decode()
+    assert f'href="{reverse("assistance:activity_list")}?state=KEN"' in html
+    assert "(25/28)" in html
+
+
 def test_the_needs_can_be_narrowed_to_the_possibly_stale(client_as, people, kenya_page):
     fresh = kenya_page["unpublished_need"]
     Need.objects.filter(pk=fresh.pk).update(last_confirmed_on=datetime.date.today())
@@ -360,7 +381,7 @@ def test_the_page_costs_the_same_queries_for_5_or_500_needs(
         if role == "focal_point":
             user.state = state
             user.save()
-        with django_assert_max_num_queries(18):
+        with django_assert_max_num_queries(19):
             counts[size] = _count_queries(
                 client, reverse("reviews:state_detail", args=[state.iso3])
             )
