@@ -52,6 +52,7 @@ class NeedForm(forms.Form):
 
     def __init__(self, *args, review: Review, need: Need | None = None, **kwargs):
         self.review = review
+        self.need = need
         if need is not None:
             kwargs.setdefault("initial", initial_for(need))
         super().__init__(*args, **kwargs)
@@ -80,6 +81,9 @@ class NeedForm(forms.Form):
         category, subcategory = cleaned.get("category"), cleaned.get("subcategory")
         if category and subcategory and subcategory.category_id != category.pk:
             self.add_error("subcategory", f"“{subcategory}” is not a subcategory of “{category}”.")
+        if self.need is not None and cleaned.get("version") is None:
+            # Without the version it was opened at, a save could overwrite a colleague's edit.
+            self.add_error(None, "This form is incomplete: reload the page and try again.")
         return cleaned
 
     def need_fields(self) -> dict:

@@ -94,6 +94,10 @@ class ReviewForm(forms.Form):
         for name, reviewer in (("reviewing_state_1", first), ("reviewing_state_2", second)):
             if reviewer is not None and reviewer == state:
                 self.add_error(name, "A State cannot review itself.")
+        if self.review is not None and cleaned.get("version") is None:
+            # Without the version it was opened at, a save could silently overwrite a
+            # colleague's edit (or blank the milestones, from an empty submission).
+            self.add_error(None, "This form is incomplete: reload the page and try again.")
         values = {name: cleaned.get(name) for name in MILESTONE_FIELDS}
         for name, message in milestone_problems(values).items():
             if name not in self.errors:

@@ -227,6 +227,20 @@ def test_staff_edit_a_review_but_not_its_state_or_cycle(staff_client, published_
     assert published_review.version == 2
 
 
+def test_it_refuses_an_edit_that_does_not_say_which_version_it_changes(
+    staff_client, published_review
+):
+    url = reverse("reviews:review_edit", args=[published_review.pk])
+
+    response = staff_client.post(url, {})
+
+    assert response.status_code == 400
+    published_review.refresh_from_db()
+    assert published_review.review_year == 2018
+    assert published_review.executive_summary_published is True
+    assert published_review.version == 1
+
+
 def test_a_review_without_needs_can_be_deleted_one_with_needs_cannot(
     staff_client, published_review
 ):
