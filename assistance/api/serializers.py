@@ -14,7 +14,7 @@ from assistance.models import (
     InterestKind,
     Provider,
 )
-from core.api.fields import CodeField, StrictBooleanField
+from core.api.fields import CodeField, StrictBooleanField, StrictJsonTypes
 from core.permissions import visible_needs
 from needs.models import Need
 from reviews.models import State
@@ -28,7 +28,7 @@ class ProviderSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "short_name", "is_unodc", "website"]
 
 
-class DonorSerializer(serializers.ModelSerializer):
+class DonorSerializer(StrictJsonTypes, serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.BooleanField: StrictBooleanField,
@@ -106,7 +106,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         return [state.iso3 for state in activity.beneficiaries_list]
 
 
-class ActivityWriteSerializer(serializers.ModelSerializer):
+class ActivityWriteSerializer(StrictJsonTypes, serializers.ModelSerializer):
     beneficiary_states = serializers.SlugRelatedField(
         slug_field="iso3", queryset=State.objects.all(), many=True, required=False
     )
@@ -148,20 +148,20 @@ class ActivityCreateSerializer(ActivityWriteSerializer):
         fields = ActivityWriteSerializer.Meta.fields[:-1]
 
 
-class NeedLinkRequestSerializer(serializers.Serializer):
+class NeedLinkRequestSerializer(StrictJsonTypes, serializers.Serializer):
     need = serializers.SlugRelatedField(
         slug_field="ref", queryset=Need.objects.all(), help_text="The need's reference."
     )
     extent = serializers.ChoiceField(choices=Extent.choices, default=Extent.PARTIAL)
 
 
-class NeedUnlinkRequestSerializer(serializers.Serializer):
+class NeedUnlinkRequestSerializer(StrictJsonTypes, serializers.Serializer):
     need = serializers.SlugRelatedField(
         slug_field="ref", queryset=Need.objects.all(), help_text="The need's reference."
     )
 
 
-class FundingSerializer(serializers.ModelSerializer):
+class FundingSerializer(StrictJsonTypes, serializers.ModelSerializer):
     activity = serializers.SlugRelatedField(slug_field="ref", queryset=Activity.objects.all())
     donor_name = serializers.CharField(source="donor.name", read_only=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
@@ -208,7 +208,7 @@ class DonorInterestSerializer(serializers.ModelSerializer):
         return interest.withdrawn_at is None
 
 
-class DonorInterestCreateSerializer(serializers.Serializer):
+class DonorInterestCreateSerializer(StrictJsonTypes, serializers.Serializer):
     need = serializers.SlugRelatedField(
         slug_field="ref", queryset=Need.objects.all(), help_text="The need's reference."
     )

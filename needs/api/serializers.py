@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import CodeField, StrictBooleanField
+from core.api.fields import CodeField, StrictBooleanField, StrictJsonTypes
 from core.permissions import can_see_personal_data
 from needs.models import Category, Need, Priority, Status, Subcategory, Theme
 from reviews.models import CYCLE_CHOICES, Article, Chapter, Review, State
@@ -86,7 +86,7 @@ class NeedSerializer(serializers.ModelSerializer):
         return person.get_full_name() or person.username
 
 
-class NeedUpdateSerializer(serializers.ModelSerializer):
+class NeedUpdateSerializer(StrictJsonTypes, serializers.ModelSerializer):
     """What staff may change in a need; its review (State and cycle) never changes."""
 
     chapter = serializers.SlugRelatedField(
@@ -155,7 +155,7 @@ class NeedCreateSerializer(NeedUpdateSerializer):
         return attrs
 
 
-class NeedStatusSerializer(serializers.Serializer):
+class NeedStatusSerializer(StrictJsonTypes, serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     comment = serializers.CharField(
         max_length=5000, help_text="Why the status changes; kept with the need."
@@ -165,7 +165,7 @@ class NeedStatusSerializer(serializers.Serializer):
     )
 
 
-class NeedDecisionSerializer(serializers.Serializer):
+class NeedDecisionSerializer(StrictJsonTypes, serializers.Serializer):
     accept = StrictBooleanField(help_text="True to accept the proposal, false to decline.")
     reason = serializers.CharField(
         max_length=5000,

@@ -2,7 +2,7 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import StrictBooleanField
+from core.api.fields import StrictBooleanField, StrictJsonTypes
 from reviews.models import (
     CYCLE_CHOICES,
     Article,
@@ -163,7 +163,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         return review_stage(review)
 
 
-class ReviewUpdateSerializer(serializers.ModelSerializer):
+class ReviewUpdateSerializer(StrictJsonTypes, serializers.ModelSerializer):
     """The milestones of a review; its State and cycle never change."""
 
     serializer_field_mapping = {
