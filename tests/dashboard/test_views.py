@@ -4,6 +4,8 @@ import io
 import json
 
 import pytest
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.urls import reverse
 
 from dashboard.models import Snapshot
@@ -113,6 +115,32 @@ def test_the_page_costs_the_same_queries_whatever_the_data_size(
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(INDEX, {"cycle": 2, "region": "african"})
+
+
+def _figure_section(page: str, slug: str) -> str:
+    return page.split(f'data-testid="figure-{slug}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_figures_html_is_built_again_only_when_what_it_shows_changes(client, computed):
+    response = client.get(INDEX, {"cycle": 2})
+    first = response.content.decode()
+    key = make_template_fragment_key(
+        "dashboard_figures", [response.context["figures_cache_key"], "en"]
+    )
+    assert cache.get(key) is not None
+
+    factories.NeedFactory.create_batch(3, review=computed[("KEN", 2)])
+    recompute_figures()
+    recomputed = client.get(INDEX, {"cycle": 2}).content.decode()
+    snapshot_create(label="Later", taken_on=datetime.date(2024, 1, 1))
+    with_snapshot = client.get(INDEX, {"cycle": 2}).content.decode()
+    french = client.get(INDEX, {"cycle": 2}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert _figure_section(recomputed, "by-status") != _figure_section(first, "by-status")
+    over_time = "needs-by-chapter-over-time"
+    assert "Later" in _figure_section(with_snapshot, over_time)
+    assert "Later" not in _figure_section(recomputed, over_time)
+    assert _figure_section(french, "by-status") != _figure_section(with_snapshot, "by-status")
 
 
 def test_figure_one_draws_the_chapters_over_the_snapshots(client, computed):
