@@ -136,7 +136,8 @@ class ApiAutoSchema(AutoSchema):
             target = getattr(field, "slug_field", None) or "pk"
             values = _reference_values(queryset, target, MAX_BODY_ENUM_VALUES)
             if values:
-                schema["enum"] = values
+                # OpenAPI 3.0: a nullable enum lists null among its values.
+                schema["enum"] = [*values, None] if schema.get("nullable") else values
         return schema
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
