@@ -149,7 +149,11 @@ def methods_of(route: Route) -> tuple[str, ...]:
     """GET and POST for every URL, and whatever else an API endpoint answers (PUT, PATCH,
     DELETE of its viewset's actions)."""
     callback = resolve_route(route).callback
-    actions = getattr(callback, "actions", None) or {}
+    actions = dict(getattr(callback, "actions", None) or {})
+    # DRF adds HEAD to a viewset's actions only once the view has served a request, which
+    # made the method list depend on the tests that ran before: add it as DRF will.
+    if "get" in actions:
+        actions.setdefault("head", actions["get"])
     extra = sorted(method.upper() for method in actions if method not in ("get", "post"))
     return (*METHODS, *extra)
 
