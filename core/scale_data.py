@@ -236,7 +236,9 @@ class _ScaleBuilder:
         self.cursor = cursor
         self.counts: dict[str, int] = {}
         self.parties = list(
-            State.objects.filter(is_party=True, regional_group__isnull=False).order_by("iso3")
+            State.objects.filter(is_party=True, regional_group__isnull=False)
+            .select_related("regional_group")
+            .order_by("iso3")
         )
         self.states = {s.pk: s for s in State.objects.all()}
         self.chapters = {c.roman: c for c in Chapter.objects.exclude(reviewed_in_cycle=None)}
