@@ -305,8 +305,4 @@ deploy_check() {
 step "manage.py migrate + check --deploy --fail-level WARNING" deploy_check
 # The tests talk to the live server over plain http, so no redirect to https there; the
 # deploy check above ran with the production default (redirect on).
-# The schemathesis run over the API (tests/api/test_fuzz.py) still finds failures as staff
-# (see issue 7); it runs with RUN_API_FUZZ=1 until it passes, then joins the default run.
-FUZZ_ARGS=(--ignore=tests/api/test_fuzz.py)
-[ "${RUN_API_FUZZ:-0}" = "1" ] && FUZZ_ARGS=()
-step "pytest" env SECURE_SSL_REDIRECT=false python -m pytest -x --no-header -q "${FUZZ_ARGS[@]}" "$@"
+step "pytest" env SECURE_SSL_REDIRECT=false python -m pytest -x --no-header -q "$@"
