@@ -4,15 +4,22 @@ The columns `import_needs` reads come first under their import names; each code 
 by a label column (`state_name`, `chapter_title`, ...) that the import ignores, so an export
 imported again changes nothing. CSV and XLSX are written by `core.tabular`, which neutralises
 spreadsheet formulas in a way its reader undoes.
+
+The code columns and their values are the same in every language. The label columns are for
+people: their headers and values come in the active language (English, `state_name` and so
+on, when none is active, as for `manage.py export_needs`).
 """
 
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext_lazy
 
 from core.tabular import csv_response, xlsx_response
+from translations.lookup import translate_reference
+from translations.models import ReferenceKind
 
 from .models import Need, Status
 
@@ -40,6 +47,16 @@ EXPORT_COLUMNS = (
     "coverage",
     "acceptance",
 )
+# Headers of the label columns, which the import ignores: in the reader's language.
+LABEL_HEADERS = {
+    "state_name": pgettext_lazy("needs export column", "state_name"),
+    "chapter_title": pgettext_lazy("needs export column", "chapter_title"),
+    "article_title": pgettext_lazy("needs export column", "article_title"),
+    "category_label": pgettext_lazy("needs export column", "category_label"),
+    "subcategory_label": pgettext_lazy("needs export column", "subcategory_label"),
+    "theme_labels": pgettext_lazy("needs export column", "theme_labels"),
+    "status_label": pgettext_lazy("needs export column", "status_label"),
+}
 FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 2000
 
@@ -81,9 +98,31 @@ def _themes_of(queryset: QuerySet) -> dict[int, list[tuple[str, str]]]:
     return themes
 
 
+def export_headers() -> list[str]:
+    """The code columns under their import names, the label columns in the active language."""
+    return [str(LABEL_HEADERS.get(column, column)) for column in EXPORT_COLUMNS]
+
+
+class _References:
+    """Reference texts (State names, chapter and article titles, taxonomy labels) in the
+    active language, each looked up once per export rather than once per row."""
+
+    def __init__(self):
+        self.seen: dict[tuple, str] = {}
+
+    def __call__(self, kind: str, code, english: str) -> str:
+        key = (kind, code)
+        if key not in self.seen:
+            self.seen[key] = translate_reference(kind, code, english)
+        return self.seen[key]
+
+
 def export_rows(queryset: QuerySet) -> Iterator[list]:
     """The rows of the needs in `queryset`, in two queries whatever their number."""
     themes = _themes_of(queryset)
+    text = _References()
+    chapter_in_general = gettext("Chapter in general")
+    status_labels = {status: str(label) for status, label in STATUS_LABELS.items()}
     values = queryset.values_list(*VALUE_FIELDS).iterator(chunk_size=CHUNK_SIZE)
     for (
         pk,
@@ -111,22 +150,24 @@ def export_rows(queryset: QuerySet) -> Iterator[list]:
         yield [
             ref,
             iso3,
-            state_name,
+            text(ReferenceKind.STATE, iso3, state_name),
             cycle,
             roman,
-            chapter_title,
+            text(ReferenceKind.CHAPTER, roman, chapter_title),
             article if article is not None else "",
-            article_title if article is not None else "Chapter in general",
+            text(ReferenceKind.ARTICLE, article, article_title)
+            if article is not None
+            else chapter_in_general,
             category,
-            category_label,
+            text(ReferenceKind.CATEGORY, category, category_label),
             subcategory or "",
-            subcategory_label or "",
+            text(ReferenceKind.SUBCATEGORY, subcategory, subcategory_label) if subcategory else "",
             ";".join(code for code, _label in need_themes),
-            "; ".join(label for _code, label in need_themes),
+            "; ".join(text(ReferenceKind.THEME, code, label) for code, label in need_themes),
             description,
             priority,
             status,
-            str(STATUS_LABELS.get(status, status)),
+            status_labels.get(status, status),
             identified_on,
             last_confirmed_on,
             coverage,
@@ -138,12 +179,19 @@ def export_filename(fmt: str) -> str:
     return f"needs-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
 
 
+def _rows_in(language: str | None, queryset: QuerySet) -> Iterator[list]:
+    """The rows in `language`, even when a streamed response reads them after the view."""
+    with translation.override(language):
+        yield from export_rows(queryset)
+
+
 def export_response(queryset: QuerySet, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """A download of the needs in `queryset` (already limited to what the user may see)."""
     filename = export_filename(fmt)
+    rows = _rows_in(translation.get_language(), queryset)
     if fmt == "xlsx":
-        return xlsx_response(filename, list(EXPORT_COLUMNS), export_rows(queryset), "Needs")
-    return csv_response(filename, list(EXPORT_COLUMNS), export_rows(queryset))
+        return xlsx_response(filename, export_headers(), rows, gettext("Needs"))
+    return csv_response(filename, export_headers(), rows)
 
 
 def export_bytes(queryset: QuerySet, fmt: str) -> bytes:

@@ -3,9 +3,14 @@
 import django_filters
 from django.db import connection
 from django.db.models import Case, Q, Value, When
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models import Article, Chapter, RegionalGroup, State
+from translations.fields import LocalizedModelMultipleChoiceField
 
+from .forms import article_label, chapter_label
 from .models import Acceptance, Category, Coverage, Need, Priority, Status, Subcategory, Theme
 from .selectors import stale_q
 
@@ -14,6 +19,52 @@ PRIORITY_RANK = Case(
     When(priority=Priority.MEDIUM, then=Value(2)),
     When(priority=Priority.LOW, then=Value(3)),
     default=Value(4),
+)
+
+
+class ChapterMultipleChoiceField(LocalizedModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return chapter_label(obj)
+
+
+class ArticleMultipleChoiceField(LocalizedModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return article_label(obj)
+
+
+class ReferenceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Reference rows (States, regions, taxonomy) offered under their names in the active
+    language; the query string carries their codes whatever the language."""
+
+    field_class = LocalizedModelMultipleChoiceField
+
+
+class ChapterFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = ChapterMultipleChoiceField
+
+
+class ArticleFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = ArticleMultipleChoiceField
+
+
+def _descending_text(label) -> str:
+    return gettext("%(label)s (descending)") % {"label": label}
+
+
+descending = lazy(_descending_text, str)
+
+# Sort choices: (field, parameter, label). django-filter would build the labels once, at
+# import, in English; these are translated when the form is shown.
+ORDERING = (
+    ("review__state__name", "state", _("State")),
+    ("review__cycle", "cycle", _("Cycle")),
+    ("article__number", "article", _("Article")),
+    ("chapter__number", "chapter", _("Chapter")),
+    ("priority", "priority", _("Priority")),
+    ("status", "status", _("Status")),
+    ("identified_on", "identified_on", _("Identified on")),
+    ("last_confirmed_on", "last_confirmed_on", _("Last confirmed on")),
+    ("id", "id", _("Order of entry")),
 )
 
 
@@ -34,79 +85,86 @@ class NeedOrderingFilter(django_filters.OrderingFilter):
 class NeedFilterSet(django_filters.FilterSet):
     # Multiple-choice filters default to DISTINCT; on single-valued fields a need cannot
     # appear twice, and DISTINCT would make PostgreSQL sort every matching row.
-    q = django_filters.CharFilter(method="search", label="Search descriptions")
-    state = django_filters.ModelMultipleChoiceFilter(
+    q = django_filters.CharFilter(method="search", label=_("Search descriptions"))
+    state = ReferenceFilter(
         distinct=False,
         field_name="review__state__iso3",
         to_field_name="iso3",
         queryset=State.objects.all(),
-        label="State (ISO3)",
+        label=_("State (ISO3)"),
     )
-    region = django_filters.ModelMultipleChoiceFilter(
+    region = ReferenceFilter(
         distinct=False,
         field_name="review__state__regional_group__code",
         to_field_name="code",
         queryset=RegionalGroup.objects.all(),
-        label="Regional group",
+        label=_("Regional group"),
     )
     cycle = django_filters.TypedChoiceFilter(
-        field_name="review__cycle", choices=[(1, "1"), (2, "2")], coerce=int, label="Cycle"
+        field_name="review__cycle", choices=[(1, "1"), (2, "2")], coerce=int, label=_("Cycle")
     )
-    chapter = django_filters.ModelMultipleChoiceFilter(
+    chapter = ChapterFilter(
         distinct=False,
         field_name="chapter__roman",
         to_field_name="roman",
         queryset=Chapter.objects.all(),
-        label="Chapter (roman numeral)",
+        label=_("Chapter (roman numeral)"),
     )
-    article = django_filters.ModelMultipleChoiceFilter(
+    article = ArticleFilter(
         distinct=False,
         field_name="article__number",
         to_field_name="number",
         queryset=Article.objects.all(),
-        label="Article number",
+        label=_("Article number"),
     )
-    category = django_filters.ModelMultipleChoiceFilter(
+    category = ReferenceFilter(
         distinct=False,
         field_name="category__code",
         to_field_name="code",
         queryset=Category.objects.all(),
-        label="Category",
+        label=_("Category"),
     )
-    subcategory = django_filters.ModelMultipleChoiceFilter(
+    subcategory = ReferenceFilter(
         distinct=False,
         field_name="subcategory__code",
         to_field_name="code",
         queryset=Subcategory.objects.all(),
-        label="Subcategory",
+        label=_("Subcategory"),
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
+    theme = ReferenceFilter(
         field_name="themes__code",
         to_field_name="code",
         queryset=Theme.objects.all(),
         distinct=True,
-        label="Theme",
+        label=_("Theme"),
     )
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
-    coverage = django_filters.MultipleChoiceFilter(choices=Coverage.choices, distinct=False)
-    acceptance = django_filters.MultipleChoiceFilter(choices=Acceptance.choices, distinct=False)
-    stale = django_filters.BooleanFilter(method="filter_stale", label="Possibly stale")
-    identified_after = django_filters.DateFilter(field_name="identified_on", lookup_expr="gte")
-    identified_before = django_filters.DateFilter(field_name="identified_on", lookup_expr="lte")
+    priority = django_filters.MultipleChoiceFilter(
+        choices=Priority.choices, distinct=False, label=_("Priority")
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, distinct=False, label=_("Status")
+    )
+    coverage = django_filters.MultipleChoiceFilter(
+        choices=Coverage.choices, distinct=False, label=_("Coverage")
+    )
+    acceptance = django_filters.MultipleChoiceFilter(
+        choices=Acceptance.choices, distinct=False, label=_("Acceptance")
+    )
+    stale = django_filters.BooleanFilter(method="filter_stale", label=_("Possibly stale"))
+    identified_after = django_filters.DateFilter(
+        field_name="identified_on", lookup_expr="gte", label=_("Identified on or after")
+    )
+    identified_before = django_filters.DateFilter(
+        field_name="identified_on", lookup_expr="lte", label=_("Identified on or before")
+    )
 
     ordering = NeedOrderingFilter(
-        fields=(
-            ("review__state__name", "state"),
-            ("review__cycle", "cycle"),
-            ("article__number", "article"),
-            ("chapter__number", "chapter"),
-            ("priority", "priority"),
-            ("status", "status"),
-            ("identified_on", "identified_on"),
-            ("last_confirmed_on", "last_confirmed_on"),
-            ("id", "id"),
-        )
+        label=_("Ordering"),
+        fields=[(field, param) for field, param, _label in ORDERING],
+        field_labels={
+            **{field: label for field, _param, label in ORDERING},
+            **{f"-{param}": descending(label) for _field, param, label in ORDERING},
+        },
     )
 
     class Meta:

@@ -1,20 +1,25 @@
 """Forms a focal point uses to keep their State's needs current, and staff to decide proposals."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models import Article, Chapter, Review
+from translations.fields import LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
+from translations.lookup import localized
 
+from .forms import description_language_field, offer_description_language
 from .models import Category, Priority, Status, Subcategory, Theme
 
 
 class NeedStatusForm(forms.Form):
-    status = forms.ChoiceField(label="New status", choices=Status.choices)
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
     comment = forms.CharField(
-        label="Why the status changes",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Why the status changes"),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
         max_length=5000,
-        help_text="Kept in the need's trail, with your name and the date.",
-        error_messages={"required": "Say why the status changes."},
+        help_text=_("Kept in the need's trail, with your name and the date."),
+        error_messages={"required": _("Say why the status changes.")},
     )
     # The version the form was opened at: a save over a newer edit is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -29,62 +34,88 @@ class NeedStatusForm(forms.Form):
         status = self.cleaned_data["status"]
         if status == self.current_status:
             raise forms.ValidationError(
-                f"The need's status is already “{Status(status).label}”; choose another one."
+                gettext("The need's status is already “%(status)s”; choose another one.")
+                % {"status": Status(status).label}
             )
         return status
 
 
 class SubcategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.category.label} — {obj.label}"
+        return f"{localized(obj.category)} — {localized(obj)}"
 
 
 class NeedProposalForm(forms.Form):
     """A new need for one of the State's reviews; staff accept or decline it."""
 
     placement = forms.ChoiceField(
-        label="Article",
-        help_text="The article of the Convention the need is about, or its chapter in general. "
-        "The chapter decides the cycle, and so the review, the need belongs to.",
+        label=_("Article"),
+        help_text=_(
+            "The article of the Convention the need is about, or its chapter in general. "
+            "The chapter decides the cycle, and so the review, the need belongs to."
+        ),
     )
-    category = forms.ModelChoiceField(queryset=Category.objects.all())
+    category = LocalizedModelChoiceField(label=_("Category"), queryset=Category.objects.all())
     subcategory = SubcategoryChoiceField(
+        label=_("Subcategory"),
         queryset=Subcategory.objects.select_related("category"),
         required=False,
-        help_text="Optional; it must belong to the category chosen.",
+        help_text=_("Optional; it must belong to the category chosen."),
     )
-    themes = forms.ModelMultipleChoiceField(
-        queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    themes = LocalizedModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
         max_length=5000,
-        help_text="What assistance is needed, and for which institution.",
-        error_messages={"required": "Describe the need."},
+        help_text=_("What assistance is needed, and for which institution."),
+        error_messages={"required": _("Describe the need.")},
     )
-    priority = forms.ChoiceField(choices=[("", "Not set"), *Priority.choices], required=False)
+    description_language = description_language_field()
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=[("", _("Not set")), *Priority.choices], required=False
+    )
 
     def __init__(self, *args, reviews: list[Review], **kwargs):
         super().__init__(*args, **kwargs)
+        offer_description_language(self, None)
         self.reviews_by_cycle = {review.cycle: review for review in reviews}
         chapters = Chapter.objects.filter(
             reviewed_in_cycle__in=self.reviews_by_cycle
         ).prefetch_related("articles")
         self.fields["placement"].choices = [
-            ("", "Choose an article or chapter"),
+            ("", gettext("Choose an article or chapter")),
             *self._groups(chapters),
         ]
 
     @staticmethod
     def _groups(chapters):
         for chapter in chapters.order_by("reviewed_in_cycle", "number"):
-            options = [(f"chapter:{chapter.pk}", f"Chapter {chapter.roman} in general")]
+            options = [
+                (
+                    f"chapter:{chapter.pk}",
+                    gettext("Chapter %(roman)s in general") % {"roman": chapter.roman},
+                )
+            ]
             options += [
-                (f"article:{article.pk}", f"Article {article.number}: {article.title}")
+                (
+                    f"article:{article.pk}",
+                    gettext("Article %(number)s: %(title)s")
+                    % {"number": article.number, "title": localized(article)},
+                )
                 for article in chapter.articles.all()
             ]
             yield (
-                f"Cycle {chapter.reviewed_in_cycle} — Chapter {chapter.roman}: {chapter.title}",
+                gettext("Cycle %(cycle)s — Chapter %(roman)s: %(title)s")
+                % {
+                    "cycle": chapter.reviewed_in_cycle,
+                    "roman": chapter.roman,
+                    "title": localized(chapter),
+                },
                 options,
             )
 
@@ -102,20 +133,26 @@ class NeedProposalForm(forms.Form):
         cleaned["article"] = article
         cleaned["chapter"] = chapter
         cleaned["review"] = self.reviews_by_cycle[chapter.reviewed_in_cycle]
+        cleaned["description_language"] = (
+            cleaned.get("description_language") or self.fields["description_language"].initial
+        )
         return cleaned
 
 
 class ProposalDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accept", _("Accept")), ("decline", _("Decline"))]
+    )
     reason = forms.CharField(
+        label=_("Reason"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required to decline: the focal point sees it in the need's trail.",
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+        help_text=_("Required to decline: the focal point sees it in the need's trail."),
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "decline" and not cleaned.get("reason", "").strip():
-            self.add_error("reason", "Say why the proposal is declined.")
+            self.add_error("reason", gettext("Say why the proposal is declined."))
         return cleaned

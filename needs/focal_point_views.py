@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exceptions import ConcurrentEditError
@@ -19,6 +21,7 @@ from core.permissions import (
     visible_states,
 )
 from reviews.models import Review, State
+from translations.lookup import localized
 
 from .focal_point_forms import NeedProposalForm, NeedStatusForm, ProposalDecisionForm
 from .models import Acceptance, Need, NeedComment
@@ -61,7 +64,8 @@ def need_confirm_view(request, pk: int):
     need = need_confirm(need=_maintainable_need(request, pk), user=request.user)
     messages.success(
         request,
-        f"Need {need.ref} confirmed as still relevant on {need.last_confirmed_on:%d %B %Y}.",
+        gettext("Need %(ref)s confirmed as still relevant on %(date)s.")
+        % {"ref": need.ref, "date": date_format(need.last_confirmed_on, "DATE_FORMAT")},
     )
     return redirect(_back_to_page(request, need))
 
@@ -98,7 +102,8 @@ def need_status_view(request, pk: int):
             else:
                 messages.success(
                     request,
-                    f"Status of need {updated.ref} changed to “{updated.get_status_display()}”.",
+                    gettext("Status of need %(ref)s changed to “%(status)s”.")
+                    % {"ref": updated.ref, "status": updated.get_status_display()},
                 )
                 return redirect(_back_to_page(request, updated))
         else:
@@ -140,6 +145,7 @@ def need_propose_view(request, iso3: str):
                     subcategory=data["subcategory"],
                     themes=data["themes"],
                     description=data["description"],
+                    description_language=data["description_language"],
                     priority=data["priority"],
                 )
             except ValidationError as error:
@@ -148,8 +154,11 @@ def need_propose_view(request, iso3: str):
             else:
                 messages.success(
                     request,
-                    f"Need {need.ref} proposed. It counts among {state.name}'s needs once "
-                    "staff accept it.",
+                    gettext(
+                        "Need %(ref)s proposed. It counts among %(state)s's needs once staff "
+                        "accept it."
+                    )
+                    % {"ref": need.ref, "state": localized(state)},
                 )
                 return redirect(
                     reverse("reviews:state_detail", args=[state.iso3]) + f"#need-{need.pk}"
@@ -200,7 +209,11 @@ def proposal_decide_view(request, pk: int):
     form = ProposalDecisionForm(request.POST)
     if not form.is_valid():
         problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
-        messages.error(request, f"Need {need.ref} was neither accepted nor declined: {problems}")
+        messages.error(
+            request,
+            gettext("Need %(ref)s was neither accepted nor declined: %(problems)s")
+            % {"ref": need.ref, "problems": problems},
+        )
         return _render_proposals(request, status=400)
     accept = form.cleaned_data["decision"] == "accept"
     try:
@@ -208,10 +221,16 @@ def proposal_decide_view(request, pk: int):
             need=need, accept=accept, user=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        messages.error(request, f"Need {need.ref}: {' '.join(error.messages)}")
+        messages.error(
+            request,
+            gettext("Need %(ref)s: %(problems)s")
+            % {"ref": need.ref, "problems": " ".join(error.messages)},
+        )
         return _render_proposals(request, status=409)
-    messages.success(
-        request,
-        f"Need {need.ref} of {need.review.state.name} {'accepted' if accept else 'declined'}.",
+    message = (
+        gettext("Need %(ref)s of %(state)s accepted.")
+        if accept
+        else gettext("Need %(ref)s of %(state)s declined.")
     )
+    messages.success(request, message % {"ref": need.ref, "state": localized(need.review.state)})
     return redirect("needs:proposals")

@@ -1,15 +1,41 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models import Review
 from reviews.selectors import articles_reviewed_in, chapters_reviewed_in
+from translations.fields import LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
+from translations.lookup import localized
 
 from .models import Category, ImportKind, Need, Priority, Status, Subcategory, Theme
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHAPTER_PREFIX = "chapter:"
 ARTICLE_PREFIX = "article:"
+
+
+def description_language_field() -> forms.ChoiceField:
+    """The language a need's description is written in: it is shown as written, marked with
+    that language, whatever the language of the page."""
+    return forms.ChoiceField(
+        label=_("Language of the description"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The description stays in the language it is written in."),
+    )
+
+
+def offer_description_language(form: forms.Form, current: str | None) -> None:
+    """Start from the need's language, or for a new need the language of the page; a code
+    recorded through the API that is not among the six is kept as a choice."""
+    field = form.fields["description_language"]
+    codes = [code for code, _name in settings.LANGUAGES]
+    if current and current not in codes:
+        field.choices = [*settings.LANGUAGES, (current, current)]
+    field.initial = current or translation.get_language() or settings.LANGUAGE_CODE
 
 
 class SubcategorySelect(forms.Select):
@@ -26,27 +52,38 @@ class SubcategorySelect(forms.Select):
 
 class NeedForm(forms.Form):
     placement = forms.ChoiceField(
-        label="Article",
-        help_text="Only the chapters reviewed in this cycle; choose “in general” for a need "
-        "about a whole chapter.",
+        label=_("Article"),
+        help_text=_(
+            "Only the chapters reviewed in this cycle; choose “in general” for a need "
+            "about a whole chapter."
+        ),
     )
-    category = forms.ModelChoiceField(
-        queryset=Category.objects.all(), empty_label="Choose a category"
+    category = LocalizedModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), empty_label=_("Choose a category")
     )
-    subcategory = forms.ModelChoiceField(
+    subcategory = LocalizedModelChoiceField(
+        label=_("Subcategory"),
         queryset=Subcategory.objects.all(),
         required=False,
-        empty_label="None",
+        empty_label=_("None"),
         widget=SubcategorySelect,
-        help_text="Optional; it must belong to the category.",
+        help_text=_("Optional; it must belong to the category."),
     )
-    themes = forms.ModelMultipleChoiceField(
-        queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    themes = LocalizedModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
-    priority = forms.ChoiceField(choices=[("", "Not set"), *Priority.choices], required=False)
-    status = forms.ChoiceField(choices=Status.choices, initial=Status.UNMET)
-    identified_on = forms.DateField(required=False, widget=DATE_WIDGET)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"})
+    )
+    description_language = description_language_field()
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=[("", _("Not set")), *Priority.choices], required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, initial=Status.UNMET)
+    identified_on = forms.DateField(label=_("Identified on"), required=False, widget=DATE_WIDGET)
     # The version the form was opened at: a save over a newer version is refused.
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -56,18 +93,24 @@ class NeedForm(forms.Form):
         if need is not None:
             kwargs.setdefault("initial", initial_for(need))
         super().__init__(*args, **kwargs)
+        offer_description_language(self, need.description_language if need else None)
         self.chapters = {chapter.roman: chapter for chapter in chapters_reviewed_in(review.cycle)}
         self.articles = {str(a.number): a for a in articles_reviewed_in(review.cycle)}
         groups = []
         for chapter in self.chapters.values():
-            options = [(f"{CHAPTER_PREFIX}{chapter.roman}", f"Chapter {chapter.roman} in general")]
+            options = [
+                (
+                    f"{CHAPTER_PREFIX}{chapter.roman}",
+                    gettext("Chapter %(roman)s in general") % {"roman": chapter.roman},
+                )
+            ]
             options += [
-                (f"{ARTICLE_PREFIX}{article.number}", str(article))
+                (f"{ARTICLE_PREFIX}{article.number}", article_label(article))
                 for article in self.articles.values()
                 if article.chapter_id == chapter.pk
             ]
-            groups.append((str(chapter), options))
-        self.fields["placement"].choices = [("", "Choose an article"), *groups]
+            groups.append((chapter_label(chapter), options))
+        self.fields["placement"].choices = [("", gettext("Choose an article")), *groups]
 
     def clean_placement(self):
         value = self.cleaned_data["placement"]
@@ -80,10 +123,14 @@ class NeedForm(forms.Form):
         cleaned = super().clean()
         category, subcategory = cleaned.get("category"), cleaned.get("subcategory")
         if category and subcategory and subcategory.category_id != category.pk:
-            self.add_error("subcategory", f"“{subcategory}” is not a subcategory of “{category}”.")
+            self.add_error(
+                "subcategory",
+                gettext("“%(subcategory)s” is not a subcategory of “%(category)s”.")
+                % {"subcategory": localized(subcategory), "category": localized(category)},
+            )
         if self.need is not None and cleaned.get("version") is None:
             # Without the version it was opened at, a save could overwrite a colleague's edit.
-            self.add_error(None, "This form is incomplete: reload the page and try again.")
+            self.add_error(None, gettext("This form is incomplete: reload the page and try again."))
         return cleaned
 
     def need_fields(self) -> dict:
@@ -95,11 +142,30 @@ class NeedForm(forms.Form):
             "category": self.cleaned_data["category"],
             "subcategory": self.cleaned_data["subcategory"],
             "description": self.cleaned_data["description"],
+            # Left out (an older form): the need keeps its language, a new one the page's.
+            "description_language": self.cleaned_data["description_language"]
+            or self.fields["description_language"].initial,
             "priority": self.cleaned_data["priority"],
             "status": self.cleaned_data["status"],
             "identified_on": self.cleaned_data["identified_on"],
             "themes": list(self.cleaned_data["themes"]),
         }
+
+
+def chapter_label(chapter) -> str:
+    """ "Chapter II: Preventive measures", in the active language."""
+    return gettext("Chapter %(roman)s: %(title)s") % {
+        "roman": chapter.roman,
+        "title": localized(chapter),
+    }
+
+
+def article_label(article) -> str:
+    """ "Article 5: Preventive anti-corruption policies and practices", in the active language."""
+    return gettext("Article %(number)s: %(title)s") % {
+        "number": article.number,
+        "title": localized(article),
+    }
 
 
 def placement_value(need: Need) -> str:
@@ -127,29 +193,40 @@ class ImportUploadForm(forms.Form):
         choices=ImportKind.choices,
         widget=forms.RadioSelect,
         initial=ImportKind.NEEDS,
-        label="The file contains",
+        label=_("The file contains"),
     )
-    file = forms.FileField(
-        help_text="A .csv (UTF-8) or .xlsx file with the columns of the template; "
-        f"at most {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
-    )
+    file = forms.FileField(label=_("File"))
     allow_duplicates = forms.BooleanField(
         required=False,
-        label="Import probable duplicates anyway",
-        help_text="A row without ref that repeats a need of the same review (same article, "
-        "category and description) is reported as a probable duplicate and, unless this is "
-        "ticked, rejects the file.",
+        label=_("Import probable duplicates anyway"),
+        help_text=_(
+            "A row without ref that repeats a need of the same review (same article, "
+            "category and description) is reported as a probable duplicate and, unless this is "
+            "ticked, rejects the file."
+        ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Here rather than on the field: the size is written in the language of the request.
+        self.fields["file"].help_text = gettext(
+            "A .csv (UTF-8) or .xlsx file with the columns of the template; at most %(size)s."
+        ) % {"size": filesizeformat(settings.MAX_UPLOAD_BYTES)}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}; files of at most "
-                f"{filesizeformat(settings.MAX_UPLOAD_BYTES)} are accepted. Split it into "
-                "smaller files.",
+                gettext(
+                    "The file is %(size)s; files of at most %(limit)s are accepted. "
+                    "Split it into smaller files."
+                )
+                % {
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.MAX_UPLOAD_BYTES),
+                },
                 code="too_big",
             )
         if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Upload a .csv or .xlsx file.", code="file_type")
+            raise forms.ValidationError(gettext("Upload a .csv or .xlsx file."), code="file_type")
         return upload

@@ -21,7 +21,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from reviews.imports import ImportResult, import_reviews
 
@@ -60,7 +61,9 @@ def start_import_job(
 ) -> ImportJob:
     """Store the file and check it: now if it is small, in the worker if it is big."""
     if kind not in ImportKind.values:
-        raise ValidationError({"kind": f"Unknown kind of file {kind!r}."})
+        raise ValidationError(
+            {"kind": gettext("Unknown kind of file %(kind)s.") % {"kind": repr(kind)}}
+        )
     job = ImportJob.objects.create(
         kind=kind,
         filename=filename[:255],
@@ -68,6 +71,7 @@ def start_import_job(
         size=len(data),
         allow_duplicates=allow_duplicates,
         status=ImportStatus.CHECKING,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
         in_worker=estimate_rows(data, filename) > settings.IMPORT_IN_WORKER_ABOVE_ROWS,
         created_by=user,
     )
@@ -78,35 +82,39 @@ def start_import_job(
 def confirm_import_job(*, job: ImportJob, user) -> None:
     """Import a checked file; only the person who uploaded it confirms it."""
     if job.created_by_id != user.pk:
-        raise ValidationError("Only the person who uploaded the file can confirm its import.")
+        raise ValidationError(
+            gettext("Only the person who uploaded the file can confirm its import.")
+        )
     moved = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
         status=ImportStatus.IMPORTING,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
         started_at=None,
         stage="",
         processed_rows=0,
         total_rows=0,
     )
     if not moved:
-        raise ValidationError("This file is not waiting for confirmation any more.")
+        raise ValidationError(gettext("This file is not waiting for confirmation any more."))
     _dispatch(job)
 
 
 def recheck_allowing_duplicates(*, job: ImportJob, user) -> None:
     """Check a rejected file again, this time accepting its probable duplicates."""
     if job.created_by_id != user.pk:
-        raise ValidationError("Only the person who uploaded the file can check it again.")
+        raise ValidationError(gettext("Only the person who uploaded the file can check it again."))
     moved = ImportJob.objects.filter(
         pk=job.pk, status=ImportStatus.REJECTED, allow_duplicates=False
     ).update(
         status=ImportStatus.CHECKING,
         allow_duplicates=True,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
         started_at=None,
         stage="",
         processed_rows=0,
         total_rows=0,
     )
     if not moved:
-        raise ValidationError("This file cannot be checked again.")
+        raise ValidationError(gettext("This file cannot be checked again."))
     _dispatch(job)
 
 
@@ -124,16 +132,28 @@ def _enqueue(job_id: int) -> None:
         run_import_job_task.delay(job_id)
     except Exception:  # the broker is unreachable: say so on the page instead of waiting
         logger.exception("Could not enqueue import job %s", job_id)
+        language = ImportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
+        with translation.override(language or settings.LANGUAGE_CODE):
+            message = gettext(
+                "The background worker could not be reached, so nothing was imported. "
+                "Upload the file again in a few minutes."
+            )
         ImportJob.objects.filter(pk=job_id, started_at__isnull=True).update(
-            status=ImportStatus.FAILED,
-            file_error="The background worker could not be reached, so nothing was imported. "
-            "Upload the file again in a few minutes.",
-            finished_at=timezone.now(),
+            status=ImportStatus.FAILED, file_error=message, finished_at=timezone.now()
         )
 
 
 def run_import_job(job_id: int) -> str:
-    """Run the step the job waits for (check or import). Safe to call twice: a step runs once."""
+    """Run the step the job waits for (check or import). Safe to call twice: a step runs once.
+
+    The problems and messages it stores are written in the language of the person who
+    uploaded the file, whether it runs during their request or in a worker."""
+    language = ImportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _run_step(job_id)
+
+
+def _run_step(job_id: int) -> str:
     status = ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
     if status not in (ImportStatus.CHECKING, ImportStatus.IMPORTING):
         return f"nothing to do ({status})"
@@ -172,12 +192,22 @@ def run_import_job(job_id: int) -> str:
         _fail(
             job_id,
             claimed_at,
-            f"The file took longer than {IMPORT_SOFT_TIME_LIMIT // 60} minutes and was "
-            "stopped; nothing was imported. Split it into smaller files.",
+            ngettext(
+                "The file took longer than %(minutes)s minute and was stopped; nothing was "
+                "imported. Split it into smaller files.",
+                "The file took longer than %(minutes)s minutes and was stopped; nothing was "
+                "imported. Split it into smaller files.",
+                IMPORT_SOFT_TIME_LIMIT // 60,
+            )
+            % {"minutes": IMPORT_SOFT_TIME_LIMIT // 60},
         )
         return "stopped by the time limit"
     except Exception:
-        _fail(job_id, claimed_at, "An unexpected error stopped the import; nothing was imported.")
+        _fail(
+            job_id,
+            claimed_at,
+            gettext("An unexpected error stopped the import; nothing was imported."),
+        )
         raise
     finally:
         if progress is not None:

@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dashboard.services import figures_changed
 from reviews.imports import CYCLES, ImportResult, Problem, Progress, RowReader, read_import_table
@@ -109,44 +110,67 @@ def _duplicate_key(review_id, chapter_id, article_id, category_id, description: 
 def _check_row(reader: RowReader, reference: _Reference, present: set[str], kept) -> _Row | None:
     ref = reader.text("ref")
     if len(ref) > REF_MAX_LENGTH:
-        reader.problem("ref", f"a reference has at most {REF_MAX_LENGTH} characters.")
+        reader.problem(
+            "ref",
+            gettext("a reference has at most %(count)s characters.") % {"count": REF_MAX_LENGTH},
+        )
 
     iso3 = reader.text("state", required=True).upper()
     cycle = reader.choice("cycle", CYCLES, required=True)
     review = None
     if iso3 and iso3 not in reference.state_codes:
-        reader.problem("state", f"{iso3!r} is not a known ISO 3166 alpha-3 code.")
+        reader.problem(
+            "state",
+            gettext("%(code)s is not a known ISO 3166 alpha-3 code.") % {"code": repr(iso3)},
+        )
     elif iso3 and cycle is not None:
         review = reference.reviews.get((iso3, cycle))
         if review is None:
             reader.problem(
                 "state",
-                f"there is no review of {iso3} in cycle {cycle}; import or create it first.",
+                gettext(
+                    "there is no review of %(state)s in cycle %(cycle)s; import or create it first."
+                )
+                % {"state": iso3, "cycle": cycle},
             )
 
     roman = reader.text("chapter", required=True).upper()
     chapter = reference.chapters.get(roman)
     if roman and chapter is None:
-        reader.problem("chapter", f"{roman!r} is not a chapter of the Convention (I to VIII).")
+        reader.problem(
+            "chapter",
+            gettext("%(code)s is not a chapter of the Convention (I to VIII).")
+            % {"code": repr(roman)},
+        )
     article_number = reader.integer("article")
     article = reference.articles.get(article_number) if article_number is not None else None
     if article_number is not None and article is None:
-        reader.problem("article", f"the Convention has no article {article_number}.")
+        reader.problem(
+            "article",
+            gettext("the Convention has no article %(number)s.") % {"number": article_number},
+        )
 
     category_code = reader.text("category", required=True).lower()
     category = reference.categories.get(category_code)
     if category_code and category is None:
-        reader.problem("category", f"{category_code!r} is not a category code.")
+        reader.problem(
+            "category", gettext("%(code)s is not a category code.") % {"code": repr(category_code)}
+        )
     subcategory_code = reader.text("subcategory").lower()
     subcategory = reference.subcategories.get(subcategory_code)
     if subcategory_code and subcategory is None:
-        reader.problem("subcategory", f"{subcategory_code!r} is not a subcategory code.")
+        reader.problem(
+            "subcategory",
+            gettext("%(code)s is not a subcategory code.") % {"code": repr(subcategory_code)},
+        )
 
     theme_ids = set()
     for code in reader.codes("themes"):
         theme = reference.themes.get(code.lower())
         if theme is None:
-            reader.problem("themes", f"{code!r} is not a theme code.")
+            reader.problem(
+                "themes", gettext("%(code)s is not a theme code.") % {"code": repr(code)}
+            )
         else:
             theme_ids.add(theme.pk)
 
@@ -236,7 +260,12 @@ def _plan(table, result: ImportResult, *, lock: bool, allow_duplicates: bool, pr
             earlier = first_row_of_ref.setdefault(row.ref, row.number)
             if earlier != row.number:
                 result.problems.append(
-                    Problem(row.number, "ref", f"{row.ref} is also on row {earlier}.")
+                    Problem(
+                        row.number,
+                        "ref",
+                        gettext("%(ref)s is also on row %(row)s.")
+                        % {"ref": row.ref, "row": earlier},
+                    )
                 )
                 continue
         need = existing.get(row.ref) if row.ref else None
@@ -248,8 +277,11 @@ def _plan(table, result: ImportResult, *, lock: bool, allow_duplicates: bool, pr
                 Problem(
                     row.number,
                     "state",
-                    f"need {need.ref} belongs to another review; a need cannot move to "
-                    "another review (leave out its ref to create a new need).",
+                    gettext(
+                        "need %(ref)s belongs to another review; a need cannot move to "
+                        "another review (leave out its ref to create a new need)."
+                    )
+                    % {"ref": need.ref},
                 )
             )
             continue
@@ -277,7 +309,8 @@ def _find_duplicates(creations, matched, existing: dict[str, Need], result) -> N
         return
     # Needs named by a ref in the file are compared as the file leaves them, not as they are.
     named = {need.pk for need in existing.values()}
-    known: dict[tuple, str] = {}
+    # What each key repeats: ("need", its ref) or ("row", the row's number).
+    known: dict[tuple, tuple[str, object]] = {}
     candidates = (
         Need.objects.filter(review__in={row.review.pk for row in unreferenced})
         .annotate(lower_description=Lower("description"))
@@ -289,7 +322,7 @@ def _find_duplicates(creations, matched, existing: dict[str, Need], result) -> N
     for pk, ref, review_id, chapter_id, article_id, category_id, description in candidates:
         if pk not in named:
             key = _duplicate_key(review_id, chapter_id, article_id, category_id, description)
-            known[key] = f"need {ref}"
+            known[key] = ("need", ref)
     for row in sorted([*creations, *matched], key=lambda row: row.number):
         values = {**(_values_of(row.existing) if row.existing else {}), **row.values}
         key = _duplicate_key(
@@ -300,15 +333,20 @@ def _find_duplicates(creations, matched, existing: dict[str, Need], result) -> N
             values["description"],
         )
         if not row.ref and key in known:
-            result.duplicates.append(
-                Problem(
-                    row.number,
-                    "description",
-                    f"probable duplicate of {known[key]} (same review, article, category and "
-                    "description); give the row that need's ref to update it instead.",
-                )
-            )
-        known.setdefault(key, f"row {row.number}")
+            result.duplicates.append(Problem(row.number, "description", _duplicate_of(*known[key])))
+        known.setdefault(key, ("row", row.number))
+
+
+def _duplicate_of(kind: str, original) -> str:
+    if kind == "need":
+        return gettext(
+            "probable duplicate of need %(ref)s (same review, article, category and "
+            "description); give the row that need's ref to update it instead."
+        ) % {"ref": original}
+    return gettext(
+        "probable duplicate of row %(row)s (same review, article, category and "
+        "description); give the row that need's ref to update it instead."
+    ) % {"row": original}
 
 
 def _values_of(need: Need) -> dict:
@@ -366,8 +404,11 @@ def _refuse_changed_since_check(updates, seen_versions, result) -> None:
                 Problem(
                     row.number,
                     "ref",
-                    f"need {row.ref} was saved by someone else after the file was checked; "
-                    "check the file again to see the current values.",
+                    gettext(
+                        "need %(ref)s was saved by someone else after the file was checked; "
+                        "check the file again to see the current values."
+                    )
+                    % {"ref": row.ref},
                 )
             )
 

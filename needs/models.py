@@ -3,32 +3,40 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class Category(models.Model):
-    code = models.SlugField(max_length=60, unique=True)
-    label = models.CharField(max_length=200)
-    position = models.PositiveSmallIntegerField(default=0)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "label"]
-        verbose_name_plural = "categories"
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
 
     def __str__(self):
         return self.label
 
 
 class Subcategory(models.Model):
-    code = models.SlugField(max_length=60, unique=True)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="subcategories")
-    label = models.CharField(max_length=200)
-    position = models.PositiveSmallIntegerField(default=0)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="subcategories",
+        verbose_name=_("category"),
+    )
+    label = models.CharField(_("label"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["category__position", "position", "label"]
-        verbose_name_plural = "subcategories"
+        verbose_name = _("subcategory")
+        verbose_name_plural = _("subcategories")
 
     def __str__(self):
         return self.label
@@ -37,12 +45,14 @@ class Subcategory(models.Model):
 class Theme(models.Model):
     """A cross-cutting theme (technology, training, corruption risk assessment...)."""
 
-    code = models.SlugField(max_length=60, unique=True)
-    label = models.CharField(max_length=200)
-    position = models.PositiveSmallIntegerField(default=0)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "label"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
 
     def __str__(self):
         return self.label
@@ -55,7 +65,8 @@ class Priority(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    UNMET = "unmet", _("Unmet")
+    # One need's status (the plain "Unmet" of the dashboards counts several needs).
+    UNMET = "unmet", pgettext_lazy("need status", "Unmet")
     IN_PROGRESS = "in_progress", _("Assistance planned or under way")
     PARTIALLY_MET = "partially_met", _("Partially met")
     MET = "met", _("Met")
@@ -63,9 +74,10 @@ class Status(models.TextChoices):
 
 
 class Coverage(models.TextChoices):
-    UNMET = "unmet", _("Unmet")
-    PARTLY_COVERED = "partly_covered", _("Partly covered")
-    COVERED = "covered", _("Covered")
+    # One need's coverage (the plain "Covered" of the dashboards counts several needs).
+    UNMET = "unmet", pgettext_lazy("need coverage", "Unmet")
+    PARTLY_COVERED = "partly_covered", pgettext_lazy("need coverage", "Partly covered")
+    COVERED = "covered", pgettext_lazy("need coverage", "Covered")
 
 
 class Acceptance(models.TextChoices):
@@ -84,50 +96,89 @@ class Need(models.Model):
     """A technical assistance need identified in one review."""
 
     ref = models.CharField(
-        max_length=40, unique=True, default=new_need_ref, help_text="Stable reference."
+        _("ref"),
+        max_length=40,
+        unique=True,
+        default=new_need_ref,
+        help_text=_("Stable reference."),
     )
-    review = models.ForeignKey("reviews.Review", on_delete=models.PROTECT, related_name="needs")
-    chapter = models.ForeignKey("reviews.Chapter", on_delete=models.PROTECT, related_name="needs")
+    review = models.ForeignKey(
+        "reviews.Review", on_delete=models.PROTECT, related_name="needs", verbose_name=_("review")
+    )
+    chapter = models.ForeignKey(
+        "reviews.Chapter", on_delete=models.PROTECT, related_name="needs", verbose_name=_("chapter")
+    )
     article = models.ForeignKey(
         "reviews.Article",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="needs",
-        help_text="Empty for a need about the chapter in general.",
+        verbose_name=_("article"),
+        help_text=_("Empty for a need about the chapter in general."),
     )
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="needs")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="needs", verbose_name=_("category")
+    )
     subcategory = models.ForeignKey(
-        Subcategory, null=True, blank=True, on_delete=models.PROTECT, related_name="needs"
+        Subcategory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="needs",
+        verbose_name=_("subcategory"),
     )
-    themes = models.ManyToManyField(Theme, blank=True, related_name="needs")
-    description = models.TextField()
-    description_language = models.CharField(max_length=10, default="en")
-    priority = models.CharField(max_length=10, choices=Priority.choices, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNMET)
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="needs", verbose_name=_("themes")
+    )
+    description = models.TextField(_("description"))
+    description_language = models.CharField(_("description language"), max_length=10, default="en")
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UNMET
+    )
     # Derived from the assistance linked to the need; kept up to date by assistance.services.
-    coverage = models.CharField(max_length=20, choices=Coverage.choices, default=Coverage.UNMET)
-    acceptance = models.CharField(
-        max_length=10, choices=Acceptance.choices, default=Acceptance.ACCEPTED
+    coverage = models.CharField(
+        _("coverage"), max_length=20, choices=Coverage.choices, default=Coverage.UNMET
     )
-    identified_on = models.DateField(null=True, blank=True)
-    last_confirmed_on = models.DateField(null=True, blank=True)
+    acceptance = models.CharField(
+        _("acceptance"), max_length=10, choices=Acceptance.choices, default=Acceptance.ACCEPTED
+    )
+    identified_on = models.DateField(_("identified on"), null=True, blank=True)
+    last_confirmed_on = models.DateField(_("last confirmed on"), null=True, blank=True)
     last_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("last confirmed by"),
     )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("proposed by"),
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     history = HistoricalRecords(m2m_fields=[themes])
 
     class Meta:
         ordering = ["review", "chapter__number", "article__number", "id"]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
         constraints = [
             models.CheckConstraint(name="need_status_valid", condition=Q(status__in=Status.values)),
             models.CheckConstraint(
@@ -154,40 +205,55 @@ class Need(models.Model):
 
     @property
     def article_label(self) -> str:
-        return f"Article {self.article.number}" if self.article_id else "Chapter in general"
+        """The need's article ("Article 5"), or "Chapter in general", in the active language."""
+        if self.article_id:
+            return gettext("Article %(number)s") % {"number": self.article.number}
+        return gettext("Chapter in general")
 
 
 class NeedComment(models.Model):
     """A remark on a need, e.g. the reason a focal point gave for changing its status."""
 
-    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    need = models.ForeignKey(
+        Need, on_delete=models.CASCADE, related_name="comments", verbose_name=_("need")
     )
-    text = models.TextField()
-    status_from = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    status_to = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("text"))
+    status_from = models.CharField(
+        _("status before"), max_length=20, choices=Status.choices, blank=True
+    )
+    status_to = models.CharField(
+        _("status after"), max_length=20, choices=Status.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("comment on a need")
+        verbose_name_plural = _("comments on needs")
 
     def __str__(self):
         return f"Comment on {self.need_id} at {self.created_at:%Y-%m-%d}"
 
 
 class ImportKind(models.TextChoices):
-    REVIEWS = "reviews", "Reviews"
-    NEEDS = "needs", "Needs"
+    REVIEWS = "reviews", _("Reviews")
+    NEEDS = "needs", _("Needs")
 
 
 class ImportStatus(models.TextChoices):
-    CHECKING = "checking", "Checking the file"
-    CHECKED = "checked", "Checked: ready to import"
-    REJECTED = "rejected", "Rejected: nothing imported"
-    IMPORTING = "importing", "Importing"
-    DONE = "done", "Imported"
-    FAILED = "failed", "Failed: nothing imported"
+    CHECKING = "checking", _("Checking the file")
+    CHECKED = "checked", _("Checked: ready to import")
+    REJECTED = "rejected", _("Rejected: nothing imported")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed: nothing imported")
 
 
 class ImportJob(models.Model):
@@ -209,6 +275,9 @@ class ImportJob(models.Model):
     status = models.CharField(
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING
     )
+    # The language of the person who uploaded (or last confirmed) the file: the problems and
+    # messages stored with the job are written in it, even by a worker.
+    language = models.CharField(max_length=10, blank=True)
     in_worker = models.BooleanField(default=False)
     stage = models.CharField(max_length=20, blank=True)
     processed_rows = models.PositiveIntegerField(default=0)

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.history import attribute_history, lock_for_edit
 from dashboard.services import figures_changed
@@ -36,15 +37,18 @@ def validate_need_placement(
     errors: dict[str, list[str]] = {}
     if chapter is not None and chapter.reviewed_in_cycle != review.cycle:
         errors.setdefault("chapter", []).append(
-            f"Chapter {chapter.roman} is not reviewed in cycle {review.cycle}."
+            gettext("Chapter %(roman)s is not reviewed in cycle %(cycle)s.")
+            % {"roman": chapter.roman, "cycle": review.cycle}
         )
     if article is not None and chapter is not None and article.chapter_id != chapter.pk:
         errors.setdefault("article", []).append(
-            f"Article {article.number} is not in chapter {chapter.roman}."
+            gettext("Article %(number)s is not in chapter %(roman)s.")
+            % {"number": article.number, "roman": chapter.roman}
         )
     if subcategory is not None and category is not None and subcategory.category_id != category.pk:
         errors.setdefault("subcategory", []).append(
-            f"Subcategory {subcategory.code} does not belong to category {category.code}."
+            gettext("Subcategory %(subcategory)s does not belong to category %(category)s.")
+            % {"subcategory": subcategory.code, "category": category.code}
         )
     if errors:
         raise ValidationError(errors)
@@ -143,12 +147,14 @@ def need_restore(*, history_id: int, user=None) -> Need:
     """Bring back a deleted need, as it was when deleted, with its themes."""
     historical = Need.history.filter(history_id=history_id, history_type="-").first()
     if historical is None:
-        raise ValidationError("There is no deleted need with that history entry.")
+        raise ValidationError(gettext("There is no deleted need with that history entry."))
     if Need.objects.filter(pk=historical.id).exists():
-        raise ValidationError("This need exists already; there is nothing to restore.")
+        raise ValidationError(gettext("This need exists already; there is nothing to restore."))
     restored = historical.instance
     if Need.objects.filter(ref=restored.ref).exists():
-        raise ValidationError(f"Another need now uses the reference {restored.ref}.")
+        raise ValidationError(
+            gettext("Another need now uses the reference %(ref)s.") % {"ref": restored.ref}
+        )
     # The deletion entry has no themes left (they went with the row): take the last state.
     before_deletion = (
         Need.history.filter(id=historical.id, history_date__lte=historical.history_date)
@@ -186,10 +192,12 @@ def need_set_status(
 ) -> Need:
     """Change a need's status, keeping the reason given as a comment."""
     if status not in Status.values:
-        raise ValidationError({"status": f"Unknown status {status!r}."})
+        raise ValidationError(
+            {"status": gettext("Unknown status %(status)s.") % {"status": repr(status)}}
+        )
     comment = comment.strip()
     if not comment:
-        raise ValidationError({"comment": "Say why the status changes."})
+        raise ValidationError({"comment": gettext("Say why the status changes.")})
     current = lock_for_edit(Need, need.pk, seen_version)
     previous = current.status
     current.status = status
@@ -208,7 +216,7 @@ def need_set_status(
 def need_comment(*, need: Need, text: str, user) -> NeedComment:
     text = text.strip()
     if not text:
-        raise ValidationError({"text": "A comment cannot be empty."})
+        raise ValidationError({"text": gettext("A comment cannot be empty.")})
     return NeedComment.objects.create(need=need, author=user, text=text)
 
 
@@ -221,7 +229,7 @@ def need_propose(*, review: Review, user, **fields) -> Need:
 def need_decide_proposal(*, need: Need, accept: bool, user, reason: str = "") -> Need:
     current = lock_for_edit(Need, need.pk, None)
     if current.acceptance != Acceptance.PROPOSED:
-        raise ValidationError("This need is not a proposal waiting for a decision.")
+        raise ValidationError(gettext("This need is not a proposal waiting for a decision."))
     current.acceptance = Acceptance.ACCEPTED if accept else Acceptance.DECLINED
     current.updated_by = user
     current.version += 1

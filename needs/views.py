@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -44,11 +45,7 @@ def need_list_view(request):
     filterset = NeedFilterSet(request.GET, queryset=need_list(request.user))
     # Before the form is validated: its bound fields copy the labels then.
     tidy_filter_form(filterset.form)
-    for name, label in (
-        ("identified_after", "Identified on or after"),
-        ("identified_before", "Identified on or before"),
-    ):
-        filterset.form.fields[name].label = label
+    for name in ("identified_after", "identified_before"):
         filterset.form.fields[name].widget = DATE_WIDGET
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -71,8 +68,16 @@ def need_export(request, fmt: str):
         raise Http404("Exports are .csv or .xlsx.")
     filterset = NeedFilterSet(request.GET, queryset=need_list(request.user))
     if filterset.errors:
+        fields = filterset.form.fields
         problems = "; ".join(
-            f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
+            # The label says what the filter is, the name finds it in the address.
+            gettext("%(label)s (%(name)s): %(problems)s")
+            % {
+                "label": fields[name].label if name in fields else name,
+                "name": name,
+                "problems": " ".join(errors),
+            }
+            for name, errors in filterset.errors.items()
         )
         return render(request, "needs/export_error.html", {"problems": problems}, status=400)
     return export_response(filterset.qs, fmt)
@@ -106,7 +111,7 @@ def need_create_view(request, review_pk: int):
         except ValidationError as error:
             apply_service_errors(form, error, {"chapter": "placement", "article": "placement"})
         else:
-            messages.success(request, f"Need {need.ref} added.")
+            messages.success(request, gettext("Need %(ref)s added.") % {"ref": need.ref})
             if "add_another" in request.POST:
                 return redirect("needs:need_create", review_pk=review.pk)
             return redirect(_review_page(need))
@@ -153,12 +158,12 @@ def need_edit_view(request, pk: int):
                 status=409,
             )
         except ObjectDoesNotExist:
-            messages.error(request, "Someone deleted this need while you were editing it.")
+            messages.error(request, gettext("Someone deleted this need while you were editing it."))
             return redirect(_review_page(need.review))
         except ValidationError as error:
             apply_service_errors(form, error, {"chapter": "placement", "article": "placement"})
         else:
-            messages.success(request, f"Need {need.ref} saved.")
+            messages.success(request, gettext("Need %(ref)s saved.") % {"ref": need.ref})
             return redirect(_review_page(need))
     return render(request, "needs/need_form.html", {**context, "form": form}, status=400)
 
@@ -172,7 +177,8 @@ def need_delete_view(request, pk: int):
         need_delete(need=need, user=request.user)
         messages.success(
             request,
-            f"Need {need.ref} deleted. Staff can restore it from the list of deleted needs.",
+            gettext("Need %(ref)s deleted. Staff can restore it from the list of deleted needs.")
+            % {"ref": need.ref},
         )
         return redirect(_review_page(review))
     return render(request, "needs/need_confirm_delete.html", {"need": need})
@@ -233,7 +239,7 @@ def need_restore_view(request, history_id: int):
             {"page": page, "restore_error": " ".join(error.messages)},
             status=409,
         )
-    messages.success(request, f"Need {need.ref} restored.")
+    messages.success(request, gettext("Need %(ref)s restored.") % {"ref": need.ref})
     return redirect(_review_page(need))
 
 
@@ -291,11 +297,23 @@ def _job(request, pk: int) -> ImportJob:
     return job
 
 
+def stage_label(job: ImportJob) -> str:
+    """What a running step is doing, for a person: the page and its progress script show it."""
+    if job.stage == "saving":
+        return gettext("Saving")
+    if job.stage == "checking":
+        return gettext("Checking rows")
+    if job.started_at:
+        return gettext("Reading the file")
+    return gettext("Waiting for the background worker")
+
+
 def _status_payload(job: ImportJob) -> dict:
     return {
         "status": job.status,
         "status_label": job.get_status_display(),
         "stage": job.stage,
+        "stage_label": stage_label(job),
         "processed_rows": job.processed_rows,
         "total_rows": job.total_rows,
         "percent": job.percent,
@@ -309,6 +327,7 @@ def _job_page(request, job: ImportJob, *, error: str = "", status: int = 200):
         "needs/import_job.html",
         {
             "job": job,
+            "stage_label": stage_label(job),
             "error": error,
             "shown_problems": job.problems[:SHOWN_PROBLEMS],
             "hidden_problems": max(len(job.problems) - SHOWN_PROBLEMS, 0),
@@ -340,7 +359,9 @@ def import_job_status(request, pk: int):
 def import_job_problems(request, pk: int):
     job = _job(request, pk)
     return csv_response(
-        f"import-{job.pk}-problems.csv", ["problem"], ([problem] for problem in job.problems)
+        f"import-{job.pk}-problems.csv",
+        [gettext("problem")],
+        ([problem] for problem in job.problems),
     )
 
 

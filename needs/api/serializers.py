@@ -1,3 +1,6 @@
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -5,15 +8,38 @@ from core.api.fields import CodeField, StrictBooleanField, StrictJsonTypes
 from core.permissions import can_see_personal_data
 from needs.models import Category, Need, Priority, Status, Subcategory, Theme
 from reviews.models import CYCLE_CHOICES, Article, Chapter, Review, State
+from translations.lookup import localized
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LocalizedLabelField(serializers.Field):
+    """The name of a reference row (State, taxonomy entry) in the language the caller asked
+    for with Accept-Language, English when it has no translation; codes stay as they are."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return localized(value)
+
+
+def label_field() -> LocalizedLabelField:
+    return LocalizedLabelField(
+        source="*", help_text=_("In the language of the request (Accept-Language).")
+    )
 
 
 class NeedSubcategorySerializer(serializers.ModelSerializer):
+    label = label_field()
+
     class Meta:
         model = Subcategory
         fields = ["code", "label"]
 
 
 class NeedCategorySerializer(serializers.ModelSerializer):
+    label = label_field()
     subcategories = NeedSubcategorySerializer(many=True, read_only=True)
 
     class Meta:
@@ -22,6 +48,8 @@ class NeedCategorySerializer(serializers.ModelSerializer):
 
 
 class NeedThemeSerializer(serializers.ModelSerializer):
+    label = label_field()
+
     class Meta:
         model = Theme
         fields = ["code", "label", "position"]
@@ -29,7 +57,9 @@ class NeedThemeSerializer(serializers.ModelSerializer):
 
 class NeedSerializer(serializers.ModelSerializer):
     state = serializers.CharField(source="review.state.iso3", read_only=True)
-    state_name = serializers.CharField(source="review.state.name", read_only=True)
+    state_name = LocalizedLabelField(
+        source="review.state", help_text=_("In the language of the request (Accept-Language).")
+    )
     region = serializers.CharField(
         source="review.state.regional_group.code", read_only=True, allow_null=True, default=None
     )
@@ -39,12 +69,14 @@ class NeedSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     subcategory = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    priority = serializers.ChoiceField(choices=[("", "Not set"), *Priority.choices], read_only=True)
+    priority = serializers.ChoiceField(
+        choices=[("", _("Not set")), *Priority.choices], read_only=True
+    )
     is_stale = serializers.BooleanField(
-        read_only=True, help_text="Not confirmed as still relevant for over a year."
+        read_only=True, help_text=_("Not confirmed as still relevant for over a year.")
     )
     last_confirmed_by = serializers.SerializerMethodField(
-        help_text="Who last confirmed the need; signed-in callers only (null for the public)."
+        help_text=_("Who last confirmed the need; signed-in callers only (null for the public).")
     )
 
     class Meta:
@@ -90,14 +122,16 @@ class NeedUpdateSerializer(StrictJsonTypes, serializers.ModelSerializer):
     """What staff may change in a need; its review (State and cycle) never changes."""
 
     chapter = serializers.SlugRelatedField(
-        slug_field="roman", queryset=Chapter.objects.all(), help_text="Roman numeral, e.g. `II`."
+        slug_field="roman",
+        queryset=Chapter.objects.all(),
+        help_text=_("Roman numeral, e.g. `II`."),
     )
     article = CodeField(
         slug_field="number",
         queryset=Article.objects.all(),
         allow_null=True,
         required=False,
-        help_text="Article number, in the chapter; null for the chapter in general.",
+        help_text=_("Article number, in the chapter; null for the chapter in general."),
     )
     category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
     subcategory = CodeField(
@@ -106,14 +140,18 @@ class NeedUpdateSerializer(StrictJsonTypes, serializers.ModelSerializer):
     themes = serializers.SlugRelatedField(
         slug_field="code", queryset=Theme.objects.all(), many=True, required=False
     )
-    priority = serializers.ChoiceField(choices=[("", "Not set"), *Priority.choices], required=False)
+    priority = serializers.ChoiceField(
+        choices=[("", _("Not set")), *Priority.choices], required=False
+    )
     description = serializers.CharField(max_length=20_000)
     description_language = serializers.CharField(max_length=10, required=False)
     version = serializers.IntegerField(
         required=False,
         min_value=1,
-        help_text="The `version` you last read; the change is refused (409) if the need was "
-        "saved since. Also accepted as the `If-Match` header.",
+        help_text=_(
+            "The `version` you last read; the change is refused (409) if the need was "
+            "saved since. Also accepted as the `If-Match` header."
+        ),
     )
 
     class Meta:
@@ -135,10 +173,10 @@ class NeedUpdateSerializer(StrictJsonTypes, serializers.ModelSerializer):
 
 class NeedCreateSerializer(NeedUpdateSerializer):
     state = serializers.SlugRelatedField(
-        slug_field="iso3", queryset=State.objects.all(), help_text="ISO3 code of the State."
+        slug_field="iso3", queryset=State.objects.all(), help_text=_("ISO3 code of the State.")
     )
     cycle = serializers.ChoiceField(
-        choices=CYCLE_CHOICES, help_text="With `state`, names the review the need comes from."
+        choices=CYCLE_CHOICES, help_text=_("With `state`, names the review the need comes from.")
     )
 
     class Meta(NeedUpdateSerializer.Meta):
@@ -149,7 +187,12 @@ class NeedCreateSerializer(NeedUpdateSerializer):
         review = Review.objects.filter(state=state, cycle=cycle).first()
         if review is None:
             raise serializers.ValidationError(
-                {"cycle": [f"{state} has no cycle {cycle} review; record the review first."]}
+                {
+                    "cycle": [
+                        gettext("%(state)s has no cycle %(cycle)s review; record the review first.")
+                        % {"state": localized(state), "cycle": cycle}
+                    ]
+                }
             )
         attrs["review"] = review
         return attrs
@@ -158,19 +201,19 @@ class NeedCreateSerializer(NeedUpdateSerializer):
 class NeedStatusSerializer(StrictJsonTypes, serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     comment = serializers.CharField(
-        max_length=5000, help_text="Why the status changes; kept with the need."
+        max_length=5000, help_text=_("Why the status changes; kept with the need.")
     )
     version = serializers.IntegerField(
-        required=False, min_value=1, help_text="The `version` you last read (409 if outdated)."
+        required=False, min_value=1, help_text=_("The `version` you last read (409 if outdated).")
     )
 
 
 class NeedDecisionSerializer(StrictJsonTypes, serializers.Serializer):
-    accept = StrictBooleanField(help_text="True to accept the proposal, false to decline.")
+    accept = StrictBooleanField(help_text=_("True to accept the proposal, false to decline."))
     reason = serializers.CharField(
         max_length=5000,
         required=False,
         allow_blank=True,
         default="",
-        help_text="Kept as a comment.",
+        help_text=_("Kept as a comment."),
     )

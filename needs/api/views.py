@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -192,7 +193,7 @@ class NeedViewSet(
         fields = self._valid_input()
         review = fields.pop("review")
         if not can_propose_need(request.user, review):
-            raise PermissionDenied("You may propose needs for your own State only.")
+            raise PermissionDenied(gettext("You may propose needs for your own State only."))
         need = services.need_propose(review=review, user=request.user, **fields)
         return self._answer(need, status.HTTP_201_CREATED)
 

@@ -5,7 +5,6 @@ document.addEventListener("DOMContentLoaded", () => {
   const bar = box.querySelector("progress");
   const percent = box.querySelector("[data-role=percent]");
   const stage = box.querySelector("[data-role=stage]");
-  const stageWords = { checking: "Checking rows", saving: "Saving" };
 
   async function poll() {
     try {
@@ -19,7 +18,8 @@ document.addEventListener("DOMContentLoaded", () => {
         bar.value = status.percent;
         bar.textContent = `${status.percent}%`;
         percent.textContent = status.percent;
-        if (stageWords[status.stage]) stage.textContent = stageWords[status.stage];
+        // The server names the stage in the page's language.
+        if (status.stage_label) stage.textContent = status.stage_label;
       }
     } catch (error) {
       // A lost request is retried at the next tick.

@@ -300,6 +300,7 @@ def test_the_status_endpoint_reports_progress(staff_client, staff):
         "status": "checking",
         "status_label": "Checking the file",
         "stage": "checking",
+        "stage_label": "Checking rows",
         "processed_rows": 500,
         "total_rows": 2000,
         "percent": 25,
