@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from assistance.models import Activity, DonorInterest, FundingContribution
 from core.models import Role, User
@@ -26,40 +27,58 @@ from translations.lookup import localized
 from .models import CYCLE_CHOICES, Review, State
 from .selectors import review_list
 
+EXECUTIVE_SUMMARY_PUBLISHED = gettext_lazy("Executive summary published")
+COUNTRY_REPORT_PUBLISHED = gettext_lazy("Country report published")
+
 
 @dataclass(frozen=True)
 class Milestone:
+    # `field` says which milestone it is in any language; `label` is in the active language.
+    field: str
     label: str
     date: object
     done: bool
 
 
 def review_stage(review: Review) -> str:
-    """The furthest milestone the review has reached, as a short label."""
+    """The furthest milestone the review has reached, as a short label in the active language."""
     if review.country_report_published:
-        return "Country report published"
+        return str(COUNTRY_REPORT_PUBLISHED)
     if review.executive_summary_published:
-        return "Executive summary published"
+        return str(EXECUTIVE_SUMMARY_PUBLISHED)
     for field, label in reversed(Review.MILESTONES):
         if getattr(review, field):
-            return label
-    return f"Under way (review year {review.review_year})" if review.review_year else "Started"
+            return str(label)
+    if review.review_year:
+        return gettext("Under way (review year %(year)s)") % {"year": review.review_year}
+    return gettext("Started")
 
 
 def review_timeline(review: Review) -> list[Milestone]:
     milestones = [
-        Milestone(label=label, date=getattr(review, field), done=bool(getattr(review, field)))
+        Milestone(
+            field=field,
+            label=str(label),
+            date=getattr(review, field),
+            done=bool(getattr(review, field)),
+        )
         for field, label in Review.MILESTONES
     ]
     milestones.append(
         Milestone(
-            label="Executive summary published",
+            field="executive_summary_published",
+            label=str(EXECUTIVE_SUMMARY_PUBLISHED),
             date=None,
             done=review.executive_summary_published,
         )
     )
     milestones.append(
-        Milestone(label="Country report published", date=None, done=review.country_report_published)
+        Milestone(
+            field="country_report_published",
+            label=str(COUNTRY_REPORT_PUBLISHED),
+            date=None,
+            done=review.country_report_published,
+        )
     )
     return milestones
 

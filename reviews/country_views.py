@@ -102,12 +102,12 @@ def state_detail(request, iso3: str):
         "category_chart": bar_chart(
             title=gettext("Needs of %(name)s by category") % {"name": localized(state)},
             labels=[label for label, _ in by_category],
-            series={"Needs": [count for _, count in by_category]},
+            series={gettext("Needs"): [count for _, count in by_category]},
         ),
         "status_chart": bar_chart(
             title=gettext("Needs of %(name)s by status") % {"name": localized(state)},
             labels=[label for label, _ in by_status],
-            series={"Needs": [count for _, count in by_status]},
+            series={gettext("Needs"): [count for _, count in by_status]},
         ),
         # The most recent ones; the activity list has them all (at 100 times today's volume
         # a State receives hundreds, which made the page slow to build and to read).

@@ -2,29 +2,67 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelMultipleChoiceField
 
+from translations.lookup import localized
+
+from .forms import LocalizedOrderIterator
 from .models import CYCLE_CHOICES, RegionalGroup, Review, State
 
 MILESTONE_CHOICES = [
-    ("self_assessment_submitted", "Self-assessment submitted"),
-    ("direct_dialogue", "Direct dialogue held"),
-    ("executive_summary_completed", "Executive summary completed"),
-    ("country_report_completed", "Country report completed"),
-    ("executive_summary_published", "Executive summary published"),
-    ("country_report_published", "Country report published"),
+    ("self_assessment_submitted", _("Self-assessment submitted")),
+    ("direct_dialogue", _("Direct dialogue held")),
+    ("executive_summary_completed", _("Executive summary completed")),
+    ("country_report_completed", _("Country report completed")),
+    ("executive_summary_published", _("Executive summary published")),
+    ("country_report_published", _("Country report published")),
 ]
 
 
+def _descending(label) -> str:
+    return gettext("%(label)s (descending)") % {"label": label}
+
+
+def ordering_labels(labels: dict) -> dict:
+    """OrderingFilter `field_labels` for {field: (param, label)}, the descending choices too:
+    django-filter builds those at import time, so in English whatever the language."""
+    found = {}
+    for field, (param, label) in labels.items():
+        found[field] = label
+        found[f"-{param}"] = lazy(_descending, str)(label)
+    return found
+
+
+class LocalizedMultipleChoiceField(ModelMultipleChoiceField):
+    """Regions or States named, and sorted, in the active language."""
+
+    iterator = LocalizedOrderIterator
+
+    def label_from_instance(self, obj):
+        return localized(obj)
+
+
+class LocalizedMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = LocalizedMultipleChoiceField
+
+
 class StateFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name or ISO3 code")
-    region = django_filters.ModelMultipleChoiceFilter(
+    q = django_filters.CharFilter(method="search", label=_("Name or ISO3 code"))
+    region = LocalizedMultipleChoiceFilter(
         field_name="regional_group__code",
         to_field_name="code",
         queryset=RegionalGroup.objects.all(),
-        label="Regional group",
+        label=_("Regional group"),
     )
-    is_party = django_filters.BooleanFilter()
-    ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("iso3", "iso3")))
+    is_party = django_filters.BooleanFilter(label=_("Party to the Convention"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("iso3", "iso3")),
+        field_labels=ordering_labels({"name": ("name", _("Name")), "iso3": ("iso3", "ISO3")}),
+        label=_("Sort by"),
+    )
 
     class Meta:
         model = State
@@ -38,21 +76,27 @@ class StateFilterSet(django_filters.FilterSet):
 
 
 class ReviewFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="State name or ISO3 code")
-    cycle = django_filters.TypedChoiceFilter(choices=CYCLE_CHOICES, coerce=int)
-    region = django_filters.ModelMultipleChoiceFilter(
+    q = django_filters.CharFilter(method="search", label=_("State name or ISO3 code"))
+    cycle = django_filters.TypedChoiceFilter(choices=CYCLE_CHOICES, coerce=int, label=_("Cycle"))
+    region = LocalizedMultipleChoiceFilter(
         field_name="state__regional_group__code",
         to_field_name="code",
         queryset=RegionalGroup.objects.all(),
+        label=_("Regional group"),
     )
-    state = django_filters.ModelMultipleChoiceFilter(
-        field_name="state__iso3", to_field_name="iso3", queryset=State.objects.all(), label="State"
+    state = LocalizedMultipleChoiceFilter(
+        field_name="state__iso3",
+        to_field_name="iso3",
+        queryset=State.objects.all(),
+        label=_("State"),
     )
-    review_year = django_filters.NumberFilter()
+    review_year = django_filters.NumberFilter(label=_("Review year"))
     milestone = django_filters.ChoiceFilter(
-        choices=MILESTONE_CHOICES, method="filter_milestone", label="Milestone reached"
+        choices=MILESTONE_CHOICES, method="filter_milestone", label=_("Milestone reached")
     )
-    published = django_filters.BooleanFilter(field_name="executive_summary_published")
+    published = django_filters.BooleanFilter(
+        field_name="executive_summary_published", label=_("Executive summary published")
+    )
     ordering = django_filters.OrderingFilter(
         fields=(
             ("state__name", "state"),
@@ -60,7 +104,20 @@ class ReviewFilterSet(django_filters.FilterSet):
             ("review_year", "review_year"),
             ("executive_summary_completed", "executive_summary_completed"),
             ("updated_at", "updated_at"),
-        )
+        ),
+        field_labels=ordering_labels(
+            {
+                "state__name": ("state", _("State")),
+                "cycle": ("cycle", _("Cycle")),
+                "review_year": ("review_year", _("Review year")),
+                "executive_summary_completed": (
+                    "executive_summary_completed",
+                    _("Executive summary completed"),
+                ),
+                "updated_at": ("updated_at", _("Last saved")),
+            }
+        ),
+        label=_("Sort by"),
     )
 
     class Meta:

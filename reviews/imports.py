@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.tabular import Table, TableError, read_table
+from translations.lookup import localized
 
 from .milestones import milestone_problems
 from .models import CYCLE_CHOICES, Review, State
@@ -55,7 +57,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"row {self.row}: {self.column}: {self.message}"
+        # The column is the name of a column of the file (a code, the same in every language).
+        return gettext("row %(row)s: %(column)s: %(problem)s") % {
+            "row": self.row,
+            "column": self.column,
+            "problem": self.message,
+        }
 
 
 @dataclass
@@ -121,7 +128,7 @@ class RowReader:
     def text(self, column: str, *, required: bool = False) -> str:
         value = self.row.get(column, "").strip()
         if required and not value:
-            self.problem(column, "is required.")
+            self.problem(column, gettext("is required."))
         return value
 
     def integer(self, column: str, *, required: bool = False) -> int | None:
@@ -131,7 +138,9 @@ class RowReader:
         try:
             return int(value)
         except ValueError:
-            self.problem(column, f"{value!r} is not a whole number.")
+            self.problem(
+                column, gettext("%(value)s is not a whole number.") % {"value": repr(value)}
+            )
             return None
 
     def choice(self, column: str, allowed, *, required: bool = False):
@@ -143,7 +152,9 @@ class RowReader:
             if str(option).lower() == value.lower():
                 return option
         self.problem(
-            column, f"{value!r} is not one of {', '.join(str(option) for option in allowed)}."
+            column,
+            gettext("%(value)s is not one of %(allowed)s.")
+            % {"value": repr(value), "allowed": ", ".join(str(option) for option in allowed)},
         )
         return None
 
@@ -154,7 +165,10 @@ class RowReader:
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
-            self.problem(column, f"{value!r} is not a date written as YYYY-MM-DD.")
+            self.problem(
+                column,
+                gettext("%(value)s is not a date written as YYYY-MM-DD.") % {"value": repr(value)},
+            )
             return None
 
     def flag(self, column: str) -> bool:
@@ -162,7 +176,9 @@ class RowReader:
         if value in TRUE_WORDS:
             return True
         if value not in FALSE_WORDS:
-            self.problem(column, f"{value!r} is neither true nor false.")
+            self.problem(
+                column, gettext("%(value)s is neither true nor false.") % {"value": repr(value)}
+            )
         return False
 
     def codes(self, column: str) -> list[str]:
@@ -177,7 +193,7 @@ def read_import_table(data: bytes, filename: str, columns) -> Table | str:
     except TableError as error:
         return str(error)
     if not table.rows:
-        return "The file has a header row but no data rows."
+        return gettext("The file has a header row but no data rows.")
     return table
 
 
@@ -195,32 +211,50 @@ def _check_row(reader: RowReader, states: dict[str, State], reviews, seen: dict)
     iso3 = reader.text("state", required=True).upper()
     state = states.get(iso3) if iso3 else None
     if iso3 and state is None:
-        reader.problem("state", f"{iso3!r} is not a known ISO 3166 alpha-3 code.")
+        reader.problem(
+            "state",
+            gettext("%(code)s is not a known ISO 3166 alpha-3 code.") % {"code": repr(iso3)},
+        )
     elif state is not None and not state.is_party:
-        reader.problem("state", f"{state.name} is not a party to the Convention.")
+        reader.problem(
+            "state",
+            gettext("%(name)s is not a party to the Convention.") % {"name": localized(state)},
+        )
     cycle = reader.choice("cycle", CYCLES, required=True)
     if state is not None and cycle is not None:
         earlier = seen.setdefault((state.pk, cycle), reader.number)
         if earlier != reader.number:
             reader.problem(
-                "state", f"row {earlier} is already about {iso3} in cycle {cycle}; keep one row."
+                "state",
+                gettext("row %(row)s is already about %(code)s in cycle %(cycle)s; keep one row.")
+                % {"row": earlier, "code": iso3, "cycle": cycle},
             )
 
     reviewing_states = []
     for code in reader.codes("reviewing_states"):
         reviewer = states.get(code.upper())
         if reviewer is None:
-            reader.problem("reviewing_states", f"{code!r} is not a known ISO 3166 alpha-3 code.")
+            reader.problem(
+                "reviewing_states",
+                gettext("%(code)s is not a known ISO 3166 alpha-3 code.") % {"code": repr(code)},
+            )
         elif not reviewer.is_party:
-            reader.problem("reviewing_states", f"{reviewer.name} is not a party to the Convention.")
+            reader.problem(
+                "reviewing_states",
+                gettext("%(name)s is not a party to the Convention.")
+                % {"name": localized(reviewer)},
+            )
         elif reviewer in reviewing_states:
-            reader.problem("reviewing_states", f"{reviewer.iso3} is listed twice.")
+            reader.problem(
+                "reviewing_states",
+                gettext("%(code)s is listed twice.") % {"code": reviewer.iso3},
+            )
         elif state is not None and reviewer.pk == state.pk:
-            reader.problem("reviewing_states", "a State cannot review itself.")
+            reader.problem("reviewing_states", gettext("a State cannot review itself."))
         else:
             reviewing_states.append(reviewer)
     if len(reviewing_states) > 2:
-        reader.problem("reviewing_states", "a review has two reviewing States, not more.")
+        reader.problem("reviewing_states", gettext("a review has two reviewing States, not more."))
 
     values = {"review_year": reader.integer("review_year")}
     values.update({column: reader.date(column) for column in DATE_COLUMNS})

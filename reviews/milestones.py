@@ -6,42 +6,76 @@ wrong in words, next to the field the person should correct, for the form and th
 
 import datetime
 
+from django.utils.translation import gettext, gettext_lazy
+
 MILESTONE_ORDER = (
-    ("self_assessment_submitted", "the self-assessment checklist was submitted"),
-    ("direct_dialogue", "the direct dialogue"),
-    ("executive_summary_completed", "the executive summary was completed"),
-    ("country_report_completed", "the country report was completed"),
+    "self_assessment_submitted",
+    "direct_dialogue",
+    "executive_summary_completed",
+    "country_report_completed",
 )
 FIRST_REVIEW_YEAR = 2006
 LAST_REVIEW_YEAR = 2100
 
+# (earlier milestone, later milestone): what to say when the later one is dated before the
+# earlier one. Whole sentences, so that every language can build them its own way.
+OUT_OF_ORDER = {
+    ("self_assessment_submitted", "direct_dialogue"): gettext_lazy(
+        "%(date)s is before %(earlier_date)s, when the self-assessment checklist was "
+        "submitted; the direct dialogue cannot be earlier."
+    ),
+    ("self_assessment_submitted", "executive_summary_completed"): gettext_lazy(
+        "%(date)s is before %(earlier_date)s, when the self-assessment checklist was "
+        "submitted; the completion of the executive summary cannot be earlier."
+    ),
+    ("self_assessment_submitted", "country_report_completed"): gettext_lazy(
+        "%(date)s is before %(earlier_date)s, when the self-assessment checklist was "
+        "submitted; the completion of the country report cannot be earlier."
+    ),
+    ("direct_dialogue", "executive_summary_completed"): gettext_lazy(
+        "%(date)s is before %(earlier_date)s, when the direct dialogue was held; the "
+        "completion of the executive summary cannot be earlier."
+    ),
+    ("direct_dialogue", "country_report_completed"): gettext_lazy(
+        "%(date)s is before %(earlier_date)s, when the direct dialogue was held; the "
+        "completion of the country report cannot be earlier."
+    ),
+    ("executive_summary_completed", "country_report_completed"): gettext_lazy(
+        "%(date)s is before %(earlier_date)s, when the executive summary was completed; the "
+        "completion of the country report cannot be earlier."
+    ),
+}
+
 
 def milestone_problems(values: dict) -> dict[str, str]:
-    """{field: message} for milestones out of order, publication without completion, odd years."""
+    """{field: message} for milestones out of order, publication without completion, odd years.
+
+    The messages are in the active language."""
     problems: dict[str, str] = {}
     year = values.get("review_year")
     if year is not None and not FIRST_REVIEW_YEAR <= year <= LAST_REVIEW_YEAR:
-        problems["review_year"] = (
-            f"A review year is between {FIRST_REVIEW_YEAR} and {LAST_REVIEW_YEAR}."
-        )
-    dated: list[tuple[str, str, datetime.date]] = [
-        (field, words, values[field]) for field, words in MILESTONE_ORDER if values.get(field)
+        problems["review_year"] = gettext("A review year is between %(first)s and %(last)s.") % {
+            "first": FIRST_REVIEW_YEAR,
+            "last": LAST_REVIEW_YEAR,
+        }
+    dated: list[tuple[str, datetime.date]] = [
+        (field, values[field]) for field in MILESTONE_ORDER if values.get(field)
     ]
-    for index, (field, words, date) in enumerate(dated):
-        for _earlier_field, earlier_words, earlier_date in dated[:index]:
+    for index, (field, date) in enumerate(dated):
+        for earlier_field, earlier_date in dated[:index]:
             if date < earlier_date:
                 problems.setdefault(
                     field,
-                    f"{date.isoformat()} is before {earlier_date.isoformat()}, when "
-                    f"{earlier_words}; {words} cannot be earlier.",
+                    str(OUT_OF_ORDER[earlier_field, field])
+                    % {"date": date.isoformat(), "earlier_date": earlier_date.isoformat()},
                 )
     if values.get("executive_summary_published") and not values.get("executive_summary_completed"):
-        problems["executive_summary_published"] = (
+        problems["executive_summary_published"] = gettext(
             "An executive summary can only be published once it is completed: "
             "give its completion date."
         )
     if values.get("country_report_published") and not values.get("country_report_completed"):
-        problems["country_report_published"] = (
+        problems["country_report_published"] = gettext(
             "A country report can only be published once it is completed: give its completion date."
         )
     return problems

@@ -8,11 +8,13 @@ CYCLE_CHOICES = [(1, _("First cycle")), (2, _("Second cycle"))]
 
 
 class RegionalGroup(models.Model):
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=100)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("regional group")
+        verbose_name_plural = _("regional groups")
 
     def __str__(self):
         return self.name
@@ -22,19 +24,29 @@ class State(models.Model):
     """A UN Member State or other party; `is_party` says whether it is a party to the Convention."""
 
     iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
-    name = models.CharField(max_length=150)
+    name = models.CharField(_("name"), max_length=150)
     regional_group = models.ForeignKey(
-        RegionalGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="states"
+        RegionalGroup,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="states",
+        verbose_name=_("regional group"),
     )
-    un_member = models.BooleanField(default=True)
-    is_party = models.BooleanField("party to the Convention", default=True)
+    un_member = models.BooleanField(_("UN Member State"), default=True)
+    is_party = models.BooleanField(_("party to the Convention"), default=True)
     ratification_date = models.DateField(
-        null=True, blank=True, help_text="Date of ratification, acceptance, approval or accession."
+        _("ratification date"),
+        null=True,
+        blank=True,
+        help_text=_("Date of ratification, acceptance, approval or accession."),
     )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("State")
+        verbose_name_plural = _("States")
         constraints = [
             models.CheckConstraint(name="state_iso3_upper", condition=Q(iso3__regex=r"^[A-Z]{3}$")),
         ]
@@ -44,27 +56,37 @@ class State(models.Model):
 
 
 class Chapter(models.Model):
-    roman = models.CharField(max_length=5, unique=True)
-    number = models.PositiveSmallIntegerField(unique=True)
-    title = models.CharField(max_length=200)
+    roman = models.CharField(_("roman numeral"), max_length=5, unique=True)
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
     reviewed_in_cycle = models.PositiveSmallIntegerField(
-        null=True, blank=True, choices=CYCLE_CHOICES, help_text="Cycle whose reviews cover it."
+        _("reviewed in cycle"),
+        null=True,
+        blank=True,
+        choices=CYCLE_CHOICES,
+        help_text=_("Cycle whose reviews cover it."),
     )
 
     class Meta:
         ordering = ["number"]
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
 
     def __str__(self):
         return f"Chapter {self.roman}: {self.title}"
 
 
 class Article(models.Model):
-    number = models.PositiveSmallIntegerField(unique=True)
-    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="articles")
-    title = models.CharField(max_length=300)
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.PROTECT, related_name="articles", verbose_name=_("chapter")
+    )
+    title = models.CharField(_("title"), max_length=300)
 
     class Meta:
         ordering = ["number"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
 
     def __str__(self):
         return f"Article {self.number}: {self.title}"
@@ -78,23 +100,37 @@ class DirectDialogue(models.TextChoices):
 class Review(models.Model):
     """The review of one State party in one cycle, with its milestones."""
 
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="reviews")
-    cycle = models.PositiveSmallIntegerField(choices=CYCLE_CHOICES)
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("State")
+    )
+    cycle = models.PositiveSmallIntegerField(_("cycle"), choices=CYCLE_CHOICES)
     review_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Year of review, drawn by lot."
+        _("review year"), null=True, blank=True, help_text=_("Year of review, drawn by lot.")
     )
     reviewing_states = models.ManyToManyField(
-        State, blank=True, related_name="reviews_conducted", help_text="The two reviewing States."
+        State,
+        blank=True,
+        related_name="reviews_conducted",
+        verbose_name=_("reviewing States"),
+        help_text=_("The two reviewing States."),
     )
-    self_assessment_submitted = models.DateField(null=True, blank=True)
-    direct_dialogue = models.DateField(null=True, blank=True)
+    self_assessment_submitted = models.DateField(
+        _("self-assessment checklist submitted"), null=True, blank=True
+    )
+    direct_dialogue = models.DateField(_("direct dialogue"), null=True, blank=True)
     direct_dialogue_kind = models.CharField(
-        max_length=20, choices=DirectDialogue.choices, blank=True
+        _("kind of direct dialogue"), max_length=20, choices=DirectDialogue.choices, blank=True
     )
-    executive_summary_completed = models.DateField(null=True, blank=True)
-    country_report_completed = models.DateField(null=True, blank=True)
-    executive_summary_published = models.BooleanField(default=False)
-    country_report_published = models.BooleanField(default=False)
+    executive_summary_completed = models.DateField(
+        _("executive summary completed"), null=True, blank=True
+    )
+    country_report_completed = models.DateField(
+        _("country report completed"), null=True, blank=True
+    )
+    executive_summary_published = models.BooleanField(
+        _("executive summary published"), default=False
+    )
+    country_report_published = models.BooleanField(_("country report published"), default=False)
     # Incremented on every save; a form carries the version it was opened at so that a
     # save over someone else's newer edit is refused instead of overwriting it.
     version = models.PositiveIntegerField(default=1)
@@ -107,6 +143,8 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["state__name", "cycle"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         constraints = [
             models.UniqueConstraint(
                 fields=["state", "cycle"], name="one_review_per_state_and_cycle"

@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.history import attribute_history, lock_for_edit
 from dashboard.services import figures_changed
@@ -23,15 +24,16 @@ REVIEW_FIELDS = (
 def _validate_reviewing_states(state: State, reviewing_states: list[State]) -> None:
     errors = []
     if len(reviewing_states) > 2:
-        errors.append("A review has two reviewing States, not more.")
+        errors.append(gettext("A review has two reviewing States, not more."))
     if len({s.pk for s in reviewing_states}) != len(reviewing_states):
-        errors.append("The same State is listed twice as a reviewing State.")
+        errors.append(gettext("The same State is listed twice as a reviewing State."))
     if any(s.pk == state.pk for s in reviewing_states):
-        errors.append("A State cannot review itself.")
+        errors.append(gettext("A State cannot review itself."))
     not_parties = [s.iso3 for s in reviewing_states if not s.is_party]
     if not_parties:
         errors.append(
-            f"Reviewing States must be parties to the Convention: {', '.join(not_parties)}."
+            gettext("Reviewing States must be parties to the Convention: %(codes)s.")
+            % {"codes": ", ".join(not_parties)}
         )
     if errors:
         raise ValidationError({"reviewing_states": errors})
@@ -94,7 +96,7 @@ def review_update(
 @transaction.atomic
 def review_delete(*, review: Review, user=None) -> None:
     if review.needs.exists():
-        raise ValidationError("This review has needs; delete or move them first.")
+        raise ValidationError(gettext("This review has needs; delete or move them first."))
     attribute_history(review, user)
     review.delete()
     figures_changed()

@@ -11,6 +11,8 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exceptions import ConcurrentEditError
@@ -18,6 +20,7 @@ from core.history import describe_changes, history_entries
 from core.permissions import can_manage_needs, can_manage_reviews
 from needs.models import Need
 from needs.selectors import need_list
+from translations.lookup import localized
 
 from . import selectors
 from .filters import ReviewFilterSet
@@ -39,7 +42,7 @@ def allowed_by(check):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not check(request.user):
-                raise PermissionDenied("This page is for secretariat staff.")
+                raise PermissionDenied(gettext("This page is for secretariat staff."))
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -53,11 +56,13 @@ def tidy_filter_form(form: forms.Form) -> forms.Form:
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.NullBooleanSelect):
-            widget.choices = [("unknown", "Any"), ("true", "Yes"), ("false", "No")]
+            widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
         elif isinstance(widget, forms.SelectMultiple):
             widget.attrs.setdefault("size", 4)
-        elif isinstance(field, forms.ChoiceField) and all(v != "" for v, _ in field.choices):
-            field.choices = [("", "Any"), *field.choices]
+        elif isinstance(field, forms.ChoiceField) and all(
+            value != "" for value, _label in field.choices
+        ):
+            field.choices = [("", _("Any")), *field.choices]
     return form
 
 
@@ -104,7 +109,8 @@ def review_detail(request, pk: int):
     )
     need_total = all_needs.count()
     milestones = [
-        {"label": label, "date": getattr(review, name)} for name, label in Review.MILESTONES
+        {"field": name, "label": label, "date": getattr(review, name)}
+        for name, label in Review.MILESTONES
     ]
     return render(
         request,
@@ -135,7 +141,11 @@ def review_create_view(request):
         except ValidationError as error:
             apply_service_errors(form, error, {"reviewing_states": "reviewing_state_1"})
         else:
-            messages.success(request, f"Review of {review.state}, cycle {review.cycle}, created.")
+            messages.success(
+                request,
+                gettext("Review of %(state)s, cycle %(cycle)s, created.")
+                % {"state": localized(review.state), "cycle": review.cycle},
+            )
             return redirect("reviews:review_detail", pk=review.pk)
     return render(
         request,
@@ -166,7 +176,7 @@ def review_edit(request, pk: int):
         except ValidationError as error:
             apply_service_errors(form, error, {"reviewing_states": "reviewing_state_1"})
         else:
-            messages.success(request, "Review saved.")
+            messages.success(request, gettext("Review saved."))
             return redirect("reviews:review_detail", pk=review.pk)
     return render(request, "reviews/review_form.html", _edit_context(form), status=400)
 
@@ -204,7 +214,11 @@ def review_delete_view(request, pk: int):
             return render(
                 request, "reviews/review_confirm_delete.html", {"review": review}, status=409
             )
-        messages.success(request, f"Review of {review.state}, cycle {review.cycle}, deleted.")
+        messages.success(
+            request,
+            gettext("Review of %(state)s, cycle %(cycle)s, deleted.")
+            % {"state": localized(review.state), "cycle": review.cycle},
+        )
         return redirect("reviews:review_list")
     return render(request, "reviews/review_confirm_delete.html", {"review": review})
 
@@ -214,7 +228,7 @@ def review_delete_view(request, pk: int):
 def review_history(request, pk: int):
     records = list(Review.history.filter(id=pk).select_related("history_user", "state"))
     if not records:
-        raise Http404("This review has no history.")
+        raise Http404(gettext("This review has no history."))
     latest = max(records, key=lambda record: (record.history_date, record.history_id))
     review = Review.objects.filter(pk=pk).first()
     return render(
@@ -222,7 +236,8 @@ def review_history(request, pk: int):
         "reviews/review_history.html",
         {
             "review": review,
-            "title": f"{latest.state} — cycle {latest.cycle}",
+            "state": latest.state,
+            "cycle": latest.cycle,
             "entries": history_entries(Review, records),
             "back_url": reverse("reviews:review_detail", args=[pk]) if review else None,
         },

@@ -1,8 +1,11 @@
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import StrictBooleanField, StrictJsonTypes
+from reviews.milestones import milestone_problems
 from reviews.models import (
     CYCLE_CHOICES,
     Article,
@@ -14,13 +17,13 @@ from reviews.models import (
 )
 
 STAGES = [
-    ("not_started", "No milestone reached yet"),
-    ("self_assessment_submitted", "Self-assessment checklist submitted"),
-    ("direct_dialogue", "Direct dialogue held"),
-    ("executive_summary_completed", "Executive summary completed"),
-    ("country_report_completed", "Country report completed"),
-    ("executive_summary_published", "Executive summary published"),
-    ("country_report_published", "Country report published"),
+    ("not_started", _("No milestone reached yet")),
+    ("self_assessment_submitted", _("Self-assessment checklist submitted")),
+    ("direct_dialogue", _("Direct dialogue held")),
+    ("executive_summary_completed", _("Executive summary completed")),
+    ("country_report_completed", _("Country report completed")),
+    ("executive_summary_published", _("Executive summary published")),
+    ("country_report_published", _("Country report published")),
 ]
 
 
@@ -133,7 +136,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     )
     reviewing_states = serializers.SlugRelatedField(slug_field="iso3", many=True, read_only=True)
     direct_dialogue_kind = serializers.ChoiceField(
-        choices=[("", "Not recorded"), *DirectDialogue.choices], read_only=True
+        choices=[("", _("Not recorded")), *DirectDialogue.choices], read_only=True
     )
     stage = serializers.SerializerMethodField()
     need_count = serializers.IntegerField(
@@ -179,7 +182,7 @@ class ReviewUpdateSerializer(StrictJsonTypes, serializers.ModelSerializer):
         help_text="The (at most two) reviewing States, by ISO3 code; parties only.",
     )
     direct_dialogue_kind = serializers.ChoiceField(
-        choices=[("", "Not recorded"), *DirectDialogue.choices], required=False
+        choices=[("", _("Not recorded")), *DirectDialogue.choices], required=False
     )
     review_year = serializers.IntegerField(
         min_value=2006, max_value=2100, allow_null=True, required=False
@@ -197,8 +200,23 @@ class ReviewUpdateSerializer(StrictJsonTypes, serializers.ModelSerializer):
 
     def validate_reviewing_states(self, value):
         if len(value) > 2:
-            raise serializers.ValidationError("A review has two reviewing States, not more.")
+            raise serializers.ValidationError(
+                gettext("A review has two reviewing States, not more.")
+            )
         return value
+
+    def validate(self, attrs):
+        """The milestones in order, explained field by field in the caller's language (the
+        database would refuse them too, naming only a constraint)."""
+        attrs = super().validate(attrs)
+        values = {
+            name: attrs[name] if name in attrs else getattr(self.instance, name, None)
+            for name in MILESTONE_FIELDS
+        }
+        problems = milestone_problems(values)
+        if problems:
+            raise serializers.ValidationError(problems)
+        return attrs
 
 
 class ReviewCreateSerializer(ReviewUpdateSerializer):
