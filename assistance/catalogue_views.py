@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -35,6 +36,7 @@ from translations.models import ReferenceKind
 
 from . import services
 from .forms import InterestForm
+from .models import InterestKind
 from .selectors import (
     CATALOGUE_DEFAULTS,
     active_interests_for,
@@ -76,7 +78,7 @@ def _facet_groups(filterset, data: QueryDict, counts: dict) -> list[dict]:
     reference = {
         "region": [(g.code, localized(g)) for g in RegionalGroup.objects.order_by("name")],
         "chapter": [
-            (c.roman, f"{c.roman}: {localized(c)}")
+            (c.roman, _numbered(c.roman, localized(c)))
             for c in Chapter.objects.filter(reviewed_in_cycle__isnull=False).order_by("number")
         ],
         "category": [(c.code, localized(c)) for c in Category.objects.all()],
@@ -133,6 +135,12 @@ def _facet_groups(filterset, data: QueryDict, counts: dict) -> list[dict]:
     return groups
 
 
+def _numbered(code, title: str) -> str:
+    """A chapter's or article's number with its title ("II: Preventive measures"), punctuated
+    as the active language does."""
+    return _("%(code)s: %(title)s") % {"code": code, "title": title}
+
+
 def _as_param(value) -> str:
     if value is True:
         return "true"
@@ -146,7 +154,7 @@ def _option_label(name: str, row: dict) -> str:
         return translate_reference(ReferenceKind.STATE, row["value"], row["label"])
     if name == "article" and row["value"] is not None:
         title = translate_reference(ReferenceKind.ARTICLE, row["value"], row["label"])
-        return f"{row['value']}: {title}"
+        return _numbered(row["value"], title)
     return row["label"]
 
 
@@ -181,59 +189,106 @@ def catalogue(request):
     )
 
 
-EXPORT_HEADERS = [
-    "Reference",
-    "State",
-    "ISO3",
-    "Regional group",
-    "Cycle",
-    "Chapter",
-    "Article",
-    "Category",
-    "Subcategory",
-    "Themes",
-    "Description",
-    "Priority",
-    "Status",
-    "Coverage",
-    "Identified on",
-    "Last confirmed on",
-    "Possibly stale",
-    "Linked activities",
-]
+def _export_headers(with_interest: bool) -> list[str]:
+    """The export's column labels, in the active language (codes such as ISO3 stay)."""
+    return [
+        _("Reference"),
+        _("State"),
+        "ISO3",
+        _("Regional group"),
+        _("Cycle"),
+        _("Chapter"),
+        _("Article"),
+        _("Category"),
+        _("Subcategory"),
+        _("Themes"),
+        _("Description"),
+        _("Priority"),
+        _("Status"),
+        _("Coverage"),
+        _("Identified on"),
+        _("Last confirmed on"),
+        _("Possibly stale"),
+        _("Linked activities"),
+        *([_("Active donor interests")] if with_interest else []),
+        _("Link"),
+    ]
 
 
-def _export_rows(request, values, themes, with_interest: bool):
-    cycles = {1: "First cycle", 2: "Second cycle"}
-    priorities, statuses, coverages = (
-        dict(Priority.choices),
-        dict(Status.choices),
-        dict(Coverage.choices),
-    )
+class _ReferenceNames:
+    """Reference rows (States, chapters, articles, taxonomy) named in one language, each
+    looked up once per export however many rows name it."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.names: dict[tuple[str, object], str] = {}
+
+    def __call__(self, kind: str, code, english: str | None) -> str:
+        if code is None:
+            return english or ""
+        key = (kind, code)
+        if key not in self.names:
+            self.names[key] = translate_reference(kind, code, english or "", self.language)
+        return self.names[key]
+
+
+def _export_labels() -> dict:
+    """Every label the rows use, as text in the active language. Read before streaming
+    starts: the rows are written after the view has returned."""
+
+    def text(choices) -> dict:
+        return {value: str(label) for value, label in choices}
+
+    return {
+        "cycle": {1: _("First cycle"), 2: _("Second cycle")},
+        "priority": text(Priority.choices),
+        "status": text(Status.choices),
+        "coverage": text(Coverage.choices),
+        "in_general": _("In general"),
+        "numbered": _("%(code)s: %(title)s"),
+        "yes": _("yes"),
+        "no": _("no"),
+    }
+
+
+def _export_rows(request, values, themes, with_interest: bool, labels: dict, name):
+    cycles = labels["cycle"]
+    priorities, statuses, coverages = labels["priority"], labels["status"], labels["coverage"]
     # One reverse() for all rows: the link differs only by the need's ref.
     link = request.build_absolute_uri(reverse("assistance:catalogue_need", args=["REF"]))
     link_prefix, link_suffix = link.rsplit("REF", 1)
+    kinds = ReferenceKind
+    numbered = labels["numbered"]
     for need in values.iterator(chunk_size=EXPORT_CHUNK):
+        chapter = name(kinds.CHAPTER, need["chapter__roman"], need["chapter__title"])
         row = [
             need["ref"],
-            need["review__state__name"],
+            name(kinds.STATE, need["review__state__iso3"], need["review__state__name"]),
             need["review__state__iso3"],
-            need["review__state__regional_group__name"] or "",
+            name(
+                kinds.REGION,
+                need["review__state__regional_group__code"],
+                need["review__state__regional_group__name"],
+            ),
             cycles.get(need["review__cycle"], need["review__cycle"]),
-            f"{need['chapter__roman']}: {need['chapter__title']}",
-            f"{need['article__number']}: {need['article__title']}"
+            numbered % {"code": need["chapter__roman"], "title": chapter},
+            numbered
+            % {
+                "code": need["article__number"],
+                "title": name(kinds.ARTICLE, need["article__number"], need["article__title"]),
+            }
             if need["article__number"] is not None
-            else "In general",
-            need["category__label"],
-            need["subcategory__label"] or "",
-            "; ".join(themes.get(need["pk"], ())),
+            else labels["in_general"],
+            name(kinds.CATEGORY, need["category__code"], need["category__label"]),
+            name(kinds.SUBCATEGORY, need["subcategory__code"], need["subcategory__label"]),
+            "; ".join(name(kinds.THEME, code, label) for code, label in themes.get(need["pk"], ())),
             need["description"],
             priorities.get(need["priority"], ""),
             statuses.get(need["status"], need["status"]),
             coverages.get(need["coverage"], need["coverage"]),
             need["identified_on"],
             need["last_confirmed_on"],
-            "yes" if need["is_stale"] else "no",
+            labels["yes"] if need["is_stale"] else labels["no"],
             need["activity_count"],
         ]
         if with_interest:
@@ -245,16 +300,23 @@ def _export_rows(request, values, themes, with_interest: bool):
 @require_GET
 def catalogue_export(request, fmt: str):
     """The whole filtered list (not just one page), with readable labels."""
-    filterset, _, _ = catalogue_filterset(request)
+    filterset, _query, _defaults = catalogue_filterset(request)
     if not filterset.is_valid():
         return invalid_filter_response(filterset)
     with_interest = request.user.is_authenticated
-    headers = EXPORT_HEADERS + (["Active donor interests"] if with_interest else []) + ["Link"]
+    headers = _export_headers(with_interest)
     values, themes = catalogue_export_values(request.user, filterset.qs)
-    rows = _export_rows(request, values, themes, with_interest)
+    rows = _export_rows(
+        request,
+        values,
+        themes,
+        with_interest,
+        labels=_export_labels(),
+        name=_ReferenceNames(get_language() or "en"),
+    )
     if fmt == "csv":
         return csv_response("unmet-needs.csv", headers, rows)
-    return xlsx_response("unmet-needs.xlsx", headers, rows, sheet_title="Unmet needs")
+    return xlsx_response("unmet-needs.xlsx", headers, rows, sheet_title=_("Unmet needs"))
 
 
 # --- One need -----------------------------------------------------------------------------
@@ -303,7 +365,7 @@ def interest_register(request, ref: str):
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("assistance:catalogue_need", args=[ref]))
     if not can_register_interest(request.user):
-        raise PermissionDenied("Only donors register interest in needs.")
+        raise PermissionDenied(_("Only donors register interest in needs."))
     need = _need_or_404(request, ref)
     form = InterestForm(request.POST)
     if form.is_valid():
@@ -314,13 +376,17 @@ def interest_register(request, ref: str):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            kind = form.cleaned_data["kind"]
-            messages.success(
-                request,
-                f"Your {'commitment to' if kind == 'commitment' else 'interest in'} need "
-                f"{need.ref} is registered; staff, the State's focal point and other donors "
-                "can now see it.",
-            )
+            if form.cleaned_data["kind"] == InterestKind.COMMITMENT:
+                text = _(
+                    "Your commitment to need %(ref)s is registered; staff, the State's focal "
+                    "point and other donors can now see it."
+                )
+            else:
+                text = _(
+                    "Your interest in need %(ref)s is registered; staff, the State's focal "
+                    "point and other donors can now see it."
+                )
+            messages.success(request, text % {"ref": need.ref})
             return redirect("assistance:catalogue_need", ref=need.ref)
     return _need_page(request, need, form=form, status=400)
 
@@ -336,12 +402,16 @@ def interest_withdraw(request, ref: str, interest_id: int):
     )
     if not can_withdraw_interest(request.user, interest):
         raise PermissionDenied(
-            "Only the donor who registered this interest, or staff, may withdraw it."
+            _("Only the donor who registered this interest, or staff, may withdraw it.")
         )
     try:
         services.interest_withdraw(interest=interest, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The interest of {interest.donor} in {ref} is withdrawn.")
+        messages.success(
+            request,
+            _("The interest of %(donor)s in %(ref)s is withdrawn.")
+            % {"donor": interest.donor, "ref": ref},
+        )
     return redirect("assistance:catalogue_need", ref=ref)

@@ -10,10 +10,16 @@ import datetime
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.functional import lazy
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelMultipleChoiceField
 
 from core.permissions import visible_needs
 from needs.models import Need
 from reviews.models import Article, Chapter, RegionalGroup, State
+from translations.lookup import localized
 
 from .models import (
     Activity,
@@ -33,6 +39,62 @@ from .models import (
 BeneficiaryLink = Activity.beneficiary_states.through
 
 
+def _descending(label) -> str:
+    return gettext("%(label)s (descending)") % {"label": label}
+
+
+_descending_lazy = lazy(_descending, str)
+
+
+def _ordering(*columns) -> django_filters.OrderingFilter:
+    """An OrderingFilter whose choices are named in the active language: `columns` are
+    (model field, URL parameter, label) and each gives an ascending and a descending choice."""
+    labels = {}
+    for field_name, param, label in columns:
+        labels[field_name] = label
+        labels[f"-{param}"] = _descending_lazy(label)
+    return django_filters.OrderingFilter(
+        fields=tuple((field_name, param) for field_name, param, _label in columns),
+        field_labels=labels,
+        label=_("Sort by"),
+    )
+
+
+class LocalizedChoices(ModelMultipleChoiceField):
+    """Reference rows (States, regional groups) named in the active language."""
+
+    def label_from_instance(self, obj):
+        return localized(obj)
+
+
+class ChapterChoices(ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return gettext("Chapter %(roman)s: %(title)s") % {
+            "roman": obj.roman,
+            "title": localized(obj),
+        }
+
+
+class ArticleChoices(ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return gettext("Article %(number)s: %(title)s") % {
+            "number": obj.number,
+            "title": localized(obj),
+        }
+
+
+class LocalizedFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = LocalizedChoices
+
+
+class ChapterFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = ChapterChoices
+
+
+class ArticleFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = ArticleChoices
+
+
 def _words_q(value: str, fields: tuple[str, ...]) -> Q:
     """Every word must appear in one of the fields (case-insensitive)."""
     combined = Q()
@@ -45,67 +107,72 @@ def _words_q(value: str, fields: tuple[str, ...]) -> Q:
 
 
 class ActivityFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search reference, title, description")
+    q = django_filters.CharFilter(method="search", label=_("Search reference, title, description"))
     type = django_filters.MultipleChoiceFilter(
-        field_name="activity_type", choices=ActivityType.choices, label="Type", distinct=False
+        field_name="activity_type",
+        choices=ActivityType.choices,
+        label=capfirst(_("type")),
+        distinct=False,
     )
-    level = django_filters.MultipleChoiceFilter(choices=Level.choices, distinct=False)
-    status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices, distinct=False)
+    level = django_filters.MultipleChoiceFilter(
+        choices=Level.choices, label=capfirst(_("level")), distinct=False
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=ActivityStatus.choices, label=capfirst(_("status")), distinct=False
+    )
     delivery_mode = django_filters.MultipleChoiceFilter(
-        choices=DeliveryMode.choices, distinct=False
+        choices=DeliveryMode.choices, label=capfirst(_("delivery mode")), distinct=False
     )
     provider = django_filters.ModelMultipleChoiceFilter(
-        queryset=Provider.objects.all(), label="Provider", distinct=False
+        queryset=Provider.objects.all(), label=capfirst(_("provider")), distinct=False
     )
     donor = django_filters.ModelMultipleChoiceFilter(
-        queryset=Donor.objects.all(), method="filter_donor", label="Funded by donor"
+        queryset=Donor.objects.all(), method="filter_donor", label=_("Funded by donor")
     )
-    state = django_filters.ModelMultipleChoiceFilter(
+    state = LocalizedFilter(
         to_field_name="iso3",
         queryset=State.objects.all(),
         method="filter_state",
-        label="Beneficiary State (ISO3)",
+        label=_("Beneficiary State (ISO3)"),
     )
-    region = django_filters.ModelMultipleChoiceFilter(
+    region = LocalizedFilter(
         to_field_name="code",
         queryset=RegionalGroup.objects.all(),
         method="filter_region",
-        label="Beneficiary States' regional group",
+        label=_("Beneficiary States' regional group"),
     )
     year = django_filters.NumberFilter(
-        method="filter_year", label="Running in year", min_value=1990, max_value=2100
+        method="filter_year", label=_("Running in year"), min_value=1990, max_value=2100
     )
     active_from = django_filters.DateFilter(
-        method="filter_active_from", label="Running on or after"
+        method="filter_active_from", label=_("Running on or after")
     )
     active_until = django_filters.DateFilter(
-        method="filter_active_until", label="Running on or before"
+        method="filter_active_until", label=_("Running on or before")
     )
-    chapter = django_filters.ModelMultipleChoiceFilter(
+    chapter = ChapterFilter(
         to_field_name="roman",
         queryset=Chapter.objects.all(),
         method="filter_linked_needs",
-        label="Linked need's chapter (roman numeral)",
+        label=_("Linked need's chapter (roman numeral)"),
     )
-    article = django_filters.ModelMultipleChoiceFilter(
+    article = ArticleFilter(
         to_field_name="number",
         queryset=Article.objects.all(),
         method="filter_linked_needs",
-        label="Linked need's article number",
+        label=_("Linked need's article number"),
     )
-    need = django_filters.CharFilter(method="filter_need_ref", label="Linked need (reference)")
+    need = django_filters.CharFilter(method="filter_need_ref", label=_("Linked need (reference)"))
 
-    ordering = django_filters.OrderingFilter(
-        fields=(
-            ("ref", "ref"),
-            ("title", "title"),
-            ("start_date", "start_date"),
-            ("end_date", "end_date"),
-            ("status", "status"),
-            ("provider__name", "provider"),
-            ("budget", "budget"),
-            ("updated_at", "updated_at"),
-        )
+    ordering = _ordering(
+        ("ref", "ref", capfirst(_("reference"))),
+        ("title", "title", capfirst(_("title"))),
+        ("start_date", "start_date", capfirst(_("start date"))),
+        ("end_date", "end_date", capfirst(_("end date"))),
+        ("status", "status", capfirst(_("status"))),
+        ("provider__name", "provider", capfirst(_("provider"))),
+        ("budget", "budget", capfirst(_("budget"))),
+        ("updated_at", "updated_at", capfirst(_("updated at"))),
     )
 
     class Meta:
@@ -189,9 +256,9 @@ def _running_between(
 
 
 class ProviderFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name")
-    is_unodc = django_filters.BooleanFilter(label="UNODC")
-    ordering = django_filters.OrderingFilter(fields=(("name", "name"),))
+    q = django_filters.CharFilter(method="search", label=capfirst(_("name")))
+    is_unodc = django_filters.BooleanFilter(label=_("UNODC"))
+    ordering = _ordering(("name", "name", capfirst(_("name"))))
 
     class Meta:
         model = Provider
@@ -203,16 +270,20 @@ class ProviderFilterSet(django_filters.FilterSet):
 
 
 class DonorFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name")
-    kind = django_filters.MultipleChoiceFilter(choices=DonorKind.choices, distinct=False)
-    country = django_filters.ModelMultipleChoiceFilter(
+    q = django_filters.CharFilter(method="search", label=capfirst(_("name")))
+    kind = django_filters.MultipleChoiceFilter(
+        choices=DonorKind.choices, label=capfirst(_("kind")), distinct=False
+    )
+    country = LocalizedFilter(
         field_name="country__iso3",
         distinct=False,
         to_field_name="iso3",
         queryset=State.objects.all(),
-        label="Country (ISO3)",
+        label=_("Country (ISO3)"),
     )
-    ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("kind", "kind")))
+    ordering = _ordering(
+        ("name", "name", capfirst(_("name"))), ("kind", "kind", capfirst(_("kind")))
+    )
 
     class Meta:
         model = Donor
@@ -224,28 +295,30 @@ class DonorFilterSet(django_filters.FilterSet):
 
 
 class DonorInterestFilterSet(django_filters.FilterSet):
-    donor = django_filters.ModelMultipleChoiceFilter(queryset=Donor.objects.all(), distinct=False)
-    need = django_filters.CharFilter(
-        field_name="need__ref", lookup_expr="iexact", label="Need (reference)"
+    donor = django_filters.ModelMultipleChoiceFilter(
+        queryset=Donor.objects.all(), label=capfirst(_("donor")), distinct=False
     )
-    state = django_filters.ModelMultipleChoiceFilter(
+    need = django_filters.CharFilter(
+        field_name="need__ref", lookup_expr="iexact", label=_("Need (reference)")
+    )
+    state = LocalizedFilter(
         field_name="need__review__state__iso3",
         distinct=False,
         to_field_name="iso3",
         queryset=State.objects.all(),
-        label="Need's State (ISO3)",
+        label=_("Need's State (ISO3)"),
     )
-    kind = django_filters.MultipleChoiceFilter(choices=InterestKind.choices, distinct=False)
+    kind = django_filters.MultipleChoiceFilter(
+        choices=InterestKind.choices, label=capfirst(_("kind")), distinct=False
+    )
     active = django_filters.BooleanFilter(
-        field_name="withdrawn_at", lookup_expr="isnull", label="Active (not withdrawn)"
+        field_name="withdrawn_at", lookup_expr="isnull", label=_("Active (not withdrawn)")
     )
-    ordering = django_filters.OrderingFilter(
-        fields=(
-            ("created_at", "created_at"),
-            ("withdrawn_at", "withdrawn_at"),
-            ("amount", "amount"),
-            ("donor__name", "donor"),
-        )
+    ordering = _ordering(
+        ("created_at", "created_at", capfirst(_("registered at"))),
+        ("withdrawn_at", "withdrawn_at", capfirst(_("withdrawn at"))),
+        ("amount", "amount", capfirst(_("amount"))),
+        ("donor__name", "donor", capfirst(_("donor"))),
     )
 
     class Meta:

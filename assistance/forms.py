@@ -1,8 +1,11 @@
 """Forms for the assistance pages; they validate input and hand it to the services."""
 
 from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models import State
+from translations.lookup import localized
 
 from .models import (
     Activity,
@@ -26,9 +29,14 @@ class InputOnlyModelForm(forms.ModelForm):
         pass
 
 
+CURRENCY_CODE_ERROR = _("Give a three-letter currency code, e.g. USD or EUR.")
+
+
 class StateChoiceField(forms.ModelMultipleChoiceField):
+    """States named in the active language, with their ISO3 code."""
+
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.iso3})"
+        return f"{localized(obj)} ({obj.iso3})"
 
 
 class ActivityForm(InputOnlyModelForm):
@@ -39,7 +47,8 @@ class ActivityForm(InputOnlyModelForm):
         queryset=State.objects.order_by("name"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Hold Ctrl (Cmd on a Mac) to choose several States.",
+        label=capfirst(_("beneficiary States")),
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several States."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -65,7 +74,6 @@ class ActivityForm(InputOnlyModelForm):
             "end_date": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
-        labels = {"activity_type": "Type", "ref": "Reference", "budget_currency": "Currency"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,14 +83,14 @@ class ActivityForm(InputOnlyModelForm):
     def clean_budget_currency(self):
         currency = self.cleaned_data["budget_currency"].strip().upper()
         if len(currency) != 3 or not currency.isalpha():
-            raise forms.ValidationError("Give a three-letter currency code, e.g. USD or EUR.")
+            raise forms.ValidationError(CURRENCY_CODE_ERROR)
         return currency
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The end date is before the start date.")
+            self.add_error("end_date", _("The end date is before the start date."))
         return cleaned
 
     def service_arguments(self) -> dict:
@@ -99,9 +107,11 @@ class FundingForm(InputOnlyModelForm):
 
 class LinkNeedForm(forms.Form):
     need_ref = forms.CharField(
-        label="Need reference", max_length=40, help_text="For example N-1A2B3C4D5E."
+        label=_("Need reference"), max_length=40, help_text=_("For example N-1A2B3C4D5E.")
     )
-    extent = forms.ChoiceField(choices=Extent.choices, widget=forms.RadioSelect)
+    extent = forms.ChoiceField(
+        label=capfirst(_("extent")), choices=Extent.choices, widget=forms.RadioSelect
+    )
 
     def __init__(self, *args, needs=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,51 +121,62 @@ class LinkNeedForm(forms.Form):
         ref = self.cleaned_data["need_ref"].strip()
         need = self.needs.filter(ref__iexact=ref).first()
         if need is None:
-            raise forms.ValidationError(f"There is no need with reference {ref}.")
+            raise forms.ValidationError(
+                _("There is no need with reference %(ref)s."), params={"ref": ref}
+            )
         self.cleaned_data["need"] = need
         return ref
 
 
 class ProviderForm(InputOnlyModelForm):
-    website = forms.URLField(required=False, assume_scheme="https")
+    website = forms.URLField(label=capfirst(_("website")), required=False, assume_scheme="https")
 
     class Meta:
         model = Provider
         fields = ["name", "short_name", "is_unodc", "website"]
-        labels = {"is_unodc": "This is UNODC"}
+        labels = {"is_unodc": _("This is UNODC")}
 
 
 class DonorForm(InputOnlyModelForm):
-    website = forms.URLField(required=False, assume_scheme="https")
+    website = forms.URLField(label=capfirst(_("website")), required=False, assume_scheme="https")
 
     class Meta:
         model = Donor
         fields = ["name", "short_name", "kind", "country", "website"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The country is a State: named in the active language.
+        self.fields["country"].label_from_instance = localized
+
 
 class InterestForm(InputOnlyModelForm):
     kind = forms.ChoiceField(
+        label=capfirst(_("kind")),
         choices=InterestKind.choices,
         widget=forms.RadioSelect,
         initial=InterestKind.INTEREST,
-        help_text="A commitment says your organisation intends to fund it.",
+        help_text=_("A commitment says your organisation intends to fund it."),
     )
 
     class Meta:
         model = DonorInterest
         fields = ["kind", "note", "amount", "currency"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-        labels = {"amount": "Amount (optional)", "note": "Note for staff and other donors"}
+        labels = {
+            "amount": _("Amount (optional)"),
+            "note": _("Note for staff and other donors"),
+        }
 
     def clean_currency(self):
         currency = self.cleaned_data["currency"].strip().upper()
         if len(currency) != 3 or not currency.isalpha():
-            raise forms.ValidationError("Give a three-letter currency code, e.g. USD or EUR.")
+            raise forms.ValidationError(CURRENCY_CODE_ERROR)
         return currency
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Spreadsheet (.csv or .xlsx)",
-        help_text="The file is checked first; nothing is imported until you confirm.",
+        label=_("Spreadsheet (.csv or .xlsx)"),
+        help_text=_("The file is checked first; nothing is imported until you confirm."),
     )

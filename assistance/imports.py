@@ -34,6 +34,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models.functions import Upper
+from django.utils.translation import gettext as _
 
 from core.tabular import TableError, read_table
 from needs.models import Need
@@ -69,6 +70,14 @@ COLUMNS = (
     "funding",
     "needs",
 )
+
+# The codes a column takes, as the import page lists them (and the reader accepts them).
+CODE_VALUES = {
+    "type": ActivityType.values,
+    "level": Level.values,
+    "status": ActivityStatus.values,
+    "delivery_mode": DeliveryMode.values,
+}
 
 # Which model field each column's problems are reported from, and back.
 FIELD_TO_COLUMN = {
@@ -117,16 +126,21 @@ class _RowReader:
         self.problems: list[str] = []
 
     def problem(self, number: int, column: str, text: str) -> None:
-        self.problems.append(f"row {number}: {column}: {text}")
+        self.problems.append(_row_problem(number, column, text))
 
     def choice(self, number, row, column, choices, default=None):
         value = row.get(column, "").strip().lower()
         if not value:
             if default is None:
-                self.problem(number, column, "required")
+                self.problem(number, column, _("required"))
             return default
         if value not in choices:
-            self.problem(number, column, f"'{value}' is not one of {', '.join(choices)}")
+            self.problem(
+                number,
+                column,
+                _("'%(value)s' is not one of %(choices)s")
+                % {"value": value, "choices": ", ".join(choices)},
+            )
             return default
         return value
 
@@ -137,17 +151,19 @@ class _RowReader:
         try:
             return datetime.date.fromisoformat(text)
         except ValueError:
-            self.problem(number, column, f"'{text}' is not a date (YYYY-MM-DD)")
+            self.problem(
+                number, column, _("'%(text)s' is not a date (YYYY-MM-DD)") % {"text": text}
+            )
             return None
 
     def decimal(self, number, column, text):
         try:
             value = Decimal(text.replace(",", "").strip())
         except InvalidOperation:
-            self.problem(number, column, f"'{text}' is not a number")
+            self.problem(number, column, _("'%(text)s' is not a number") % {"text": text})
             return None
         if not value.is_finite():
-            self.problem(number, column, f"'{text}' is not a number")
+            self.problem(number, column, _("'%(text)s' is not a number") % {"text": text})
             return None
         return value
 
@@ -157,15 +173,19 @@ class _RowReader:
         for column in ("ref", "title"):
             values[column] = row.get(column, "").strip()
             if not values[column]:
-                self.problem(number, column, "required")
+                self.problem(number, column, _("required"))
         values["activity_type"] = self.choice(number, row, "type", ActivityType.values)
         values["level"] = self.choice(number, row, "level", Level.values)
         provider_name = row.get("provider", "").strip()
         values["provider"] = self.providers.get(provider_name.lower())
         if not provider_name:
-            self.problem(number, "provider", "required")
+            self.problem(number, "provider", _("required"))
         elif values["provider"] is None:
-            self.problem(number, "provider", f"no provider named '{provider_name}'")
+            self.problem(
+                number,
+                "provider",
+                _("no provider named '%(name)s'") % {"name": provider_name},
+            )
         if "description" in self.headers:
             values["description"] = row.get("description", "")
         if "status" in self.headers:
@@ -197,7 +217,11 @@ class _RowReader:
         for code in _split(row.get("beneficiary_states", "")):
             state = self.states.get(code.upper())
             if state is None:
-                self.problem(number, "beneficiary_states", f"unknown State code '{code}'")
+                self.problem(
+                    number,
+                    "beneficiary_states",
+                    _("unknown State code '%(code)s'") % {"code": code},
+                )
             else:
                 states.append(state)
         return states
@@ -207,22 +231,38 @@ class _RowReader:
         for entry in _split(row.get("funding", "")):
             parts = entry.rsplit(":", 3)
             if len(parts) != 4:
-                self.problem(number, "funding", f"'{entry}' is not donor:amount:currency:year")
+                self.problem(
+                    number,
+                    "funding",
+                    _("'%(entry)s' is not donor:amount:currency:year") % {"entry": entry},
+                )
                 continue
             name, amount_text, currency, year_text = (part.strip() for part in parts)
             donor = self.donors.get(name.lower())
             if donor is None:
-                self.problem(number, "funding", f"no donor named '{name}'")
+                self.problem(number, "funding", _("no donor named '%(name)s'") % {"name": name})
             amount = self.decimal(number, "funding", amount_text)
             if amount is not None and amount <= 0:
-                self.problem(number, "funding", f"amount '{amount_text}' must be more than 0")
+                self.problem(
+                    number,
+                    "funding",
+                    _("amount '%(amount)s' must be more than 0") % {"amount": amount_text},
+                )
                 amount = None
             currency_ok = len(currency) == 3 and currency.isalpha()
             if not currency_ok:
-                self.problem(number, "funding", f"'{currency}' is not a three-letter currency")
+                self.problem(
+                    number,
+                    "funding",
+                    _("'%(currency)s' is not a three-letter currency") % {"currency": currency},
+                )
             year_ok = year_text.isdigit() and 1990 <= int(year_text) <= 2100
             if not year_ok:
-                self.problem(number, "funding", f"'{year_text}' is not a year (1990-2100)")
+                self.problem(
+                    number,
+                    "funding",
+                    _("'%(year)s' is not a year (1990-2100)") % {"year": year_text},
+                )
             if donor is not None and amount is not None and currency_ok and year_ok:
                 entries.append(
                     {
@@ -237,13 +277,15 @@ class _RowReader:
     def need_list(self, number, row):
         links = {}
         for entry in _split(row.get("needs", "")):
-            ref, _, extent = entry.partition(":")
+            ref, _sep, extent = entry.partition(":")
             ref, extent = ref.strip(), (extent.strip().lower() or Extent.PARTIAL)
             need = self.needs.get(ref.upper())
             if need is None:
-                self.problem(number, "needs", f"no need with reference '{ref}'")
+                self.problem(number, "needs", _("no need with reference '%(ref)s'") % {"ref": ref})
             elif extent not in Extent.values:
-                self.problem(number, "needs", f"'{extent}' is not full or partial")
+                self.problem(
+                    number, "needs", _("'%(extent)s' is not full or partial") % {"extent": extent}
+                )
             else:
                 links[need] = extent
         return links
@@ -253,13 +295,25 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
+def _row_problem(number: int, column: str | None, text: str) -> str:
+    """`row N: column: problem` (`row N: problem` for the row as a whole), in the active
+    language; column names are the file's own and stay as they are."""
+    if column is None:
+        return _("row %(row)s: %(problem)s") % {"row": number, "problem": text}
+    return _("row %(row)s: %(column)s: %(problem)s") % {
+        "row": number,
+        "column": column,
+        "problem": text,
+    }
+
+
 def _problems_from(error: ValidationError, number: int) -> list[str]:
     if not hasattr(error, "error_dict"):
-        return [f"row {number}: {message}" for message in error.messages]
+        return [_row_problem(number, None, message) for message in error.messages]
     problems = []
     for name, messages in error.message_dict.items():
-        where = "" if name == NON_FIELD_ERRORS else f"{FIELD_TO_COLUMN.get(name, name)}: "
-        problems.extend(f"row {number}: {where}{message}" for message in messages)
+        column = None if name == NON_FIELD_ERRORS else FIELD_TO_COLUMN.get(name, name)
+        problems.extend(_row_problem(number, column, message) for message in messages)
     return problems
 
 
@@ -273,16 +327,19 @@ def import_activities(data: bytes, filename: str, *, dry_run: bool, user=None) -
         return report
     unknown = sorted(set(table.headers) - set(COLUMNS))
     if unknown:
-        report.file_error = f"Unknown columns: {', '.join(unknown)}. Known: {', '.join(COLUMNS)}."
+        report.file_error = _("Unknown columns: %(unknown)s. Known: %(known)s.") % {
+            "unknown": ", ".join(unknown),
+            "known": ", ".join(COLUMNS),
+        }
         return report
     report.rows = len(table.rows)
     if not table.rows:
-        report.file_error = "The file has no rows under the header."
+        report.file_error = _("The file has no rows under the header.")
         return report
 
     need_refs = {
         entry.partition(":")[0].strip().upper()
-        for _, row in table.rows
+        for _number, row in table.rows
         for entry in _split(row.get("needs", ""))
     }
     reader = _RowReader(
@@ -304,7 +361,12 @@ def import_activities(data: bytes, filename: str, *, dry_run: bool, user=None) -
         ref = row.get("ref", "").strip()
         if ref:
             if ref.lower() in seen_refs:
-                reader.problem(number, "ref", f"'{ref}' is also in row {seen_refs[ref.lower()]}")
+                reader.problem(
+                    number,
+                    "ref",
+                    _("'%(ref)s' is also in row %(row)s")
+                    % {"ref": ref, "row": seen_refs[ref.lower()]},
+                )
                 values = None
             seen_refs.setdefault(ref.lower(), number)
         if values is not None:
@@ -328,7 +390,9 @@ def import_activities(data: bytes, filename: str, *, dry_run: bool, user=None) -
 def _write(parsed, report: ImportReport, user) -> None:
     existing = {
         activity.ref.lower(): activity
-        for activity in Activity.objects.filter(ref__in=[values["ref"] for _, values in parsed])
+        for activity in Activity.objects.filter(
+            ref__in=[values["ref"] for _number, values in parsed]
+        )
     }
     touched_needs: set[int] = set()
     for number, values in parsed:

@@ -13,6 +13,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from core.permissions import (
     visible_activities,
@@ -157,16 +158,18 @@ FACET_FIELDS = {
     "coverage": ("coverage", None),
     "stale": ("facet_stale", None),
 }
+# Labels in the active language (lazy: read when a page shows them).
 CHOICE_LABELS = {
-    "priority": {**dict(Priority.choices), "": "No priority given"},
+    "priority": {**dict(Priority.choices), "": _("No priority given")},
     "status": dict(Status.choices),
     "coverage": dict(Coverage.choices),
-    "cycle": {1: "First cycle", 2: "Second cycle"},
-    "stale": {True: "Possibly stale", False: "Recently confirmed"},
+    "cycle": {1: _("First cycle"), 2: _("Second cycle")},
+    "stale": {True: _("Possibly stale"), False: _("Recently confirmed")},
 }
 
 
-NULL_LABELS = {"region": "No regional group", "article": "Chapter in general"}
+NULL_LABELS = {"region": _("No regional group"), "article": _("Chapter in general")}
+NO_VALUE_LABEL = _("(none)")
 
 
 def facet_counts(filterset, base: QuerySet) -> dict[str, list[dict]]:
@@ -197,7 +200,7 @@ def facet_counts(filterset, base: QuerySet) -> dict[str, list[dict]]:
             {
                 "value": row[value_field],
                 "label": (row[label_field] if label_field else labels.get(row[value_field]))
-                or NULL_LABELS.get(facet, "(none)"),
+                or NULL_LABELS.get(facet, NO_VALUE_LABEL),
                 "count": row["count"],
             }
             for row in grouped
@@ -221,13 +224,16 @@ CATALOGUE_EXPORT_FIELDS = (
     "ref",
     "review__state__name",
     "review__state__iso3",
+    "review__state__regional_group__code",
     "review__state__regional_group__name",
     "review__cycle",
     "chapter__roman",
     "chapter__title",
     "article__number",
     "article__title",
+    "category__code",
     "category__label",
+    "subcategory__code",
     "subcategory__label",
     "description",
     "priority",
@@ -240,17 +246,19 @@ CATALOGUE_EXPORT_FIELDS = (
 )
 
 
-def catalogue_export_values(user, queryset: QuerySet) -> tuple[QuerySet, dict[int, list[str]]]:
+def catalogue_export_values(
+    user, queryset: QuerySet
+) -> tuple[QuerySet, dict[int, list[tuple[str, str]]]]:
     """Plain values for the export (no model instances: an export may hold every need), and
-    the theme labels of those needs, read in one more query."""
+    the themes (code, English label) of those needs, read in one more query."""
     rows = catalogue_rows(user, queryset)
     fields = CATALOGUE_EXPORT_FIELDS + (
         ("interest_count",) if getattr(user, "is_authenticated", False) else ()
     )
-    themes: dict[int, list[str]] = {}
+    themes: dict[int, list[tuple[str, str]]] = {}
     through = Need.themes.through.objects.filter(need_id__in=queryset.values("pk"))
-    for need_id, label in through.order_by("theme__position", "theme__label").values_list(
-        "need_id", "theme__label"
+    for need_id, code, label in through.order_by("theme__position", "theme__label").values_list(
+        "need_id", "theme__code", "theme__label"
     ):
-        themes.setdefault(need_id, []).append(label)
+        themes.setdefault(need_id, []).append((code, label))
     return rows.values(*fields), themes

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.history import attribute_history, lock_for_edit
 from dashboard.services import figures_changed
@@ -90,12 +91,12 @@ def _clean_activity(activity: Activity) -> None:
     """The model's validation, with the constraints' rules said in words first."""
     errors = {}
     if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
-        errors["end_date"] = "The end date is before the start date."
+        errors["end_date"] = _("The end date is before the start date.")
     if activity.budget is not None and activity.budget < 0:
-        errors["budget"] = "The budget cannot be negative."
+        errors["budget"] = _("The budget cannot be negative.")
     currency = activity.budget_currency or ""
     if len(currency) != 3 or not currency.isalpha():
-        errors["budget_currency"] = "Give a three-letter currency code, e.g. USD or EUR."
+        errors["budget_currency"] = _("Give a three-letter currency code, e.g. USD or EUR.")
     if errors:
         raise ValidationError(errors)
     activity.full_clean(exclude=["beneficiary_states", "needs"])
@@ -201,7 +202,7 @@ def funding_add(
         year=year,
     )
     if not 1990 <= year <= 2100:
-        raise ValidationError({"year": "Give the year the contribution is for (1990-2100)."})
+        raise ValidationError({"year": _("Give the year the contribution is for (1990-2100).")})
     contribution.full_clean()
     attribute_history(contribution, user)
     contribution.save()
@@ -261,7 +262,9 @@ def activity_set_needs(
 def link_need(*, activity: Activity, need: Need, extent: str, user=None) -> ActivityNeedLink:
     """Say that the activity addresses the need (fully or partly); changes the extent if linked."""
     if extent not in Extent.values:
-        raise ValidationError({"extent": f"Choose one of: {', '.join(Extent.values)}."})
+        raise ValidationError(
+            {"extent": _("Choose one of: %(choices)s.") % {"choices": ", ".join(Extent.values)}}
+        )
     _lock_needs([need.pk])
     link = ActivityNeedLink.objects.filter(activity=activity, need=need).first()
     if link is None:
@@ -282,7 +285,7 @@ def unlink_need(*, activity: Activity, need: Need, user=None) -> None:
     _lock_needs([need.pk])
     link = ActivityNeedLink.objects.filter(activity=activity, need=need).first()
     if link is None:
-        raise ValidationError("This activity is not linked to that need.")
+        raise ValidationError(_("This activity is not linked to that need."))
     attribute_history(link, user)
     link.delete()
     recompute_coverage([need.pk])
@@ -362,12 +365,17 @@ def interest_register(
     """Register a donor's interest in, or commitment to, a need: one active entry per donor
     and need (a database constraint); after a withdrawal the donor may register again."""
     if kind not in InterestKind.values:
-        raise ValidationError({"kind": f"Choose one of: {', '.join(InterestKind.values)}."})
+        raise ValidationError(
+            {"kind": _("Choose one of: %(choices)s.") % {"choices": ", ".join(InterestKind.values)}}
+        )
     _lock_needs([need.pk])
     if DonorInterest.objects.filter(donor=donor, need=need, withdrawn_at__isnull=True).exists():
         raise ValidationError(
-            f"{donor} has already registered interest in need {need.ref}; "
-            "withdraw it first to register a new one."
+            _(
+                "%(donor)s has already registered interest in need %(ref)s; withdraw it first "
+                "to register a new one."
+            )
+            % {"donor": donor, "ref": need.ref}
         )
     interest = DonorInterest(
         donor=donor,
@@ -385,7 +393,8 @@ def interest_register(
             interest.save()
     except IntegrityError:
         raise ValidationError(
-            f"{donor} has already registered interest in need {need.ref}."
+            _("%(donor)s has already registered interest in need %(ref)s.")
+            % {"donor": donor, "ref": need.ref}
         ) from None
     figures_changed()
     return interest
@@ -395,7 +404,7 @@ def interest_register(
 def interest_withdraw(*, interest: DonorInterest, user=None) -> DonorInterest:
     current = DonorInterest.objects.select_for_update().get(pk=interest.pk)
     if current.withdrawn_at is not None:
-        raise ValidationError("This interest was already withdrawn.")
+        raise ValidationError(_("This interest was already withdrawn."))
     current.withdrawn_at = timezone.now()
     attribute_history(current, user)
     current.save(update_fields=["withdrawn_at"])

@@ -14,9 +14,12 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import ConcurrentEditError
+from core.history import describe_changes
 from core.permissions import can_manage_assistance, visible_needs
 from core.tabular import csv_response, xlsx_response
 
@@ -31,7 +34,7 @@ from .forms import (
     ProviderForm,
 )
 from .iati import iati_document
-from .imports import COLUMNS, activity_rows, import_activities
+from .imports import CODE_VALUES, COLUMNS, REQUIRED_COLUMNS, activity_rows, import_activities
 from .models import Activity, Donor, FundingContribution, Provider
 from .selectors import activity_detail, activity_export_rows, activity_iati_rows, activity_list
 
@@ -48,7 +51,7 @@ def staff_only(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not can_manage_assistance(request.user):
-            raise PermissionDenied("Only secretariat staff manage assistance records.")
+            raise PermissionDenied(_("Only secretariat staff manage assistance records."))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -57,7 +60,9 @@ def staff_only(view):
 def invalid_filter_response(filterset) -> HttpResponse:
     problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
     return HttpResponse(
-        f"Invalid filter: {problems}", status=400, content_type="text/plain; charset=utf-8"
+        _("Invalid filter: %(problems)s") % {"problems": problems},
+        status=400,
+        content_type="text/plain; charset=utf-8",
     )
 
 
@@ -100,7 +105,7 @@ def activity_export(request, fmt: str):
     rows = activity_rows(activity_export_rows(request.user, filterset.qs))
     if fmt == "csv":
         return csv_response("activities.csv", list(COLUMNS), rows)
-    return xlsx_response("activities.xlsx", list(COLUMNS), rows, sheet_title="Activities")
+    return xlsx_response("activities.xlsx", list(COLUMNS), rows, sheet_title=_("Activities"))
 
 
 @require_GET
@@ -154,7 +159,7 @@ def activity_create(request):
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
-            messages.success(request, f"Activity {activity.ref} recorded.")
+            messages.success(request, _("Activity %(ref)s recorded.") % {"ref": activity.ref})
             return redirect("assistance:activity_detail", ref=activity.ref)
     status = 400 if request.method == "POST" else 200
     return render(request, "assistance/activity_form.html", {"form": form}, status=status)
@@ -189,12 +194,17 @@ def activity_edit(request, ref: str):
             except ValidationError as error:
                 _apply_service_errors(form, error)
             else:
-                messages.success(request, f"Activity {updated.ref} saved.")
+                messages.success(request, _("Activity %(ref)s saved.") % {"ref": updated.ref})
                 return redirect("assistance:activity_detail", ref=updated.ref)
     return render(
         request,
         "assistance/activity_form.html",
-        {"form": form, "activity": activity, "conflict": conflict},
+        {
+            "form": form,
+            "activity": activity,
+            "conflict": conflict,
+            "conflict_changes": describe_changes(Activity, conflict.changes) if conflict else [],
+        },
         status=status,
     )
 
@@ -207,7 +217,10 @@ def activity_delete(request, ref: str):
     if request.method == "GET":
         return render(request, "assistance/activity_confirm_delete.html", {"activity": activity})
     services.activity_delete(activity=activity, user=request.user)
-    messages.success(request, f"Activity {ref} deleted; the coverage of its needs is updated.")
+    messages.success(
+        request,
+        _("Activity %(ref)s deleted; the coverage of its needs is updated.") % {"ref": ref},
+    )
     return redirect("assistance:activity_list")
 
 
@@ -228,7 +241,11 @@ def activity_link_need(request, ref: str):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Need {need.ref} linked to {activity.ref}.")
+            messages.success(
+                request,
+                _("Need %(need)s linked to %(activity)s.")
+                % {"need": need.ref, "activity": activity.ref},
+            )
             return redirect("assistance:activity_detail", ref=activity.ref)
     return render(
         request,
@@ -253,7 +270,11 @@ def activity_unlink_need(request, ref: str, need_ref: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("assistance:activity_detail", ref=activity.ref)
-    messages.success(request, f"Need {need.ref} unlinked from {activity.ref}.")
+    messages.success(
+        request,
+        _("Need %(need)s unlinked from %(activity)s.")
+        % {"need": need.ref, "activity": activity.ref},
+    )
     return redirect("assistance:activity_detail", ref=activity.ref)
 
 
@@ -268,7 +289,7 @@ def funding_add(request, ref: str):
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
-            messages.success(request, "Funding contribution recorded.")
+            messages.success(request, _("Funding contribution recorded."))
             return redirect("assistance:activity_detail", ref=activity.ref)
     return render(
         request,
@@ -288,7 +309,7 @@ def funding_add(request, ref: str):
 def funding_remove(request, ref: str, contribution_id: int):
     contribution = get_object_or_404(FundingContribution, pk=contribution_id, activity__ref=ref)
     services.funding_remove(contribution=contribution, user=request.user)
-    messages.success(request, "Funding contribution removed.")
+    messages.success(request, _("Funding contribution removed."))
     return redirect("assistance:activity_detail", ref=ref)
 
 
@@ -301,7 +322,7 @@ def activity_import(request):
     pending = request.session.get(IMPORT_SESSION_KEY)
     if request.method == "POST" and request.POST.get("confirm"):
         if not pending or pending["digest"] != request.POST.get("digest"):
-            messages.error(request, "That checked file is no longer waiting: upload it again.")
+            messages.error(request, _("That checked file is no longer waiting: upload it again."))
             return redirect("assistance:activity_import")
         data = base64.b64decode(pending["data"])
         report = import_activities(data, pending["filename"], dry_run=False, user=request.user)
@@ -309,15 +330,19 @@ def activity_import(request):
             del request.session[IMPORT_SESSION_KEY]
             messages.success(
                 request,
-                f"Imported {report.rows} row(s): {report.created} created, "
-                f"{report.updated} updated.",
+                ngettext(
+                    "Imported %(rows)s row: %(created)s created, %(updated)s updated.",
+                    "Imported %(rows)s rows: %(created)s created, %(updated)s updated.",
+                    report.rows,
+                )
+                % {"rows": report.rows, "created": report.created, "updated": report.updated},
             )
             return redirect("assistance:activity_list")
         form = ImportForm()
         return render(
             request,
             "assistance/activity_import.html",
-            {"form": form, "report": report, "columns": COLUMNS},
+            {"form": form, "report": report, **_import_guide()},
             status=400,
         )
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -327,7 +352,7 @@ def activity_import(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > MAX_IMPORT_BYTES:
-                form.add_error("file", "The file is larger than 5 MB; split it into parts.")
+                form.add_error("file", _("The file is larger than 5 MB; split it into parts."))
             else:
                 data = upload.read()
                 report = import_activities(data, upload.name, dry_run=True, user=request.user)
@@ -342,9 +367,20 @@ def activity_import(request):
     return render(
         request,
         "assistance/activity_import.html",
-        {"form": form, "report": report, "digest": digest, "columns": COLUMNS},
+        {"form": form, "report": report, "digest": digest, **_import_guide()},
         status=status,
     )
+
+
+def _import_guide() -> dict:
+    """What the import page says about the format, read from the importer itself: the
+    column names and codes are the file's own and are shown as they are in every language."""
+    return {
+        "columns": COLUMNS,
+        "column": {name: name for name in COLUMNS},
+        "required_columns": REQUIRED_COLUMNS,
+        "code_values": CODE_VALUES,
+    }
 
 
 # --- Providers and donors -----------------------------------------------------------------
@@ -385,7 +421,9 @@ def donor_list(request):
     )
 
 
-def _organisation_form(request, form_class, instance, save, label, list_url):
+def _organisation_form(request, form_class, instance, save, texts, list_url):
+    """`texts` gives the page's words for this kind of organisation: "new" (heading of a
+    new record), "edit" and "saved" (each with %(name)s)."""
     form = form_class(request.POST or None, instance=instance)
     status = 200
     if request.method == "POST":
@@ -396,14 +434,36 @@ def _organisation_form(request, form_class, instance, save, label, list_url):
             except ValidationError as error:
                 _apply_service_errors(form, error)
             else:
-                messages.success(request, f"{label} {saved} saved.")
+                messages.success(request, texts["saved"] % {"name": saved})
                 return redirect(list_url)
+    heading = texts["edit"] % {"name": instance} if instance else texts["new"]
     return render(
         request,
         "assistance/organisation_form.html",
-        {"form": form, "label": label, "instance": instance, "list_url": reverse(list_url)},
+        {
+            "form": form,
+            "heading": heading,
+            "instance": instance,
+            "list_url": reverse(list_url),
+        },
         status=status,
     )
+
+
+def _provider_texts() -> dict[str, str]:
+    return {
+        "new": _("New provider"),
+        "edit": _("Edit provider %(name)s"),
+        "saved": _("Provider %(name)s saved."),
+    }
+
+
+def _donor_texts() -> dict[str, str]:
+    return {
+        "new": _("New donor"),
+        "edit": _("Edit donor %(name)s"),
+        "saved": _("Donor %(name)s saved."),
+    }
 
 
 @staff_only
@@ -414,7 +474,7 @@ def provider_create(request):
         ProviderForm,
         None,
         lambda data: services.provider_create(user=request.user, **data),
-        "Provider",
+        _provider_texts(),
         "assistance:provider_list",
     )
 
@@ -428,7 +488,7 @@ def provider_edit(request, pk: int):
         ProviderForm,
         provider,
         lambda data: services.provider_update(provider=provider, user=request.user, **data),
-        "Provider",
+        _provider_texts(),
         "assistance:provider_list",
     )
 
@@ -441,7 +501,7 @@ def donor_create(request):
         DonorForm,
         None,
         lambda data: services.donor_create(user=request.user, **data),
-        "Donor",
+        _donor_texts(),
         "assistance:donor_list",
     )
 
@@ -455,6 +515,6 @@ def donor_edit(request, pk: int):
         DonorForm,
         donor,
         lambda data: services.donor_update(donor=donor, user=request.user, **data),
-        "Donor",
+        _donor_texts(),
         "assistance:donor_list",
     )

@@ -220,8 +220,9 @@ class DonorInterestCreateSerializer(StrictJsonTypes, serializers.Serializer):
     currency = serializers.RegexField(required=False, default="USD", **CURRENCY)
 
     def validate_need(self, need):
-        # A need the donor may not see does not exist for them.
+        # A need the donor may not see does not exist for them: the same answer, in the same
+        # words (the field's own, in the request's language), as for a reference nobody has.
         user = self.context["request"].user
         if not visible_needs(user).filter(pk=need.pk).exists():
-            raise serializers.ValidationError(f'Object with ref="{need.ref}" does not exist.')
+            self.fields["need"].fail("does_not_exist", slug_name="ref", value=need.ref)
         return need
