@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import User, WorkerHeartbeat
 
@@ -21,11 +22,11 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ("state", "donor")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("Role in the tracker", {"fields": ("role", "state", "donor")}),
+        (_("Role in the tracker"), {"fields": ("role", "state", "donor", "preferred_language")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        ("Role in the tracker", {"fields": ("role", "state", "donor")}),
+        (_("Role in the tracker"), {"fields": ("role", "state", "donor")}),
     )
 
 

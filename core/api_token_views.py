@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .api.tokens import token_issue, token_revoke
@@ -29,10 +30,13 @@ def api_tokens(request):
         action = request.POST.get("action")
         if action == "revoke":
             token_revoke(user=person)
-            messages.success(request, f"The API token of {person.username} is revoked.")
+            messages.success(
+                request,
+                _("The API token of %(username)s is revoked.") % {"username": person.username},
+            )
             return redirect("api_tokens")
         if action not in ("issue", "rotate"):
-            messages.error(request, "Choose to issue, replace or revoke a token.")
+            messages.error(request, _("Choose to issue, replace or revoke a token."))
             return redirect("api_tokens")
         try:
             token, _created = token_issue(user=person, rotate=action == "rotate")

@@ -7,8 +7,10 @@ reads the same in greyscale; each chart sits next to a table of the same figures
 import re
 
 import pygal
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from pygal.style import Style
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
@@ -29,6 +31,15 @@ STYLE = Style(
     title_font_size=16,
     legend_font_size=13,
 )
+
+
+def _number(value) -> str:
+    """A value written on a bar, as the active language writes numbers (12.5, 12,5)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return number_format(value)
 
 
 def _render(chart, title: str) -> SafeString:
@@ -52,6 +63,8 @@ def _config(title: str, height: int, **extra) -> dict:
         "show_y_guides": True,
         "truncate_label": -1,
         "margin": 12,
+        # Shown by pygal instead of a chart without values.
+        "no_data_text": _("No data"),
         **extra,
     }
 
@@ -77,7 +90,7 @@ def bar_chart(
             show_legend=len(series) > 1,
             legend_at_bottom=True,
             x_label_rotation=0 if horizontal else 30,
-            value_formatter=value_formatter or (lambda v: f"{v:g}" if v is not None else ""),
+            value_formatter=value_formatter or _number,
         )
     )
     # Labels may be lazy translations (model choices); pygal serialises them as JSON.
@@ -99,6 +112,7 @@ def line_chart(
             legend_at_bottom=True,
             x_label_rotation=30,
             dots_size=4,
+            value_formatter=_number,
         )
     )
     chart.x_labels = [str(label) for label in x_labels]

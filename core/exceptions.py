@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class ConcurrentEditError(ValidationError):
@@ -11,9 +12,12 @@ class ConcurrentEditError(ValidationError):
     def __init__(self, current, changes: dict[str, tuple[object, object]]):
         self.current = current
         self.changes = changes
-        fields = ", ".join(sorted(changes)) or "no field you can see"
+        fields = ", ".join(sorted(changes)) or _("no field you can see")
         super().__init__(
-            f"Someone else saved this record after you opened it (changed: {fields}). "
-            "Your changes were not saved; review the current values and try again.",
+            _(
+                "Someone else saved this record after you opened it (changed: %(fields)s). "
+                "Your changes were not saved; review the current values and try again."
+            )
+            % {"fields": fields},
             code="concurrent_edit",
         )

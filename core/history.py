@@ -3,8 +3,15 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import models
+from django.utils.formats import date_format, localize
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from translations.lookup import localized
 
 from .exceptions import ConcurrentEditError
 
@@ -48,14 +55,44 @@ class FieldChange:
     after: str
 
 
+# What each kind of entry is called on the history pages.
+KIND_LABELS = {
+    "created": gettext_lazy("Created"),
+    "changed": gettext_lazy("Changed"),
+    "deleted": gettext_lazy("Deleted"),
+    "restored": gettext_lazy("Restored"),
+}
+
+
 @dataclass
 class HistoryEntry:
     record: models.Model  # the historical record (history_id, history_type, ...)
     when: datetime.datetime
     who: object  # the user, or None for a change made outside a request
-    kind: str  # created, changed, deleted or restored
+    kind: str  # created, changed, deleted or restored: a code, compared by the templates
     reason: str
     changes: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        """The kind for a reader, in the active language ("Created", "Deleted", ...)."""
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+
+def _reader_name(obj: models.Model) -> str:
+    """A related record as the history shows it: reference data (articles, chapters, States,
+    taxonomy) in the active language, anything else as its own text."""
+    kind = obj._meta.label_lower
+    if kind == "reviews.article":
+        return _("Article %(number)s: %(title)s") % {"number": obj.number, "title": localized(obj)}
+    if kind == "reviews.chapter":
+        return _("Chapter %(roman)s: %(title)s") % {"roman": obj.roman, "title": localized(obj)}
+    if kind == "reviews.review":
+        return _("%(state)s — cycle %(cycle)s") % {
+            "state": localized(obj.state),
+            "cycle": obj.cycle,
+        }
+    return localized(obj)
 
 
 class _Labels:
@@ -78,12 +115,13 @@ class _Labels:
 
     def resolve(self) -> None:
         for related, ids in self.wanted.items():
-            self.names[related] = {
-                obj.pk: str(obj) for obj in related._base_manager.filter(pk__in=ids)
-            }
+            rows = related._base_manager.filter(pk__in=ids)
+            if related._meta.label_lower == "reviews.review":
+                rows = rows.select_related("state")
+            self.names[related] = {obj.pk: _reader_name(obj) for obj in rows}
 
     def label(self, name: str) -> str:
-        return str(self.model._meta.get_field(name).verbose_name).capitalize()
+        return capfirst(str(self.model._meta.get_field(name).verbose_name))
 
     def show(self, name: str, value) -> str:
         field_ = self.model._meta.get_field(name)
@@ -91,16 +129,25 @@ class _Labels:
         if related is not None:
             names = self.names.get(related, {})
             values = value if isinstance(value, (set, frozenset, list)) else [value]
-            shown = sorted(names.get(pk, f"#{pk} (deleted)") for pk in values if pk is not None)
+            shown = sorted(
+                names.get(pk, _("#%(id)s (deleted)") % {"id": pk})
+                for pk in values
+                if pk is not None
+            )
             return ", ".join(shown) or EMPTY
         if value is None or value == "":
             return EMPTY
         if field_.choices:
             return str(dict(field_.flatchoices).get(value, value))
         if isinstance(value, bool):
-            return "yes" if value else "no"
+            return _("yes") if value else _("no")
+        if isinstance(value, datetime.datetime):
+            return date_format(value, "DATETIME_FORMAT")
         if isinstance(value, datetime.date):
-            return value.isoformat()
+            # The short form: 2019-02-01 in English, 01/02/2019 in French.
+            return date_format(value, "SHORT_DATE_FORMAT")
+        if isinstance(value, float | Decimal):
+            return localize(value)
         return str(value)
 
 

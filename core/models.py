@@ -2,26 +2,28 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    SECRETARIAT = "secretariat", "Secretariat staff"
-    FOCAL_POINT = "focal_point", "Focal point"
-    DONOR = "donor", "Donor"
-    ADMINISTRATOR = "administrator", "Administrator"
+    SECRETARIAT = "secretariat", _("Secretariat staff")
+    FOCAL_POINT = "focal_point", _("Focal point")
+    DONOR = "donor", _("Donor")
+    ADMINISTRATOR = "administrator", _("Administrator")
 
 
 class User(AbstractUser):
     """A person signed in to the tracker; what they may see and do follows from `role`."""
 
-    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    role = models.CharField(_("Role"), max_length=20, choices=Role.choices, blank=True)
     state = models.ForeignKey(
         "reviews.State",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="focal_points",
-        help_text="The State whose focal point this person is.",
+        verbose_name=_("State"),
+        help_text=_("The State whose focal point this person is."),
     )
     donor = models.ForeignKey(
         "assistance.Donor",
@@ -29,7 +31,17 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="members",
-        help_text="The donor organisation this person acts for.",
+        verbose_name=_("Donor"),
+        help_text=_("The donor organisation this person acts for."),
+    )
+    # The language the person last chose in the switcher: what is sent to them outside a
+    # request (the daily digest), where the language cookie cannot be read.
+    preferred_language = models.CharField(
+        _("Preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails the tracker sends to this person."),
     )
 
     class Meta:

@@ -11,6 +11,7 @@ the `can_*` functions before a write, so no view can forget a rule.
 """
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from assistance.models import Activity, ActivityNeedLink, DonorInterest, FundingContribution
 from needs.models import Acceptance, Need
@@ -156,10 +157,10 @@ def can_take_snapshots(user) -> bool:
 
 def role_label(user) -> str:
     if not getattr(user, "is_authenticated", False):
-        return "Public"
+        return _("Public")
     if user.is_superuser and not user.role:
-        return "Administrator"
-    return user.get_role_display() or "No role"
+        return _("Administrator")
+    return user.get_role_display() or _("No role")
 
 
 def can_lift_lockouts(user) -> bool:

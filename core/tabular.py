@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMNS = 200
@@ -64,19 +65,24 @@ def _table(raw_rows: Iterator[list], expected: Iterable[str] | None) -> Table:
     try:
         header_row = next(raw_rows)
     except StopIteration:
-        raise TableError("The file is empty: the first row must name the columns.") from None
+        raise TableError(_("The file is empty: the first row must name the columns.")) from None
     if len(header_row) > MAX_COLUMNS:
-        raise TableError(f"The file has {len(header_row)} columns; at most {MAX_COLUMNS} are read.")
+        raise TableError(
+            _("The file has %(count)s columns; at most %(maximum)s are read.")
+            % {"count": len(header_row), "maximum": MAX_COLUMNS}
+        )
     headers = [_cell_text(h).strip().lower() for h in header_row]
     while headers and headers[-1] == "":
         headers.pop()
     duplicated = sorted({h for h in headers if h and headers.count(h) > 1})
     if duplicated:
-        raise TableError(f"Columns named more than once: {', '.join(duplicated)}.")
+        raise TableError(
+            _("Columns named more than once: %(columns)s.") % {"columns": ", ".join(duplicated)}
+        )
     if expected is not None:
         missing = [column for column in expected if column not in headers]
         if missing:
-            raise TableError(f"Missing columns: {', '.join(missing)}.")
+            raise TableError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
     rows = []
     for number, raw in enumerate(raw_rows, start=2):
         values = [_cell_text(v) for v in raw]
@@ -99,29 +105,37 @@ def read_table(data: bytes, filename: str, expected: Iterable[str] | None = None
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise TableError(
-                f"The file is not UTF-8 text (byte {error.start + 1} cannot be read). "
-                "Save it as 'CSV UTF-8' and upload it again."
+                _(
+                    "The file is not UTF-8 text (byte %(position)s cannot be read). "
+                    "Save it as 'CSV UTF-8' and upload it again."
+                )
+                % {"position": error.start + 1}
             ) from None
         if "\x00" in text:
-            raise TableError("The file contains NUL bytes; it is not a CSV text file.")
+            raise TableError(_("The file contains NUL bytes; it is not a CSV text file."))
         csv.field_size_limit(MAX_CELL_CHARS * 4)
         try:
             return _table(iter(list(csv.reader(io.StringIO(text, newline="")))), expected)
         except csv.Error as error:
-            raise TableError(f"The CSV file cannot be read: {error}.") from None
+            # The reason is the CSV reader's own (English) words.
+            raise TableError(
+                _("The CSV file cannot be read: %(reason)s.") % {"reason": error}
+            ) from None
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
 
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-            raise TableError(f"The XLSX file cannot be read: {error}.") from None
+            raise TableError(
+                _("The XLSX file cannot be read: %(reason)s.") % {"reason": error}
+            ) from None
         try:
             sheet = workbook.worksheets[0]
             return _table(sheet.iter_rows(values_only=True), expected)
         finally:
             workbook.close()
-    raise TableError("Upload a .csv or .xlsx file.")
+    raise TableError(_("Upload a .csv or .xlsx file."))
 
 
 class _Echo:
@@ -153,11 +167,13 @@ def _xlsx_cell(value):
     return neutralise(value) if isinstance(value, str) else value
 
 
-def xlsx_bytes(headers: list[str], rows: Iterable[Iterable], sheet_title: str = "Data") -> bytes:
+def xlsx_bytes(
+    headers: list[str], rows: Iterable[Iterable], sheet_title: str | None = None
+) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(sheet_title)[:31])
+    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
     sheet.append([str(header) for header in headers])
     for row in rows:
         sheet.append([_xlsx_cell(value) for value in row])
@@ -166,8 +182,14 @@ def xlsx_bytes(headers: list[str], rows: Iterable[Iterable], sheet_title: str = 
     return buffer.getvalue()
 
 
+def _sheet_title(title) -> str:
+    """A worksheet name: at most 31 characters, none of the seven that Excel refuses."""
+    text = str(title) if title else _("Data")
+    return "".join(" " if char in "[]:*?/\\" else char for char in text)[:31].strip() or "Data"
+
+
 def xlsx_response(
-    filename: str, headers: list[str], rows: Iterable[Iterable], sheet_title: str = "Data"
+    filename: str, headers: list[str], rows: Iterable[Iterable], sheet_title: str | None = None
 ) -> HttpResponse:
     response = HttpResponse(xlsx_bytes(headers, rows, sheet_title), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -5,10 +5,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import defaults
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .health import broker_status, database_status, worker_status
+from .languages import preferred_language_remember
 from .lockouts import active_lockouts, lockout_lift
 from .permissions import can_lift_lockouts
 
@@ -67,12 +71,13 @@ def lockout_list(request):
     if request.method == "POST":
         attempt = lockouts.filter(pk=_positive_int(request.POST.get("attempt"))).first()
         if attempt is None:
-            messages.error(request, "That lockout has already ended or been lifted.")
+            messages.error(request, _("That lockout has already ended or been lifted."))
         else:
             lockout_lift(attempt=attempt, lifted_by=request.user)
             messages.success(
                 request,
-                f"{attempt.username} can sign in again from {attempt.ip_address}.",
+                _("%(username)s can sign in again from %(address)s.")
+                % {"username": attempt.username, "address": attempt.ip_address},
             )
         return redirect("lockout_list")
     context = {
@@ -85,3 +90,32 @@ def lockout_list(request):
 
 def _positive_int(value) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def set_language(request):
+    """Django's `set_language` (the switcher posts here; the choice goes in the language
+    cookie), which also keeps a signed-in person's choice on their account, for what the
+    tracker sends them outside a request (the daily digest)."""
+    response = i18n_views.set_language(request)
+    chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen is not None:
+        preferred_language_remember(user=request.user, code=chosen.value)
+    return response
+
+
+# Error pages in the reader's language (Django's own fallbacks are English only). They say
+# what happened in general terms: the exception's text is for the logs, not for the page.
+def bad_request(request, exception):
+    return defaults.bad_request(request, exception, template_name="core/400.html")
+
+
+def permission_denied(request, exception):
+    return defaults.permission_denied(request, exception, template_name="core/403.html")
+
+
+def page_not_found(request, exception):
+    return defaults.page_not_found(request, exception, template_name="core/404.html")
+
+
+def server_error(request):
+    return defaults.server_error(request, template_name="core/500.html")

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.charts import bar_chart, line_chart
@@ -73,8 +74,11 @@ class Figure:
         labels = [self.label(row) for row in rows]
         values = {name: [row.get(key) or 0 for row in rows] for key, name in self.series}
         # Drawing the page's charts takes about half a second; the same numbers always give
-        # the same SVG, so it is kept under a digest of what is drawn.
-        drawn = json.dumps([self.chart_kind, self.title, labels, values], default=str)
+        # the same SVG, so it is kept under a digest of what is drawn (and of the language,
+        # which writes the numbers on the bars).
+        drawn = json.dumps(
+            [get_language(), self.chart_kind, self.title, labels, values], default=str
+        )
         key = "dashboard-chart:" + hashlib.sha256(drawn.encode()).hexdigest()
         svg = cache.get(key)
         if svg is None:
@@ -110,7 +114,9 @@ def _history_rows(
         )
     rows = []
     for point in points:
-        row = {"point": point["label"], "taken_on": point["taken_on"].isoformat()}
+        # A date, written as the reader's language writes dates on the page and in ISO form
+        # in the CSV (core.tabular).
+        row = {"point": point["label"], "taken_on": point["taken_on"]}
         for chapter in point["by_chapter"] or []:
             row[f"{chapter['chapter']}_needs"] = chapter["needs"]
             row[f"{chapter['chapter']}_states"] = chapter["states"]
@@ -207,7 +213,9 @@ def dashboard_figures(
             ],
             rows=_history_rows(history, figures["by_chapter"], computed_at),
             chart_kind="line",
-            label=lambda row: f"{row['point']} ({row['taken_on']})",
+            label=lambda row: (
+                f"{row['point']} ({date_format(row['taken_on'], 'SHORT_DATE_FORMAT')})"
+            ),
             series=[
                 (f"{roman}_{measure}", label % {"roman": roman})
                 for roman in chapters

@@ -11,6 +11,7 @@ snapshot freezes the documents verbatim. The documents are written only by
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models import CYCLE_CHOICES
 
@@ -76,17 +77,29 @@ class Snapshot(models.Model):
     """The figures frozen under a label (e.g. a conference document symbol) and a date."""
 
     label = models.CharField(
-        max_length=100, unique=True, help_text="For example the document symbol CAC/COSP/2021/6."
+        _("label"),
+        max_length=100,
+        unique=True,
+        help_text=_("For example the document symbol CAC/COSP/2021/6."),
     )
-    taken_on = models.DateField(help_text="The date the figures stand for.")
-    computed_at = models.DateTimeField(help_text="When the frozen figures were computed.")
+    taken_on = models.DateField(_("taken on"), help_text=_("The date the figures stand for."))
+    computed_at = models.DateTimeField(
+        _("figures computed at"), help_text=_("When the frozen figures were computed.")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("taken by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["taken_on", "label"]
+        verbose_name = _("snapshot")
+        verbose_name_plural = _("snapshots")
         constraints = [
             models.CheckConstraint(name="snapshot_label_not_blank", condition=~Q(label="")),
         ]

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from . import selectors
@@ -176,7 +177,9 @@ def _freeze_figures(*, label: str, taken_on: datetime.date, user) -> Snapshot:
         with transaction.atomic():
             snapshot.save()
     except IntegrityError:
-        raise ValidationError({"label": "A snapshot with this label exists already."}) from None
+        raise ValidationError(
+            {"label": gettext("A snapshot with this label exists already.")}, code="unique"
+        ) from None
     SnapshotFigureSet.objects.bulk_create(
         SnapshotFigureSet(
             snapshot=snapshot,

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.permissions import (
@@ -86,7 +87,7 @@ def figure_csv(request, slug: str):
     cycle, scope = _view_of(form)
     stored = selectors.figure_set(cycle=cycle, scope=scope)
     if stored is None:
-        raise Http404("The dashboard figures have not been computed yet.")
+        raise Http404(_("The dashboard figures have not been computed yet."))
     history = selectors.chapter_history(cycle=cycle, scope=scope) if slug == OVER_TIME else []
     figure = next(
         (
@@ -102,7 +103,7 @@ def figure_csv(request, slug: str):
         None,
     )
     if figure is None:
-        raise Http404("There is no such figure.")
+        raise Http404(_("There is no such figure."))
     if figure.signed_in_only and not can_see_donor_interest_figures(request.user):
         return redirect_to_login(request.get_full_path())
     filename = f"dashboard-cycle{cycle}-{scope}-{slug}-{stored.computed_at:%Y%m%dT%H%M}.csv"
@@ -129,7 +130,9 @@ def snapshot_list(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Snapshot {snapshot.label} taken.")
+                messages.success(
+                    request, _("Snapshot %(label)s taken.") % {"label": snapshot.label}
+                )
                 return redirect("dashboard:snapshots")
         status = 400
     snapshots = Snapshot.objects.select_related("created_by").order_by("-taken_on", "label")
@@ -153,7 +156,7 @@ def snapshot_delete(request, pk: int):
     snapshot = get_object_or_404(Snapshot, pk=pk)
     if request.method == "POST":
         services.snapshot_delete(snapshot=snapshot)
-        messages.success(request, f"Snapshot {snapshot.label} deleted.")
+        messages.success(request, _("Snapshot %(label)s deleted.") % {"label": snapshot.label})
         return redirect("dashboard:snapshots")
     return render(request, "dashboard/snapshot_confirm_delete.html", {"snapshot": snapshot})
 

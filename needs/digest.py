@@ -18,9 +18,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
+from core.languages import supported_language
 from core.models import DigestDelivery, Role, User
+from translations.lookup import localized
 
 from .models import Acceptance, Need, Status
 from .selectors import stale_q
@@ -100,13 +103,19 @@ def send_confirmation_digests(*, today: datetime.date | None = None) -> DigestRu
 
 
 def _send_digest(*, user: User, needs: list[Need], today: datetime.date) -> bool:
-    """Send one focal point's digest unless a run already recorded it today."""
+    """Send one focal point's digest unless a run already recorded it today.
+
+    Written in the language the person last chose on the site (a background task has no
+    request, hence no language cookie, to read it from)."""
+    language = supported_language(user.preferred_language) or settings.LANGUAGE_CODE
     try:
-        with transaction.atomic():
+        with transaction.atomic(), translation.override(language):
             DigestDelivery.objects.create(user=user, sent_on=today, need_count=len(needs))
+            state_name = localized(user.state)
             context = {
                 "user": user,
                 "state": user.state,
+                "state_name": state_name,
                 "needs": needs[:MAX_NEEDS_LISTED],
                 "more": max(len(needs) - MAX_NEEDS_LISTED, 0),
                 "total": len(needs),
@@ -116,7 +125,12 @@ def _send_digest(*, user: User, needs: list[Need], today: datetime.date) -> bool
                 + "?stale=true#needs",
             }
             send_mail(
-                subject=f"{len(needs)} needs of {user.state.name} to confirm",
+                subject=ngettext(
+                    "%(count)s need of %(state)s to confirm",
+                    "%(count)s needs of %(state)s to confirm",
+                    len(needs),
+                )
+                % {"count": len(needs), "state": state_name},
                 message=render_to_string("needs/focal_digest_email.txt", context),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[user.email],

@@ -1,6 +1,7 @@
 """The REST API: `/api/v1/` (each app's `api/urls.py`), its schema and its documentation."""
 
 from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -23,7 +24,7 @@ app_name = "api"
 @schema(None)
 def not_found(request, unmatched):
     """Under /api/ an unknown address answers in the API's JSON error shape, not an HTML page."""
-    raise NotFound(f"There is no API endpoint at {request.path}.")
+    raise NotFound(_("There is no API endpoint at %(path)s.") % {"path": request.path})
 
 
 snapshots = SimpleRouter()

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core import views as core_views
+
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("reviews.urls")),
@@ -10,6 +12,13 @@ urlpatterns = [
     path("api/v1/", include("dashboard.api.urls")),
     path("api/", include("tan_tracker.api_urls")),
     path("admin/", admin.site.urls),
-    # set_language: the switcher posts here; the choice is kept in the language cookie.
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The switcher posts here; the choice is kept in the language cookie (Django's
+    # set_language) and, for a signed-in person, on their account.
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
 ]
+
+# Error pages in the reader's language.
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error

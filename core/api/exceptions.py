@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -22,7 +24,7 @@ NON_FIELD = "non_field_errors"
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the record."
+    default_detail = _("The request conflicts with the current state of the record.")
     default_code = "conflict"
 
 
@@ -50,7 +52,7 @@ def _summary(errors: dict[str, list[str]]) -> str:
     for field, messages in errors.items():
         text = " ".join(messages)
         parts.append(text if field == NON_FIELD else f"{field}: {text}")
-    return " ".join(parts) or "The request is invalid."
+    return " ".join(parts) or gettext("The request is invalid.")
 
 
 def _code_of(detail) -> str:
@@ -83,16 +85,20 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound("Not found: no such record, or not one you may see.")
+        exc = exceptions.NotFound(gettext("Not found: no such record, or not one you may see."))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, ProtectedError | RestrictedError):
-        exc = Conflict("Other records still refer to this one; change or remove them first.")
+        exc = Conflict(
+            gettext("Other records still refer to this one; change or remove them first.")
+        )
     elif isinstance(exc, IntegrityError):
         # Validation catches these first; a concurrent write can still reach the database.
         exc = Conflict(
-            "The change conflicts with data saved at the same time (a duplicate or a record "
-            "referred to elsewhere). Reload and try again."
+            gettext(
+                "The change conflicts with data saved at the same time (a duplicate or a "
+                "record referred to elsewhere). Reload and try again."
+            )
         )
     response = exception_handler(exc, context)
     if response is None:

@@ -5,12 +5,14 @@ relation. An API client that sends them has most likely made a mistake, so these
 refuse them with a message, and the schema says exactly what they take.
 """
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import empty
 
 
 class StrictBooleanField(serializers.BooleanField):
-    default_error_messages = {"invalid": "Use true or false (JSON booleans)."}
+    default_error_messages = {"invalid": _("Use true or false (JSON booleans).")}
 
     def to_internal_value(self, data):
         if data is True or data is False:
@@ -21,7 +23,7 @@ class StrictBooleanField(serializers.BooleanField):
 class CodeField(serializers.SlugRelatedField):
     """A record named by its code; null (where allowed) means none, an empty string is an error."""
 
-    default_error_messages = {"blank": "Give a code, or null for none."}
+    default_error_messages = {"blank": _("Give a code, or null for none.")}
 
     def run_validation(self, data=empty):
         if data == "":
@@ -66,15 +68,15 @@ def _json_type_problem(field, value) -> str | None:
         return None  # null is checked by the field itself (allow_null)
     if isinstance(field, serializers.ManyRelatedField | serializers.ListField):
         if not isinstance(value, list):
-            return "Give a list."
+            return gettext("Give a list.")
         child = getattr(field, "child_relation", None) or getattr(field, "child", None)
         bad = next((v for v in value if child and _json_type_problem(child, v)), None)
         return _json_type_problem(child, bad) if bad is not None else None
     if _is_integer_field(field):
         if isinstance(value, bool) or not isinstance(value, int):
-            return "Give a whole number."
+            return gettext("Give a whole number.")
         return None
     text_field = serializers.CharField | serializers.SlugRelatedField | serializers.ChoiceField
     if isinstance(field, text_field) and not isinstance(value, str):
-        return "Give text."
+        return gettext("Give text.")
     return None

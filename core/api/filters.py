@@ -1,6 +1,7 @@
 import django_filters
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
@@ -46,18 +47,18 @@ class StrictFilterBackend(DjangoFilterBackend):
             if isinstance(filter_, django_filters.CharFilter):
                 continue  # free text may be empty
             if any(value.strip() == "" for value in values):
-                errors[name] = ["Give a value, or leave the parameter out."]
+                errors[name] = [_("Give a value, or leave the parameter out.")]
             elif isinstance(filter_, django_filters.OrderingFilter) and any(
                 part.strip() == "" for value in values for part in value.split(",")
             ):
-                errors[name] = ["Name the fields to sort by, separated by commas."]
+                errors[name] = [_("Name the fields to sort by, separated by commas.")]
             elif isinstance(filter_, django_filters.BooleanFilter) and any(
                 value not in BOOLEAN_WORDS for value in values
             ):
-                errors[name] = ["Use true or false."]
+                errors[name] = [_("Use true or false.")]
             elif _counts_whole_numbers(filterset, filter_) and not all(
                 value.strip().lstrip("-").isdigit() for value in values
             ):
-                errors[name] = ["Give a whole number."]
+                errors[name] = [_("Give a whole number.")]
         if errors:
             raise ValidationError(errors)

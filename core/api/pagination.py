@@ -1,4 +1,5 @@
 from django.core.paginator import InvalidPage
+from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -12,8 +13,11 @@ def _positive_int(request, name: str, maximum: int | None = None) -> int | None:
     except ValueError:
         value = 0
     if value < 1 or (maximum is not None and value > maximum):
-        limit = f" between 1 and {maximum}" if maximum else " of 1 or more"
-        raise ValidationError({name: [f"Give a whole number{limit}."]}, code="invalid")
+        if maximum:
+            problem = _("Give a whole number between 1 and %(maximum)s.") % {"maximum": maximum}
+        else:
+            problem = _("Give a whole number of 1 or more.")
+        raise ValidationError({name: [problem]}, code="invalid")
     return value
 
 
@@ -44,7 +48,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
             self.page = paginator.page(page_number)
         except InvalidPage:
             raise NotFound(
-                f"There is no page {page_number}; the last page is {paginator.num_pages}."
+                _("There is no page %(number)s; the last page is %(last)s.")
+                % {"number": page_number, "last": paginator.num_pages}
             ) from None
         self.request = request
         return list(self.page)

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 
@@ -9,7 +10,10 @@ from rest_framework.authtoken.models import Token
 def token_issue(*, user, rotate: bool = False) -> tuple[Token, bool]:
     """The user's token, created if missing (or replaced, with `rotate`); True if new."""
     if not user.is_active:
-        raise ValidationError(f"{user.username} is deactivated; a token would not work.")
+        raise ValidationError(
+            _("%(username)s is deactivated; a token would not work.") % {"username": user.username},
+            code="inactive",
+        )
     if rotate:
         Token.objects.filter(user=user).delete()
     return Token.objects.get_or_create(user=user)
@@ -18,5 +22,5 @@ def token_issue(*, user, rotate: bool = False) -> tuple[Token, bool]:
 @transaction.atomic
 def token_revoke(*, user) -> bool:
     """Delete the user's token; False if there was none."""
-    deleted, _ = Token.objects.filter(user=user).delete()
+    deleted, _per_model = Token.objects.filter(user=user).delete()
     return bool(deleted)

@@ -3,6 +3,7 @@
 import contextlib
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -29,7 +30,7 @@ class ApiViewSet(viewsets.GenericViewSet):
         super().initial(request, *args, **kwargs)
         # DRF reads `?format=` as "no format given"; a client that sends it lost a value.
         if request.query_params.get("format", None) == "":
-            raise ValidationError({"format": ["Use json or csv, or leave the parameter out."]})
+            raise ValidationError({"format": [_("Use json or csv, or leave the parameter out.")]})
 
     def get_renderers(self):
         # No action: a method the route does not take, answered 405 whatever the format.
@@ -82,7 +83,7 @@ class ApiViewSet(viewsets.GenericViewSet):
             return int(header.removeprefix("W/").strip('"'))
         except ValueError:
             raise ValidationError(
-                {"If-Match": ['Give the version you read, e.g. If-Match: "3".']}
+                {"If-Match": [_('Give the version you read, e.g. If-Match: "3".')]}
             ) from None
 
 

@@ -1,5 +1,7 @@
 """The shape of `GET /api/v1/dashboard/` (PRODUCT.md section 4), read from stored figures."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,8 +21,8 @@ class DashboardQuerySerializer(serializers.Serializer):
         choices=CYCLE_CHOICES,
         help_text="Review cycle: 1 (chapters III and IV) or 2 (chapters II and V).",
         error_messages={
-            "required": "Give the review cycle: 1 or 2.",
-            "invalid_choice": "Give the review cycle: 1 or 2.",
+            "required": _("Give the review cycle: 1 or 2."),
+            "invalid_choice": _("Give the review cycle: 1 or 2."),
         },
     )
     # The five codes are fixed (PRODUCT.md section 4); listing them lets API clients and the
@@ -39,7 +41,7 @@ class DashboardQuerySerializer(serializers.Serializer):
         # most likely lost a value on the way, and is told so.
         if self.initial_data.get("region") == "":
             raise serializers.ValidationError(
-                {"region": ["Give a regional group's code, or leave the parameter out."]}
+                {"region": [gettext("Give a regional group's code, or leave the parameter out.")]}
             )
         return attrs
 
@@ -47,7 +49,8 @@ class DashboardQuerySerializer(serializers.Serializer):
         if not RegionalGroup.objects.filter(code=code).exists():
             known = ", ".join(RegionalGroup.objects.order_by("code").values_list("code", flat=True))
             raise serializers.ValidationError(
-                f"Unknown regional group {code!r}; use one of: {known}."
+                gettext("Unknown regional group %(code)s; use one of: %(known)s.")
+                % {"code": repr(code), "known": known}
             )
         return code
 
