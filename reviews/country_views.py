@@ -53,7 +53,7 @@ def state_list(request):
     )
 
 
-NEEDS_PER_PAGE = 100
+NEEDS_PER_PAGE = 50
 # The country page filters its needs with these fields of the shared NeedFilterSet.
 NEED_FILTERS = ("stale", "status")
 

@@ -29,7 +29,7 @@ from .models import Review
 from .services import review_create, review_delete, review_update
 
 PAGE_SIZE = 50
-REVIEW_PAGE_NEEDS = 100
+REVIEW_PAGE_NEEDS = 50
 
 
 def allowed_by(check):

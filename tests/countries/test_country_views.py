@@ -309,18 +309,18 @@ def test_an_unknown_status_filter_gets_a_400_with_the_reason(client_as, people, 
     assert "solved is not one of the available choices" in response.content.decode()
 
 
-def test_the_needs_come_a_hundred_to_a_page(client_as, people, published_review):
-    factories.NeedFactory.create_batch(130, review=published_review)
+def test_the_needs_come_fifty_to_a_page(client_as, people, published_review):
+    factories.NeedFactory.create_batch(80, review=published_review)
     client = client_as(people["anonymous"])
 
     first = client.get(KENYA_PAGE)
     second = client.get(KENYA_PAGE, {"page": 2})
     beyond = client.get(KENYA_PAGE, {"page": "99x"})
 
-    assert len(first.context["needs"]) == 100
+    assert len(first.context["needs"]) == 50
     assert len(second.context["needs"]) == 30
     assert 'href="?page=2#needs"' in first.content.decode()
-    assert "Needs 101\N{EN DASH}130 of 130." in second.content.decode()
+    assert "Needs 51\N{EN DASH}80 of 80." in second.content.decode()
     assert beyond.status_code == 200
 
 

@@ -87,7 +87,7 @@ def test_confirming_ignores_a_redirect_to_another_site(client_as, focal_point, s
 def test_confirming_returns_to_the_page_of_needs_the_person_was_reading(
     client_as, focal_point, published_review
 ):
-    factories.NeedFactory.create_batch(101, review=published_review)
+    factories.NeedFactory.create_batch(51, review=published_review)
     last = Need.objects.order_by("id").last()
     client = client_as(focal_point)
     page = client.get(KENYA_PAGE, {"page": 2}).content.decode()
