@@ -189,10 +189,13 @@ def facet_counts(filterset, base: QuerySet) -> dict[str, list[dict]]:
         if facet == "stale":
             queryset = queryset.annotate(facet_stale=_stale_case())
         fields = [value_field] + ([label_field] if label_field else [])
+        # A theme filter joins the themes, so a need with two of the chosen themes comes
+        # twice; otherwise every row is one need and COUNT(*) spares a sort per facet.
+        joins_themes = facet != "theme" and bool(cleaned.get("theme"))
         grouped = (
             queryset.order_by()
             .values(*fields)
-            .annotate(count=Count("pk", distinct=True))
+            .annotate(count=Count("pk", distinct=True) if joins_themes else Count("*"))
             .order_by(value_field)
         )
         labels = CHOICE_LABELS.get(facet, {})

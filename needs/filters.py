@@ -176,19 +176,12 @@ class NeedFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
+            from django.contrib.postgres.search import SearchQuery
 
-            # The expression is the one the GIN index of migration assistance/0003 is built
-            # on. As a subquery it is answered from that index alone; joined with the other
-            # filters, PostgreSQL tends to compute to_tsvector row by row instead.
-            matching = (
-                Need.objects.annotate(search_document=SearchVector("description", config="english"))
-                .filter(
-                    search_document=SearchQuery(value, config="english", search_type="websearch")
-                )
-                .values("pk")
+            # search_vector is kept by a trigger and GIN-indexed (needs migration 0005).
+            return queryset.filter(
+                search_vector=SearchQuery(value, config="english", search_type="websearch")
             )
-            return queryset.filter(pk__in=matching)
         terms = [Q(description__icontains=word) for word in value.split()]
         combined = Q()
         for term in terms:

@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
@@ -173,7 +174,12 @@ class Need(models.Model):
         related_name="+",
         verbose_name=_("updated by"),
     )
-    history = HistoricalRecords(m2m_fields=[themes])
+    # The description's words for full-text search, written by a PostgreSQL trigger on every
+    # insert and update (migration 0005) and read through a GIN index: computing them for
+    # each candidate row made searches over many needs take seconds. Empty on SQLite, whose
+    # search matches words with icontains.
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(m2m_fields=[themes], excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["review", "chapter__number", "article__number", "id"]

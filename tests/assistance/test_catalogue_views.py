@@ -6,7 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assistance.models import ActivityNeedLink, DonorInterest
-from needs.models import Coverage, Status
+from needs.models import Coverage, Status, Theme
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,19 @@ def test_facet_counts_ignore_their_own_filter(client, needs, other_state):
         "partly_covered": 0,
         "covered": 1,
     }
+
+
+def test_facet_counts_count_a_need_once_when_it_has_two_of_the_chosen_themes(client, needs):
+    first, second = Theme.objects.order_by("position")[:2]
+    needs["open"].themes.set([first, second])
+    needs["covered"].themes.set([first])
+    response = catalogue(client, filtered=1, theme=[first.code, second.code])
+    facets = {f["name"]: f for f in response.context["facets"]}
+    coverage = {o["value"]: o["count"] for o in facets["coverage"]["options"]}
+    assert coverage == {"unmet": 1, "partly_covered": 0, "covered": 1}
+    themes = {o["value"]: o["count"] for o in facets["theme"]["options"]}
+    assert themes[first.code] == 2
+    assert themes[second.code] == 1
 
 
 def test_the_export_has_readable_labels_and_every_filtered_need(client, needs):
