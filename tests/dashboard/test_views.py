@@ -143,6 +143,61 @@ def test_the_figures_html_is_built_again_only_when_what_it_shows_changes(client,
     assert _figure_section(french, "by-status") != _figure_section(with_snapshot, "by-status")
 
 
+def _csrf_value(page: str) -> str:
+    return page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+
+def test_the_public_page_is_served_from_the_cache_with_each_visitors_own_token(
+    client, computed, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    first = client.get(INDEX, {"cycle": 2})
+    assert first.context is not None  # built
+    other_visitor = Client(enforce_csrf_checks=True)
+    with django_assert_max_num_queries(2):
+        again = other_visitor.get(INDEX, {"cycle": 2})
+    assert again.context is None  # not built again: from the cache
+    assert again.status_code == 200
+    page = again.content.decode()
+    assert "csrf-token-slot" not in page
+    # The token works: the language switcher accepts it with the cookie set alongside.
+    refused = other_visitor.post(reverse("set_language"), {"language": "fr", "next": INDEX})
+    assert refused.status_code == 403
+    switched = other_visitor.post(
+        reverse("set_language"),
+        {"language": "fr", "next": INDEX, "csrfmiddlewaretoken": _csrf_value(page)},
+    )
+    assert switched.status_code == 302
+    assert _figure_section(page, "by-status") == _figure_section(
+        first.content.decode(), "by-status"
+    )
+
+
+def test_the_cached_public_page_changes_with_the_figures_language_and_sign_in(
+    client, computed, staff
+):
+    before = client.get(INDEX, {"cycle": 2}).content.decode()
+    factories.NeedFactory.create_batch(3, review=computed[("KEN", 2)])
+    recompute_figures()
+    after = client.get(INDEX, {"cycle": 2})
+    assert after.context is not None
+    assert _figure_section(after.content.decode(), "by-status") != _figure_section(
+        before, "by-status"
+    )
+    french = client.get(INDEX, {"cycle": 2}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'lang="fr"' in french
+    client.force_login(staff)
+    signed_in = client.get(INDEX, {"cycle": 2})
+    assert signed_in.context is not None
+    assert 'data-testid="user-name"' in signed_in.content.decode()
+
+
+def test_a_query_with_other_parameters_is_not_cached(client, computed):
+    client.get(INDEX, {"cycle": 2, "utm": "x"})
+    assert client.get(INDEX, {"cycle": 2, "utm": "x"}).context is not None
+
+
 def test_figure_one_draws_the_chapters_over_the_snapshots(client, computed):
     snapshot_create(label="CAC/COSP/2021/6", taken_on=datetime.date(2021, 9, 16))
 
