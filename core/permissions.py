@@ -121,6 +121,11 @@ def can_propose_need(user, review: Review) -> bool:
     return is_staff_member(user) or (own_state is not None and review.state_id == own_state)
 
 
+def can_propose_needs_at_all(user) -> bool:
+    """Whether the user may propose needs for some review (staff, focal points)."""
+    return is_staff_member(user) or focal_point_state_id(user) is not None
+
+
 def can_manage_assistance(user) -> bool:
     return is_staff_member(user)
 

@@ -14,7 +14,12 @@ from rest_framework.response import Response
 
 from core.api.access import signed_in
 from core.api.viewsets import ApiViewSet, refusal_is_conflict
-from core.permissions import can_maintain_need, can_manage_needs, can_propose_need
+from core.permissions import (
+    can_maintain_need,
+    can_manage_needs,
+    can_propose_need,
+    can_propose_needs_at_all,
+)
 from needs import services
 from needs.filters import NeedFilterSet
 from needs.models import Category, Need, Theme
@@ -190,6 +195,9 @@ class NeedViewSet(
     )
     @action(detail=False, methods=["post"])
     def propose(self, request):
+        # Refused before the body is read: a donor learns nothing from validation errors.
+        if not can_propose_needs_at_all(request.user):
+            raise PermissionDenied(gettext("You may propose needs for your own State only."))
         fields = self._valid_input()
         review = fields.pop("review")
         if not can_propose_need(request.user, review):

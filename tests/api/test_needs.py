@@ -225,6 +225,12 @@ def test_a_focal_point_proposes_for_their_own_state_only(clients, api_data):
     assert other.status_code == 403
 
 
+def test_a_donor_is_refused_a_proposal_before_its_content_is_checked(clients, api_data):
+    response = clients["donor"].post("/api/v1/needs/propose/", {"state": "?"}, format="json")
+
+    assert response.status_code == 403
+
+
 def test_deciding_on_a_need_that_is_not_a_proposal_is_a_conflict(clients, api_data):
     need = api_data["published_need"]
 
