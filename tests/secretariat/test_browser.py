@@ -44,7 +44,9 @@ def test_staff_create_a_review_add_two_needs_and_see_them(page, live_server, sta
     # Only the chosen category's subcategories are offered.
     expect(subcategory.locator("option", has_text="Legal advice")).to_be_disabled()
     subcategory.select_option(label="Preventive tools, action plan, training and evaluation")
-    page.get_by_label("Description", exact=True).fill("Training for the staff of the anti-corruption body")
+    page.get_by_label("Description", exact=True).fill(
+        "Training for the staff of the anti-corruption body"
+    )
     page.get_by_label("Training", exact=True).check()
     page.get_by_label("Priority").select_option(label="High")
     page.screenshot(path=screenshot_dir / "secretariat-need-form.png", full_page=True)
@@ -53,7 +55,9 @@ def test_staff_create_a_review_add_two_needs_and_see_them(page, live_server, sta
     expect(page.locator(".alert-success")).to_contain_text("added")
     page.get_by_label("Article").select_option(label="Chapter V in general")
     page.get_by_label("Category", exact=True).select_option(label="Legislative assistance")
-    page.get_by_label("Description", exact=True).fill("Advice on a law on non-conviction-based confiscation")
+    page.get_by_label("Description", exact=True).fill(
+        "Advice on a law on non-conviction-based confiscation"
+    )
     page.get_by_role("button", name="Add the need").click()
 
     rows = page.get_by_test_id("need-row")
