@@ -118,6 +118,34 @@ def recheck_allowing_duplicates(*, job: ImportJob, user) -> None:
     _dispatch(job)
 
 
+def discard_old_import_files(*, now: datetime.datetime | None = None) -> int:
+    """Delete the uploaded files of jobs finished more than IMPORT_FILES_KEPT_DAYS ago.
+
+    An upload may hold personal data and a whole State's needs; nothing reads it once its
+    check or import has finished, except a confirmation that never came. Such a job (checked,
+    or rejected and never checked again) is closed as failed, saying why, in the uploader's
+    language. The job's record, counts and problems stay. Returns the number of files
+    deleted; running it again deletes nothing more.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.IMPORT_FILES_KEPT_DAYS)
+    old = ImportJob.objects.filter(finished_at__lt=cutoff).exclude(data=b"")
+    discarded = old.filter(status__in=[ImportStatus.DONE, ImportStatus.FAILED]).update(data=b"")
+    waiting = old.filter(status__in=[ImportStatus.CHECKED, ImportStatus.REJECTED])
+    for language in waiting.values_list("language", flat=True).distinct():
+        with translation.override(language or settings.LANGUAGE_CODE):
+            message = ngettext(
+                "The file was deleted %(days)s day after its check without being imported: "
+                "upload it again to import it.",
+                "The file was deleted %(days)s days after its check without being imported: "
+                "upload it again to import it.",
+                settings.IMPORT_FILES_KEPT_DAYS,
+            ) % {"days": settings.IMPORT_FILES_KEPT_DAYS}
+        discarded += waiting.filter(language=language).update(
+            data=b"", status=ImportStatus.FAILED, file_error=message
+        )
+    return discarded
+
+
 def _dispatch(job: ImportJob) -> None:
     if job.in_worker:
         transaction.on_commit(partial(_enqueue, job.pk))

@@ -128,6 +128,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "needs.tasks.send_confirmation_digests_task",
         "schedule": crontab(hour=6, minute=0),
     },
+    "old-import-files": {
+        "task": "needs.tasks.discard_old_import_files_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------------------
@@ -195,6 +199,9 @@ BOOTSTRAP5 = {
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Imports of files with more rows than this run in the Celery worker, with a progress bar.
 IMPORT_IN_WORKER_ABOVE_ROWS = env_int("IMPORT_IN_WORKER_ABOVE_ROWS", 2000, minimum=0)
+# Uploaded import files are deleted this many days after their check or import finished
+# (the job's record, counts and problems stay); one waiting for confirmation is then closed.
+IMPORT_FILES_KEPT_DAYS = env_int("IMPORT_FILES_KEPT_DAYS", 30, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
