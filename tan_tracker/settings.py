@@ -198,6 +198,9 @@ BOOTSTRAP5 = {
 # --- Uploads ------------------------------------------------------------------------------
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Imports of files with more rows than this run in the Celery worker, with a progress bar.
+# How long a web process serves its cached public dashboard page before asking the database
+# whether the figures changed (0: ask on every request).
+DASHBOARD_PAGE_RECHECK_SECONDS = env_int("DASHBOARD_PAGE_RECHECK_SECONDS", 2, minimum=0)
 IMPORT_IN_WORKER_ABOVE_ROWS = env_int("IMPORT_IN_WORKER_ABOVE_ROWS", 2000, minimum=0)
 # Uploaded import files are deleted this many days after their check or import finished
 # (the job's record, counts and problems stay); one waiting for confirmation is then closed.

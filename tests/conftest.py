@@ -82,8 +82,20 @@ def _plain_http_and_static_files_without_manifest():
         STATIC_ROOT=None,
         # PBKDF2 costs about a second per fixture user on these machines.
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Tests change the figures and look at the page at once; the grace period of the
+        # public dashboard page has its own tests (tests/dashboard/test_views.py).
+        DASHBOARD_PAGE_RECHECK_SECONDS=0,
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (pages and fragments cached by an earlier test
+    would otherwise answer for it)."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 # --- Celery -------------------------------------------------------------------------------

@@ -193,6 +193,27 @@ def test_the_cached_public_page_changes_with_the_figures_language_and_sign_in(
     assert 'data-testid="user-name"' in signed_in.content.decode()
 
 
+def test_for_a_moment_after_a_check_the_public_page_costs_no_query(
+    client, computed, settings, django_assert_num_queries
+):
+    settings.DASHBOARD_PAGE_RECHECK_SECONDS = 60
+    before = client.get(INDEX, {"cycle": 2}).content.decode()
+    factories.NeedFactory.create_batch(3, review=computed[("KEN", 2)])
+    recompute_figures()
+
+    with django_assert_num_queries(0):
+        within = client.get(INDEX, {"cycle": 2})
+    assert _figure_section(within.content.decode(), "by-status") == _figure_section(
+        before, "by-status"
+    )
+    french = client.get(INDEX, {"cycle": 2}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert french.context is not None  # another language is another page
+
+    settings.DASHBOARD_PAGE_RECHECK_SECONDS = 0  # the moment has passed
+    after = client.get(INDEX, {"cycle": 2}).content.decode()
+    assert _figure_section(after, "by-status") != _figure_section(before, "by-status")
+
+
 def test_a_query_with_other_parameters_is_not_cached(client, computed):
     client.get(INDEX, {"cycle": 2, "utm": "x"})
     assert client.get(INDEX, {"cycle": 2, "utm": "x"}).context is not None
