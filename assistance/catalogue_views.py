@@ -11,7 +11,6 @@ submitted form carries the marker, so the visitor's own choices then apply as gi
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,15 +18,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.paging import IdsFirstPaginator
 from core.permissions import (
     can_register_interest,
     can_see_personal_data,
     can_withdraw_interest,
     donor_id,
     is_staff_member,
+    need_visibility_key,
     visible_donor_interests,
 )
 from core.tabular import csv_response, xlsx_response
+from dashboard.selectors import figure_status
 from needs.filters import NeedFilterSet
 from needs.models import Category, Coverage, Priority, Status, Theme
 from reviews.models import Chapter, RegionalGroup
@@ -40,10 +42,10 @@ from .models import InterestKind
 from .selectors import (
     CATALOGUE_DEFAULTS,
     active_interests_for,
+    cached_facet_counts,
     catalogue_base,
     catalogue_export_values,
     catalogue_rows,
-    facet_counts,
     need_links_for,
 )
 from .views import invalid_filter_response
@@ -167,8 +169,13 @@ def catalogue(request):
         status = 400
     else:
         rows = catalogue_rows(request.user, filterset.qs)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        counts = facet_counts(filterset, catalogue_base(request.user))
+        page = IdsFirstPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        counts = cached_facet_counts(
+            filterset,
+            catalogue_base(request.user),
+            visibility=need_visibility_key(request.user),
+            data_version=figure_status().source_version,
+        )
         facets = _facet_groups(filterset, data, counts)
         status = 200
     return render(

@@ -1,5 +1,10 @@
 """Reads for assistance pages, exports and the catalogue, each in a fixed number of queries."""
 
+import hashlib
+import json
+from datetime import date
+
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -13,6 +18,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import (
@@ -210,6 +216,36 @@ def facet_counts(filterset, base: QuerySet) -> dict[str, list[dict]]:
             if not (facet == "theme" and row[value_field] is None)
         ]
     return facets
+
+
+# The catalogue's counts for one query, kept while the data stays the same: every donor
+# opening the catalogue asks for the same ones, which take over a second at 100 times today's
+# volume. Any write to reviews, needs, links or interest moves the dashboard's source
+# version on, and with it the key; the day is in it too (staleness moves with the date), and
+# an hour bounds how long a corrected reference label can wait.
+FACET_CACHE_SECONDS = 60 * 60
+
+
+def cached_facet_counts(
+    filterset, base: QuerySet, *, visibility: str, data_version: int
+) -> dict[str, list[dict]]:
+    """`facet_counts`, from the cache when the same query was counted on the same data,
+    for the same visibility (`core.permissions.need_visibility_key`) and language."""
+    query = sorted(
+        (name, sorted(values)) for name, values in filterset.data.lists() if name != "ordering"
+    )
+    key_source = json.dumps(
+        [visibility, data_version, get_language(), date.today().isoformat(), query]
+    )
+    key = "catalogue-facets:" + hashlib.sha256(key_source.encode()).hexdigest()
+    counts = cache.get(key)
+    if counts is None:
+        counts = facet_counts(filterset, base)
+        for options in counts.values():
+            for option in options:
+                option["label"] = str(option["label"])  # lazy translations, read now
+        cache.set(key, counts, FACET_CACHE_SECONDS)
+    return counts
 
 
 def activity_iati_rows(user, queryset: QuerySet) -> QuerySet:

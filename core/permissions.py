@@ -61,6 +61,17 @@ def visible_needs(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(_published_review_q("review__"), acceptance=Acceptance.ACCEPTED)
 
 
+def need_visibility_key(user) -> str:
+    """Names the set of needs `visible_needs` gives this user: users with the same key see
+    the same needs (for caching what is computed from them)."""
+    if is_staff_member(user):
+        return "all"
+    own_state = focal_point_state_id(user)
+    if own_state is not None:
+        return f"published-and-state-{own_state}"
+    return "published"
+
+
 def visible_states(user, queryset: QuerySet | None = None) -> QuerySet:
     return State.objects.all() if queryset is None else queryset
 

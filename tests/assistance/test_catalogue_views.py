@@ -6,6 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assistance.models import ActivityNeedLink, DonorInterest
+from dashboard.services import figures_changed
 from needs.models import Coverage, Status, Theme
 from tests import factories
 
@@ -89,6 +90,22 @@ def test_facet_counts_count_a_need_once_when_it_has_two_of_the_chosen_themes(cli
     themes = {o["value"]: o["count"] for o in facets["theme"]["options"]}
     assert themes[first.code] == 2
     assert themes[second.code] == 1
+
+
+def test_facet_counts_are_counted_again_only_when_the_data_changes(
+    client, needs, published_review, django_assert_max_num_queries
+):
+    def coverage_counts():
+        facets = {f["name"]: f for f in catalogue(client, filtered=1).context["facets"]}
+        return {o["value"]: o["count"] for o in facets["coverage"]["options"]}
+
+    assert coverage_counts() == {"unmet": 2, "partly_covered": 0, "covered": 1}
+    with django_assert_max_num_queries(12):  # without the eleven facet queries
+        assert coverage_counts() == {"unmet": 2, "partly_covered": 0, "covered": 1}
+
+    factories.NeedFactory(review=published_review)
+    figures_changed()  # what every service that writes does (the factory does not)
+    assert coverage_counts() == {"unmet": 3, "partly_covered": 0, "covered": 1}
 
 
 def test_the_export_has_readable_labels_and_every_filtered_need(client, needs):
