@@ -178,4 +178,23 @@ def fault_worker(fault_worker_process, private_redis, transactional_db):
     with celery_using_broker(private_redis.url) as app:
         app.control.purge()
         fault_worker_process.start()
+        _wait_until_the_worker_holds_no_task(app)
         yield fault_worker_process
+
+
+def _wait_until_the_worker_holds_no_task(app, timeout: float = 30) -> None:
+    """A recomputation asked for by an earlier test waits in the worker for its countdown
+    (purge does not reach it) and would run in the middle of this test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        inspect = app.control.inspect(timeout=1)
+        held = [
+            task
+            for answer in (inspect.scheduled(), inspect.reserved(), inspect.active())
+            for tasks in (answer or {}).values()
+            for task in tasks
+        ]
+        if not held:
+            return
+        time.sleep(0.5)
+    pytest.fail(f"the worker still holds tasks after {timeout:.0f} s", pytrace=False)
