@@ -16,9 +16,6 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tan-tracker-test.XXXXXX")
-PG_DATA=""
-PG_BIN=""
-PG_STARTED=""
 REDIS_PORT=""
 REDIS_STARTED=""
 STEP_REPORT=()
@@ -32,6 +29,9 @@ die() {
     exit 1
 }
 
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
+
 elapsed_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
 print_report() {
@@ -41,47 +41,10 @@ print_report() {
     printf '  %-52s %7ss\n' "total" "$(elapsed_since "$SCRIPT_START")"
 }
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        die "need root (or sudo) to run: $*"
-    fi
-}
-
-as_postgres() {
-    # initdb refuses to run as root; as another user the cluster simply belongs to that user.
-    if [ "$(id -u)" -eq 0 ]; then
-        runuser -u postgres -- "$@"
-    else
-        "$@"
-    fi
-}
-
-APT_UPDATED=""
-apt_install() {
-    command -v apt-get >/dev/null 2>&1 || die "cannot install $* (no apt-get); install it yourself"
-    if [ -z "$APT_UPDATED" ]; then
-        as_root apt-get update -qq
-        APT_UPDATED=1
-    fi
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
-}
-
 compile_messages() {
     # The .mo catalogues are built from the committed .po files (msgfmt, Debian gettext).
     command -v msgfmt >/dev/null 2>&1 || apt_install gettext
     python manage.py compilemessages --ignore=.venv --verbosity 0
-}
-
-free_port() {
-    python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
 }
 
 cleanup() {
@@ -120,11 +83,7 @@ cleanup() {
             kill -KILL "$rpid" 2>/dev/null
         fi
     fi
-    if [ -n "$PG_STARTED" ]; then
-        as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 30 stop >/dev/null 2>&1 ||
-            as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null 2>&1
-    fi
-    [ -n "$PG_DATA" ] && rm -rf "$PG_DATA"
+    stop_private_postgres
     rm -rf "$RUN_DIR"
     print_report
     if [ "$rc" -eq 0 ]; then
@@ -151,85 +110,14 @@ step() {
     CURRENT_STEP=""
 }
 
-# --- Python environment -------------------------------------------------------------------
-find_python() {
-    local candidate
-    for candidate in "${PYTHON:-}" python3 python3.13 python3.12 python3.11; do
-        [ -n "$candidate" ] || continue
-        command -v "$candidate" >/dev/null 2>&1 || continue
-        if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-            echo "$candidate"
-            return 0
-        fi
-    done
-    return 1
-}
-
-setup_python() {
-    if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c '' 2>/dev/null; then
-        local python
-        python=$(find_python) || die "Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)"
-        if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
-            apt_install python3-venv
-        fi
-        rm -rf .venv
-        "$python" -m venv .venv
-    fi
-    if [ ! -x .venv/bin/uv ]; then
-        .venv/bin/python -m pip install --quiet --disable-pip-version-check uv
-    fi
-    VIRTUAL_ENV="$ROOT/.venv" .venv/bin/uv pip install --quiet --python .venv/bin/python \
-        -r pyproject.toml --extra dev
-    # uv installs without bytecode; compiled once here, every later Python start (checks,
-    # pytest, the Celery worker) saves ~10 s of recompiling the libraries.
-    .venv/bin/python -m compileall -q -j 0 .venv/lib/python3*/site-packages >/dev/null || true
-}
-
 # --- Services -----------------------------------------------------------------------------
-is_postgres_url() {
-    case "${1:-}" in
-        postgres://* | postgresql://* | pgsql://*) return 0 ;;
-        *) return 1 ;;
-    esac
-}
-
 start_postgres() {
     if is_postgres_url "${DATABASE_URL:-}"; then
         echo "PostgreSQL: using DATABASE_URL from the environment"
         return 0
     fi
     [ -n "${DATABASE_URL:-}" ] && echo "DATABASE_URL is not PostgreSQL; starting a private PostgreSQL instead"
-    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-    if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
-        apt_install postgresql
-        PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-    fi
-    local port
-    port=$(free_port)
-    PG_DATA=$(mktemp -d "${TMPDIR:-/tmp}/tan-tracker-pg.XXXXXX")
-    chmod 700 "$PG_DATA"
-    if [ "$(id -u)" -eq 0 ]; then
-        chown postgres:postgres "$PG_DATA"
-    fi
-    as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust --no-sync -E UTF8 \
-        --locale=C.UTF-8 >"$RUN_DIR/initdb.log" 2>&1 ||
-        {
-            cat "$RUN_DIR/initdb.log"
-            return 1
-        }
-    PG_STARTED=1
-    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DATA -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        start >/dev/null ||
-        {
-            cat "$PG_DATA/server.log"
-            return 1
-        }
-    "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qX \
-        -c "CREATE ROLE app LOGIN PASSWORD 'app' CREATEDB" \
-        -c "CREATE DATABASE app OWNER app"
-    export DATABASE_URL="postgres://app:app@127.0.0.1:$port/app"
-    echo "PostgreSQL: private cluster on 127.0.0.1:$port ($("$PG_BIN/postgres" --version))"
+    start_private_postgres
 }
 
 start_redis() {
@@ -276,7 +164,7 @@ start_services() {
 }
 
 # --- The steps ----------------------------------------------------------------------------
-step "Python environment (.venv, uv, dependencies + dev)" setup_python
+step "Python environment (.venv, uv, dependencies + dev)" setup_python --extra dev
 PATH="$ROOT/.venv/bin:$PATH"
 export PATH
 step "ruff format --check ." ruff format --check .
