@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.changes import data_version
 from core.paging import IdsFirstPaginator
 from core.permissions import (
     can_register_interest,
@@ -29,7 +30,6 @@ from core.permissions import (
     visible_donor_interests,
 )
 from core.tabular import csv_response, xlsx_response
-from dashboard.selectors import figure_status
 from needs.filters import NeedFilterSet
 from needs.models import Category, Coverage, Priority, Status, Theme
 from reviews.models import Chapter, RegionalGroup
@@ -174,7 +174,7 @@ def catalogue(request):
             filterset,
             catalogue_base(request.user),
             visibility=need_visibility_key(request.user),
-            data_version=figure_status().source_version,
+            data_version=data_version(),
         )
         facets = _facet_groups(filterset, data, counts)
         status = 200

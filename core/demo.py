@@ -40,7 +40,7 @@ from assistance.models import (
     Provider,
 )
 from assistance.services import recompute_coverage
-from dashboard.services import figures_changed
+from core.changes import data_changed
 from needs.models import (
     Acceptance,
     Category,
@@ -1059,7 +1059,7 @@ class _DemoBuilder:
         self.save_needs()
         self.interests()
         self.comments()
-        figures_changed()
+        data_changed(sender=Need)
         self.summary.counts = {
             "reviews": len(self.planned_reviews),
             "needs": len(self.planned_needs),

@@ -6,8 +6,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assistance.models import ActivityNeedLink, DonorInterest
-from dashboard.services import figures_changed
-from needs.models import Coverage, Status, Theme
+from core.changes import data_changed
+from needs.models import Coverage, Need, Status, Theme
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_facet_counts_are_counted_again_only_when_the_data_changes(
         assert coverage_counts() == {"unmet": 2, "partly_covered": 0, "covered": 1}
 
     factories.NeedFactory(review=published_review)
-    figures_changed()  # what every service that writes does (the factory does not)
+    data_changed(sender=Need)  # what every service that writes does (the factory does not)
     assert coverage_counts() == {"unmet": 3, "partly_covered": 0, "covered": 1}
 
 
