@@ -35,7 +35,7 @@ COVERAGE_KEYS = tuple(Coverage.values)
 def counted_needs() -> QuerySet:
     """The needs every figure counts: whatever their status, leaving out only proposals that
     staff have not accepted (still waiting, or declined)."""
-    return Need.objects.filter(acceptance=Acceptance.ACCEPTED)
+    return Need.objects.filter(Need.COUNTED)
 
 
 def active_donor_interests() -> QuerySet:

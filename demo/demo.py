@@ -41,6 +41,7 @@ from assistance.models import (
 )
 from assistance.services import recompute_coverage
 from core.changes import data_changed
+from core.models import Role, User
 from needs.models import (
     Acceptance,
     Category,
@@ -52,8 +53,6 @@ from needs.models import (
     Theme,
 )
 from reviews.models import Article, Chapter, DirectDialogue, Review, State
-
-from .models import Role, User
 
 DEMO_LABEL = "[demo]"
 DEMO_REF_PREFIX = "DEMO-"
