@@ -108,6 +108,20 @@ def test_facet_counts_are_counted_again_only_when_the_data_changes(
     assert coverage_counts() == {"unmet": 3, "partly_covered": 0, "covered": 1}
 
 
+def test_a_focal_points_cached_counts_are_never_served_to_a_donor(
+    client, needs, people, unpublished_need
+):
+    def coverage_counts(user):
+        client.force_login(user)
+        facets = {f["name"]: f for f in catalogue(client, filtered=1).context["facets"]}
+        return {o["value"]: o["count"] for o in facets["coverage"]["options"]}
+
+    # The focal point's counts, cached first, include their State's unpublished need.
+    assert coverage_counts(people["focal_point"]) == {"unmet": 3, "partly_covered": 0, "covered": 1}
+    assert coverage_counts(people["donor"]) == {"unmet": 2, "partly_covered": 0, "covered": 1}
+    assert coverage_counts(people["focal_point"])["unmet"] == 3
+
+
 def test_the_export_has_readable_labels_and_every_filtered_need(client, needs):
     response = client.get(reverse("assistance:catalogue_csv"), {"filtered": 1})
     assert response.status_code == 200
