@@ -1,20 +1,28 @@
-from .permissions import (
+from .access import (
     can_lift_lockouts,
+    can_manage_api_tokens,
     can_manage_assistance,
     can_manage_needs,
     can_manage_reviews,
+    can_use_back_office,
+    focal_point_state_id,
     role_label,
 )
 
 
-def navigation(request):
+def can(request):
+    """What the navigation and the home page offer this person, as `can.*` answers (templates
+    never test roles), their role's name, and a focal point's own State."""
     user = request.user
     return {
         "role_label": role_label(user),
-        "nav_can_manage_reviews": can_manage_reviews(user),
-        "nav_can_manage_needs": can_manage_needs(user),
-        "nav_can_manage_assistance": can_manage_assistance(user),
-        "nav_focal_point_state": user.state if getattr(user, "is_focal_point", False) else None,
-        "nav_is_donor": getattr(user, "is_donor", False),
-        "nav_can_lift_lockouts": can_lift_lockouts(user),
+        "can": {
+            "manage_reviews": can_manage_reviews(user),
+            "manage_needs": can_manage_needs(user),
+            "manage_assistance": can_manage_assistance(user),
+            "lift_lockouts": can_lift_lockouts(user),
+            "manage_api_tokens": can_manage_api_tokens(user),
+            "use_back_office": can_use_back_office(user),
+        },
+        "own_state": user.state if focal_point_state_id(user) is not None else None,
     }

@@ -29,7 +29,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from dashboard.services import figures_changed
+from core.changes import data_changed
 from reviews.imports import CYCLES, ImportResult, Problem, Progress, RowReader, read_import_table
 from reviews.models import Article, Chapter, Review, State
 
@@ -437,7 +437,7 @@ def _write(creations: list[_Row], updates: list[_Row], *, user, filename: str, p
     if progress is not None:
         progress("saving", total, total)
     if total:
-        figures_changed()
+        data_changed(sender=Need)
 
 
 def _create(rows: list[_Row], *, user_id, now) -> tuple[list[dict], list[int], list[tuple]]:

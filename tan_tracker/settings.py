@@ -40,7 +40,10 @@ INSTALLED_APPS = [
     "needs",
     "assistance",
     "dashboard",
+    "countries",
     "translations",
+    # Last: the demo and scale data generators write into every app above.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -72,7 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "core.context_processors.can",
             ],
         },
     },
@@ -236,7 +239,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    # Each API view names its own rules (core.api.access over core.permissions).
+    # Each API view names its own rules (core.api.access over core.access).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     # The shared FilterSets carry their own `ordering` parameter.
     "DEFAULT_FILTER_BACKENDS": ["core.api.filters.StrictFilterBackend"],

@@ -1,4 +1,5 @@
-"""What every API view shares: role rules, JSON errors, CSV lists, optimistic locking."""
+"""What every API view shares: who sees which rows, role rules, JSON errors, CSV lists,
+optimistic locking."""
 
 import contextlib
 
@@ -8,6 +9,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 
+from core.access import VisibleQuerySet
 from core.exceptions import ConcurrentEditError
 
 from .access import RoleRules
@@ -31,6 +33,14 @@ class ApiViewSet(viewsets.GenericViewSet):
         # DRF reads `?format=` as "no format given"; a client that sends it lost a value.
         if request.query_params.get("format", None) == "":
             raise ValidationError({"format": [_("Use json or csv, or leave the parameter out.")]})
+
+    def get_queryset(self):
+        """The view's `queryset`, narrowed by its model's rule to what the caller may see: no
+        API view filters by role itself (views that show more extend this one)."""
+        queryset = super().get_queryset()
+        if isinstance(queryset, VisibleQuerySet):
+            queryset = queryset.visible_to(self.request.user)
+        return queryset
 
     def get_renderers(self):
         # No action: a method the route does not take, answered 405 whatever the format.

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core import permissions
+from core.access import role_label
 from core.charts import bar_chart
 from core.history import HistoryEntry, _Labels
 from needs.models import Need
@@ -27,7 +27,7 @@ FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr"}
 )
 def test_role_labels_follow_the_language(people, language, label):
     with translation.override(language):
-        assert permissions.role_label(people["donor"]) == label
+        assert role_label(people["donor"]) == label
 
 
 def test_the_header_names_the_role_in_the_reader_language(client, people):

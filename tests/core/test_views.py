@@ -72,7 +72,7 @@ def test_a_focal_point_lands_on_their_country_page(client, people, home_state):
     client.force_login(people["focal_point"])
     response = client.get(reverse("home"))
     try:
-        country_page = reverse("reviews:state_detail", args=[home_state.iso3])
+        country_page = reverse("countries:state_detail", args=[home_state.iso3])
     except NoReverseMatch:  # before the country pages exist, the home page is the landing
         assert response.status_code == 200
         return
