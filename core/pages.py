@@ -1,12 +1,18 @@
 """What the pages of every app share: letting a person in, reading one record they may see,
-paging lists, and showing a service's refusal on a form."""
+paging lists, showing a service's refusal on a form, and caching a page the public shares."""
 
+import hashlib
 from functools import wraps
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .access import signed_in
@@ -75,3 +81,29 @@ def apply_service_errors(form: forms.Form, error: ValidationError, aliases=None)
     for name, messages in error.message_dict.items():
         name = aliases.get(name, name)
         form.add_error(name if name in form.fields else None, messages)
+
+
+# A page that is the same for every visitor who is not signed in but for the CSRF token of its
+# language switcher is built once, with this in the token's place, and served from the cache
+# with each visitor's own token put in.
+CSRF_TOKEN_SLOT = "csrf-token-slot-7f3a"
+
+
+def public_page_path(request, parameters=frozenset()) -> str | None:
+    """What such a page depends on besides its data (language and address), for a visitor
+    who is not signed in, has no message waiting and asks with `parameters` only; None for
+    everyone else, whose page is built for them."""
+    if request.user.is_authenticated or len(get_messages(request)):
+        return None
+    if not set(request.GET) <= set(parameters):
+        return None
+    return hashlib.sha256(f"{get_language()}|{request.get_full_path()}".encode()).hexdigest()
+
+
+def render_public_page(request, template: str, context: dict) -> str:
+    """The page as cached: the CSRF token left as a slot for `with_csrf_token`."""
+    return render_to_string(template, {**context, "csrf_token": CSRF_TOKEN_SLOT}, request)
+
+
+def with_csrf_token(request, page: str) -> HttpResponse:
+    return HttpResponse(page.replace(CSRF_TOKEN_SLOT, get_token(request)))

@@ -6,16 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.middleware.csrf import get_token
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import can_see_donor_interest, can_see_personal_data, can_take_snapshots
+from core.pages import public_page_path, render_public_page, with_csrf_token
 from core.tabular import csv_response
 
 from . import selectors, services
@@ -38,16 +36,15 @@ def _view_of(form: DashboardFilterForm) -> tuple[int, str]:
 # busy public page then costs no query, and shows new figures that much later at most
 # (they are recomputed seconds after a change anyway).
 PAGE_CACHE_SECONDS = 24 * 60 * 60
-CSRF_TOKEN_SLOT = "csrf-token-slot-7f3a"
 CACHED_QUERY_PARAMETERS = {"cycle", "region"}
 
 
 @require_GET
 def index(request):
     """The published analyses, live: every figure of one cycle and region, chart and table."""
-    public_path = _public_path(request)
+    public_path = public_page_path(request, CACHED_QUERY_PARAMETERS)
     if public_path is not None and (page := _recently_checked_page(public_path)) is not None:
-        return _with_csrf_token(request, page)
+        return with_csrf_token(request, page)
     form = DashboardFilterForm.from_query(request.GET)
     if not form.is_valid():
         return render(request, "dashboard/index.html", {"form": form}, status=400)
@@ -59,7 +56,7 @@ def index(request):
     page_key = public_path and f"dashboard-page:{content_key}:{public_path}"
     if page_key and (page := cache.get(page_key)) is not None:
         _remember_checked(public_path, page_key)
-        return _with_csrf_token(request, page)
+        return with_csrf_token(request, page)
     context = {
         "form": form,
         "cycle": cycle,
@@ -77,27 +74,10 @@ def index(request):
         context["figures_cache_key"] = content_key
     if not page_key:
         return render(request, "dashboard/index.html", context)
-    page = render_to_string(
-        "dashboard/index.html", {**context, "csrf_token": CSRF_TOKEN_SLOT}, request
-    )
+    page = render_public_page(request, "dashboard/index.html", context)
     cache.set(page_key, page, PAGE_CACHE_SECONDS)
     _remember_checked(public_path, page_key)
-    return _with_csrf_token(request, page)
-
-
-def _with_csrf_token(request, page: str) -> HttpResponse:
-    return HttpResponse(page.replace(CSRF_TOKEN_SLOT, get_token(request)))
-
-
-def _public_path(request) -> str | None:
-    """What the public page depends on besides the figures (language and address), for a
-    visitor who is not signed in, has no message waiting and asks with the form's parameters
-    only; None for everyone else."""
-    if request.user.is_authenticated or len(messages.get_messages(request)):
-        return None
-    if not set(request.GET) <= CACHED_QUERY_PARAMETERS:
-        return None
-    return hashlib.sha256(f"{get_language()}|{request.get_full_path()}".encode()).hexdigest()
+    return with_csrf_token(request, page)
 
 
 def _recently_checked_page(public_path: str) -> str | None:
