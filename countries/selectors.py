@@ -1,19 +1,20 @@
-"""Reads for the State list and the country page, each at a fixed number of queries.
+"""Reads for the State list and the country pages, each at a fixed number of queries.
 
 Every row comes through its model's `visible_to`, so what a person sees on these pages is what
 the rules allow them, whatever the data size.
 """
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.urls import NoReverseMatch, reverse
 
 from assistance.models import Activity, DonorInterest, FundingContribution
 from core.access import can_see_personal_data
 from core.models import Role, User
+from needs.digest import SETTLED_STATUSES, needs_to_confirm
 from needs.models import Category, Need, NeedComment, Status, stale_q
 from needs.selectors import need_list
 from reviews.milestones import review_stage
-from reviews.models import CYCLE_CHOICES, Review, State
+from reviews.models import CYCLE_CHOICES, Chapter, Review, State
 from reviews.selectors import review_list
 from translations.lookup import localized
 
@@ -58,7 +59,7 @@ def reviews_by_cycle(state: State) -> list[tuple[int, Review | None, str]]:
     ]
 
 
-# --- /states/<iso3>/ ----------------------------------------------------------------------
+# --- /states/<iso3>/ and its sections ------------------------------------------------------
 def url_name_resolves(name: str, *args) -> bool:
     """Whether a page another part of the application provides exists (yet)."""
     try:
@@ -68,8 +69,77 @@ def url_name_resolves(name: str, *args) -> bool:
     return True
 
 
+def first_with_total(queryset: QuerySet, count: int) -> tuple[list, int]:
+    """The first `count` rows of `queryset` and how many it has in all, in one query (the
+    total is a window count, computed before the LIMIT)."""
+    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:count])
+    return rows, rows[0].rows_in_all if rows else 0
+
+
 def state_reviews(user, state: State) -> list[Review]:
     return list(review_list(user, Review.objects.filter(state=state)).order_by("cycle"))
+
+
+def _counted_needs(user, state: State) -> QuerySet:
+    return Need.objects.filter(Need.COUNTED, review__state=state).visible_to(user)
+
+
+def need_figures(user, state: State) -> dict:
+    """Totals, possibly stale, waiting for confirmation (stale and still open, as the digest
+    asks) and per status, counted by the database in one query."""
+    return _counted_needs(user, state).aggregate(
+        total=Count("pk"),
+        stale=Count("pk", filter=stale_q()),
+        to_confirm=Count("pk", filter=stale_q() & ~Q(status__in=SETTLED_STATUSES)),
+        **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in Status.values},
+    )
+
+
+def needs_by_status(figures: dict) -> list[tuple[str, int, str]]:
+    """[(label, count, status)] for every status, from `need_figures`."""
+    # str(): the labels are lazy translations, which the chart cannot serialise.
+    return [(str(label), figures[f"status_{value}"], value) for value, label in Status.choices]
+
+
+def needs_by_category(user, state: State) -> list[tuple[str, int, str]]:
+    """[(label, count, code)] for every category (GROUP BY in the database)."""
+    counts = dict(
+        _counted_needs(user, state)
+        .values("category")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("category", "count")
+    )
+    return [
+        (localized(category), counts.get(category.pk, 0), category.code)
+        for category in Category.objects.order_by("position", "label")
+    ]
+
+
+def needs_by_chapter(user, state: State) -> list[dict]:
+    """Every chapter under review in some cycle (and any other the needs name), with its
+    needs, unmet and possibly stale ones: one GROUP BY and the chapters."""
+    counts = {
+        row.pop("chapter"): row
+        for row in _counted_needs(user, state)
+        .values("chapter")
+        .annotate(
+            needs=Count("pk"),
+            unmet=Count("pk", filter=Q(status=Status.UNMET)),
+            stale=Count("pk", filter=stale_q()),
+        )
+        .order_by()
+    }
+    chapters = Chapter.objects.filter(
+        Q(reviewed_in_cycle__isnull=False) | Q(pk__in=list(counts))
+    ).order_by(F("reviewed_in_cycle").asc(nulls_last=True), "number")
+    empty = {"needs": 0, "unmet": 0, "stale": 0}
+    return [{"chapter": chapter, **counts.get(chapter.pk, empty)} for chapter in chapters]
+
+
+def needs_waiting_for_confirmation(user, state: State) -> QuerySet:
+    """The State's needs the digest asks its focal point to confirm, as this user sees them."""
+    return needs_to_confirm({state.pk}).visible_to(user)
 
 
 def state_needs(user, state: State) -> QuerySet:
@@ -107,53 +177,21 @@ def state_proposals(user, state: State) -> QuerySet:
     )
 
 
-def need_figures(user, state: State) -> dict:
-    """Totals, possibly stale and per status, counted by the database in one query."""
-    needs = Need.objects.filter(Need.COUNTED, review__state=state).visible_to(user)
-    return needs.aggregate(
-        total=Count("pk"),
-        stale=Count("pk", filter=stale_q()),
-        **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in Status.values},
-    )
-
-
-def needs_by_status(figures: dict) -> list[tuple[str, int]]:
-    # str(): the labels are lazy translations, which the chart cannot serialise.
-    return [(str(label), figures[f"status_{value}"]) for value, label in Status.choices]
-
-
-def needs_by_category(user, state: State) -> list[tuple[str, int]]:
-    """Every category, with the number of the State's needs in it (GROUP BY in the database)."""
-    counts = dict(
-        Need.objects.filter(Need.COUNTED, review__state=state)
-        .visible_to(user)
-        .values("category")
-        .annotate(count=Count("pk"))
-        .order_by()
-        .values_list("category", "count")
-    )
-    return [
-        (localized(category), counts.get(category.pk, 0))
-        for category in Category.objects.order_by("position", "label")
-    ]
-
-
-ACTIVITIES_SHOWN = 25
-
-
 def state_activities(user, state: State) -> QuerySet:
+    """Assistance with the State among the beneficiaries, the latest first."""
     funding = FundingContribution.objects.select_related("donor").visible_to(user)
     return (
         Activity.objects.filter(beneficiary_states=state)
         .visible_to(user)
         .select_related("provider")
         .prefetch_related(Prefetch("funding", queryset=funding))
-        .order_by(F("start_date").desc(nulls_last=True), "title")
+        .order_by(F("start_date").desc(nulls_last=True), "title", "pk")
     )
 
 
 def state_donor_interests(user, state: State) -> QuerySet:
-    """Active interest and commitments in the State's needs; nothing for the public."""
+    """Active interest and commitments in the State's needs, need by need; nothing for the
+    public."""
     return (
         DonorInterest.objects.filter(need__review__state=state, withdrawn_at__isnull=True)
         .visible_to(user)

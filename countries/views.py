@@ -1,25 +1,39 @@
-"""The State list and the country page: each State's reviews, needs and assistance."""
+"""The State list and the country pages: a summary of each State and its sections (needs,
+proposed needs, assistance received, donors' interest), each at its own address."""
+
+from functools import wraps
 
 from django import forms
-from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
-from core.access import can_see_donor_interest, can_see_personal_data
-from core.charts import bar_chart
+from core.access import can_see_donor_interest, can_see_personal_data, signed_in
+from core.changes import data_version
+from core.pages import (
+    PAGE_SIZE,
+    allowed_by,
+    public_page_path,
+    render_public_page,
+    tidy_filter_form,
+    with_csrf_token,
+)
+from core.paging import IdsFirstPaginator
+from needs.digest import TO_CONFIRM_QUERY
 from needs.exports import FORMATS as EXPORT_FORMATS
 from needs.filters import NeedFilterSet
-from needs.models import Need, Status
-from needs.rules import can_maintain_state_needs, can_propose_need
+from needs.models import Need, Status, stale_before
+from needs.rules import can_maintain_state_needs
 from reviews.filters import StateFilterSet
-from reviews.milestones import review_stage, review_timeline
 from reviews.models import State
-from translations.lookup import localized
 
-from . import selectors
+from . import selectors, summary
 
 
 @require_GET
@@ -50,75 +64,175 @@ def state_list(request):
     )
 
 
-NEEDS_PER_PAGE = 50
-# The country page filters its needs with these fields of the shared NeedFilterSet.
-NEED_FILTERS = ("stale", "status")
+# --- The country page: its sections -------------------------------------------------------
+# (URL name, tab label, whether the user sees the section of this State)
+SECTIONS = (
+    (
+        "countries:state_detail",
+        pgettext_lazy("country page section", "Summary"),
+        lambda user, state: True,
+    ),
+    ("countries:state_needs", _("Needs"), lambda user, state: True),
+    ("countries:state_proposals", _("Proposed needs"), can_maintain_state_needs),
+    ("countries:state_assistance", _("Assistance received"), lambda user, state: True),
+    ("countries:state_interest", _("Donors' interest"), lambda user, state: signed_in(user)),
+)
+PAGE_CACHE_SECONDS = 60 * 60
+
+
+def _upper_case_address(request, iso3: str):
+    """The same section of the State written in capitals, with the same query."""
+    target = reverse(request.resolver_match.view_name, args=[iso3.upper()])
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
+
+
+def state_section(view):
+    """A section of the country page: `view(request, state)` for the State of the address
+    (404 if there is none); a lower-case code leads to the address in capitals."""
+
+    @wraps(view)
+    def wrapped(request, iso3: str):
+        if iso3 != iso3.upper():
+            return _upper_case_address(request, iso3)
+        state = get_object_or_404(State.objects.select_related("regional_group"), iso3=iso3)
+        return view(request, state)
+
+    return wrapped
+
+
+def _section_context(request, state: State, **context) -> dict:
+    """What every section shows around its content: the State and the tabs to the others."""
+    user = request.user
+    current = request.resolver_match.view_name
+    return {
+        "state": state,
+        "tabs": [
+            {"url": reverse(name, args=[state.iso3]), "label": label, "current": name == current}
+            for name, label, shown in SECTIONS
+            if shown(user, state)
+        ],
+        "can_see_personal_data": can_see_personal_data(user),
+        **context,
+    }
 
 
 @require_GET
 def state_detail(request, iso3: str):
+    """The summary. The public's copy is cached whole per State, language and data version,
+    with each visitor's CSRF token put in; everyone else's is built around the part its
+    audience shares (`summary.shared_part`)."""
     if iso3 != iso3.upper():
-        return redirect("countries:state_detail", iso3=iso3.upper())
-    user = request.user
+        return _upper_case_address(request, iso3)
+    version = data_version()
+    public_path = public_page_path(request)
+    page_key = public_path and f"country-page:{iso3}:{public_path}:{version}:{stale_before()}"
+    if page_key and (page := cache.get(page_key)) is not None:
+        return with_csrf_token(request, page)
     state = get_object_or_404(State.objects.select_related("regional_group"), iso3=iso3)
+    context = _section_context(request, state, **summary.context(request.user, state, version))
+    if not page_key:
+        return render(request, "countries/state_detail.html", context)
+    page = render_public_page(request, "countries/state_detail.html", context)
+    cache.set(page_key, page, PAGE_CACHE_SECONDS)
+    return with_csrf_token(request, page)
+
+
+# The needs section filters with these fields of the shared NeedFilterSet; other parameters
+# of the address are ignored.
+NEED_FILTERS = ("q", "cycle", "chapter", "category", "status", "priority", "coverage", "stale")
+NEEDS_PER_PAGE = 50
+
+
+def _can_propose(user, state: State) -> bool:
+    """Whether the user may propose needs for the State: its focal point and staff, once the
+    State has a review to propose them for."""
+    return can_maintain_state_needs(user, state) and state.reviews.exists()
+
+
+def _tidy_need_filter_form(form: forms.Form) -> forms.Form:
+    """The shared filters as a State's needs offer them: the chapters under review, and
+    the short lists as checkboxes."""
+    tidy_filter_form(form)
+    chapter = form.fields["chapter"]
+    chapter.queryset = chapter.queryset.filter(reviewed_in_cycle__isnull=False)
+    chapter.label = _("Chapter")
+    for name in ("status", "priority", "coverage"):
+        field = form.fields[name]
+        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+    return form
+
+
+@require_GET
+@state_section
+def state_needs(request, state: State):
+    user = request.user
     filter_data = QueryDict(mutable=True)
     for name in NEED_FILTERS:
-        filter_data.setlist(name, request.GET.getlist(name))
+        if name in request.GET:
+            filter_data.setlist(name, request.GET.getlist(name))
     need_filter = NeedFilterSet(filter_data, queryset=selectors.state_needs(user, state))
-    filters_valid = need_filter.is_valid()
-    needs = Paginator(need_filter.qs if filters_valid else Need.objects.none(), NEEDS_PER_PAGE)
-    reviews = selectors.state_reviews(user, state)
-    by_cycle = {review.cycle: review for review in reviews}
-    figures = selectors.need_figures(user, state)
-    by_category = selectors.needs_by_category(user, state)
-    by_status = selectors.needs_by_status(figures)
-    activities = selectors.state_activities(user, state)
-    context = {
-        "state": state,
-        "cycles": [
-            (
-                cycle,
-                by_cycle.get(cycle),
-                review_timeline(by_cycle[cycle]) if cycle in by_cycle else [],
-                review_stage(by_cycle[cycle]) if cycle in by_cycle else "",
-            )
-            for cycle in (1, 2)
-        ],
-        "needs": needs.get_page(request.GET.get("page")),
-        "need_filter_errors": need_filter.errors,
-        "need_filter_query": filter_data.urlencode(),
-        "stale_only": filter_data.get("stale") == "true",
-        "selected_statuses": filter_data.getlist("status"),
-        "status_choices": Status.choices,
-        "proposals": list(selectors.state_proposals(user, state)),
-        "figures": figures,
-        "by_category": by_category,
-        "by_status": by_status,
-        "category_chart": bar_chart(
-            title=gettext("Needs of %(name)s by category") % {"name": localized(state)},
-            labels=[label for label, _ in by_category],
-            series={gettext("Needs"): [count for _, count in by_category]},
+    form = _tidy_need_filter_form(need_filter.form)
+    valid = need_filter.is_valid()
+    needs = IdsFirstPaginator(need_filter.qs if valid else Need.objects.none(), NEEDS_PER_PAGE)
+    filter_query = filter_data.urlencode()
+    context = _section_context(
+        request,
+        state,
+        needs=needs.get_page(request.GET.get("page")),
+        form=form,
+        need_filter_errors=need_filter.errors,
+        filter_query=filter_query,
+        stale_query=TO_CONFIRM_QUERY,
+        download_query="&".join(
+            part for part in (f"state={state.iso3}&acceptance=accepted", filter_query) if part
         ),
-        "status_chart": bar_chart(
-            title=gettext("Needs of %(name)s by status") % {"name": localized(state)},
-            labels=[label for label, _ in by_status],
-            series={gettext("Needs"): [count for _, count in by_status]},
-        ),
-        # The most recent ones; the activity list has them all (at 100 times today's volume
-        # a State receives hundreds, which made the page slow to build and to read).
-        "activities": activities[: selectors.ACTIVITIES_SHOWN],
-        "activity_total": activities.count(),
-        "activity_pages": selectors.url_name_resolves("assistance:activity_detail", "REF"),
-        "donor_interests": selectors.state_donor_interests(user, state),
-        "can_see_donor_interest": can_see_donor_interest(user),
-        "focal_points": selectors.state_focal_points(user, state),
-        "can_see_personal_data": can_see_personal_data(user),
-        "can_maintain": can_maintain_state_needs(user, state),
-        "can_propose": any(can_propose_need(user, review) for review in reviews),
-        "unmet_status": Status.UNMET,
-        "stale_after_days": settings.NEED_STALE_AFTER_DAYS,
-        "download_formats": EXPORT_FORMATS,
-    }
-    return render(
-        request, "countries/state_detail.html", context, status=200 if filters_valid else 400
+        download_formats=EXPORT_FORMATS,
+        can_maintain=can_maintain_state_needs(user, state),
+        can_propose=_can_propose(user, state),
+        unmet_status=Status.UNMET,
     )
+    return render(request, "countries/state_needs.html", context, status=200 if valid else 400)
+
+
+@allowed_by(signed_in)
+@require_GET
+@state_section
+def state_proposals(request, state: State):
+    if not can_maintain_state_needs(request.user, state):
+        raise PermissionDenied(_("Only the State's focal point and staff see its proposed needs."))
+    proposals = Paginator(selectors.state_proposals(request.user, state), PAGE_SIZE)
+    context = _section_context(
+        request,
+        state,
+        proposals=proposals.get_page(request.GET.get("page")),
+        can_propose=_can_propose(request.user, state),
+    )
+    return render(request, "countries/state_proposals.html", context)
+
+
+ACTIVITIES_PER_PAGE = 25
+
+
+@require_GET
+@state_section
+def state_assistance(request, state: State):
+    activities = Paginator(selectors.state_activities(request.user, state), ACTIVITIES_PER_PAGE)
+    context = _section_context(
+        request,
+        state,
+        activities=activities.get_page(request.GET.get("page")),
+        activity_pages=selectors.url_name_resolves("assistance:activity_detail", "REF"),
+    )
+    return render(request, "countries/state_assistance.html", context)
+
+
+@allowed_by(can_see_donor_interest)
+@require_GET
+@state_section
+def state_interest(request, state: State):
+    interests = Paginator(selectors.state_donor_interests(request.user, state), PAGE_SIZE)
+    context = _section_context(
+        request, state, interests=interests.get_page(request.GET.get("page"))
+    )
+    return render(request, "countries/state_interest.html", context)

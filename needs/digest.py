@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
 from core.languages import supported_language
@@ -33,6 +34,11 @@ logger = logging.getLogger(__name__)
 MAX_NEEDS_LISTED = 50
 # Needs met or no longer relevant do not need a confirmation that they are still relevant.
 SETTLED_STATUSES = (Status.MET, Status.OBSOLETE)
+# The filters of a State's list of needs (countries:state_needs) that show what the digest
+# asks to confirm: possibly stale and still open.
+TO_CONFIRM_QUERY = urlencode(
+    [("stale", "true"), *(("status", s) for s in Status.values if s not in SETTLED_STATUSES)]
+)
 
 
 @dataclass(frozen=True)
@@ -120,8 +126,8 @@ def _send_digest(*, user: User, needs: list[Need], today: datetime.date) -> bool
                 "total": len(needs),
                 "stale_after_days": settings.NEED_STALE_AFTER_DAYS,
                 "state_url": settings.SITE_URL.rstrip("/")
-                + reverse("countries:state_detail", args=[user.state.iso3])
-                + "?stale=true#needs",
+                + reverse("countries:state_needs", args=[user.state.iso3])
+                + f"?{TO_CONFIRM_QUERY}",
             }
             send_mail(
                 subject=ngettext(

@@ -31,14 +31,14 @@ def _maintainable_need(request, pk: int) -> Need:
 
 
 def _back_to_page(request, need: Need) -> str:
-    """Where the person came from (the country page, on the page of needs they were
-    reading), or the country page; never another site."""
+    """Where the person came from (the country page's summary or its needs, on the page of
+    needs they were reading), or the State's needs; never another site."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("countries:state_detail", args=[need.review.state.iso3]) + f"#need-{need.pk}"
+    return reverse("countries:state_needs", args=[need.review.state.iso3]) + f"#need-{need.pk}"
 
 
 @allowed_by(signed_in)
@@ -144,7 +144,7 @@ def need_propose_view(request, iso3: str):
                     % {"ref": need.ref, "state": localized(state)},
                 )
                 return redirect(
-                    reverse("countries:state_detail", args=[state.iso3]) + f"#need-{need.pk}"
+                    reverse("countries:state_proposals", args=[state.iso3]) + f"#need-{need.pk}"
                 )
         else:
             status = 400

@@ -183,6 +183,8 @@ def need_confirm(*, need: Need, user, on: datetime.date | None = None) -> Need:
     current.version += 1
     attribute_history(current, user)
     current.save()
+    # Which needs are possibly stale changes: the country page's cached figures show it.
+    data_changed(sender=Need)
     return current
 
 

@@ -1,9 +1,11 @@
-"""A focal point signs in, lands on their country page, confirms a possibly stale need with
-the keyboard and sees the new confirmation date."""
+"""In headless Chromium: a focal point signs in, lands on their country page's summary, goes to
+the needs with the keyboard and confirms a possibly stale need; on the demo data the summary
+is short, for the public and for Kenya's focal point, and reflows at 200 % zoom."""
 
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -13,6 +15,8 @@ from tests import factories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"
+# At 1280 pixels wide; the page with every need of Kenya was about 11,000 pixels tall.
+SUMMARY_MAX_HEIGHT = 4000
 
 
 @pytest.fixture
@@ -41,19 +45,38 @@ def kenya(transactional_db):
     return {"stale": stale, "focal": focal}
 
 
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def test_a_focal_point_confirms_a_need_from_their_country_page(
     browser, live_server, kenya, screenshot_dir
 ):
     stale = kenya["stale"]
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("wanjiru")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "wanjiru", PASSWORD)
 
     expect(page).to_have_url(f"{live_server.url}/states/KEN/")
     expect(page.get_by_test_id("state-name")).to_contain_text("Kenya")
-    expect(page.get_by_test_id("stale-badge")).to_have_text("1 possibly stale")
+    expect(page.get_by_test_id("need-stale")).to_have_text("1")
+    expect(page.get_by_test_id("to-confirm-row")).to_have_count(1)
+    expect(page.get_by_test_id("to-confirm-row")).to_have_attribute("data-ref", stale.ref)
+    page.screenshot(path=screenshot_dir / "country-summary-focal-point.png", full_page=True)
+
+    # The tabs are links: the keyboard reaches the needs and opens them.
+    tabs = page.get_by_role("navigation", name="Sections of the page of Kenya")
+    expect(tabs.get_by_role("link", name="Summary", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
+    tabs.get_by_role("link", name="Needs", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/states/KEN/needs/")
+    expect(tabs.get_by_role("link", name="Needs", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
     row = page.locator(f'tr[data-ref="{stale.ref}"]')
     expect(row.get_by_test_id("last-confirmed")).to_contain_text("2 May 2017")
     expect(row.get_by_test_id("last-confirmed")).to_contain_text("Possibly stale")
@@ -65,19 +88,47 @@ def test_a_focal_point_confirms_a_need_from_their_country_page(
 
     today = timezone.localdate()
     expect(page.get_by_role("alert")).to_contain_text(f"Need {stale.ref} confirmed")
+    expect(page).to_have_url(f"{live_server.url}/states/KEN/needs/#need-{stale.pk}")
     row = page.locator(f'tr[data-ref="{stale.ref}"]')
     expect(row.get_by_test_id("last-confirmed")).to_contain_text(f"{today.day} {today:%b %Y}")
     expect(row.get_by_test_id("last-confirmed")).to_contain_text("by Wanjiru Kamau")
     expect(row.get_by_test_id("last-confirmed")).not_to_contain_text("Possibly stale")
-    expect(page.get_by_test_id("need-stale")).to_have_text("0")
     row.scroll_into_view_if_needed()
     page.screenshot(path=screenshot_dir / "country-page-after-confirm.png", full_page=True)
 
+    tabs.get_by_role("link", name="Summary", exact=True).click()
+    expect(page.get_by_test_id("need-stale")).to_have_text("0")
+    expect(page.get_by_test_id("to-confirm")).to_contain_text("Nothing to confirm")
+
     # 200 % zoom of a 1280-pixel window: the page reflows, nothing is cut off.
     page.set_viewport_size({"width": 640, "height": 900})
+    for path in ("/states/KEN/", "/states/KEN/needs/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 640, path
     page.screenshot(path=screenshot_dir / "country-page-zoom-200.png", full_page=False)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 640
 
     stale.refresh_from_db()
     assert stale.last_confirmed_on == today
     assert stale.last_confirmed_by == kenya["focal"]
+
+
+def test_the_summary_of_kenya_is_short_on_the_demo_data(browser, live_server, screenshot_dir):
+    call_command("load_demo", verbosity=0)
+    heights = {}
+    for who, password in ((None, None), ("focal.ken", "demo-focal-ken-2026")):
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        page = context.new_page()
+        if who:
+            sign_in(page, live_server.url, who, password)
+        page.goto(f"{live_server.url}/states/KEN/")
+        expect(page.get_by_test_id("state-name")).to_contain_text("Kenya")
+        name = who or "public"
+        heights[name] = page.evaluate("document.documentElement.scrollHeight")
+        page.screenshot(path=screenshot_dir / f"country-summary-demo-{name}.png", full_page=True)
+        page.set_viewport_size({"width": 640, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 640, name
+        page.screenshot(path=screenshot_dir / f"country-summary-demo-{name}-640.png")
+        context.close()
+
+    print(f"Summary of Kenya on the demo data, 1280 px wide: {heights}")
+    assert all(height < SUMMARY_MAX_HEIGHT for height in heights.values()), heights

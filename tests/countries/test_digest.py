@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from core.models import DigestDelivery, Role
 from needs import digest
-from needs.digest import send_confirmation_digests
+from needs.digest import TO_CONFIRM_QUERY, send_confirmation_digests
 from needs.models import Acceptance, Status
 from needs.tasks import send_confirmation_digests_task
 from tests import factories
@@ -54,7 +54,9 @@ def test_each_focal_point_gets_the_stale_needs_of_their_state(
     assert kenya_needs["never_confirmed"].ref in message.body
     for settled in ("recent", "met", "obsolete", "proposal"):
         assert kenya_needs[settled].ref not in message.body
-    assert f"{settings.SITE_URL}/states/KEN/?stale=true#needs" in message.body
+    link = f"{settings.SITE_URL}/states/KEN/needs/?{TO_CONFIRM_QUERY}"
+    assert link in message.body
+    assert TO_CONFIRM_QUERY == ("stale=true&status=unmet&status=in_progress&status=partially_met")
 
 
 def test_running_twice_the_same_day_sends_nothing_twice(focal_point, kenya_needs):
@@ -184,3 +186,17 @@ def test_the_worker_sends_the_digest_once(worker, focal_point, kenya_needs):
         pytest.fail(f"the worker did not run both tasks\n{worker.log_tail()}")
     assert DigestDelivery.objects.filter(user=focal_point).count() == 1
     assert f"[{task_ids[0]}] succeeded" in log
+
+
+def test_the_digest_links_to_the_list_of_exactly_the_needs_it_names(
+    client, focal_point, kenya_needs
+):
+    send_confirmation_digests(today=datetime.date.today())
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/states/KEN/" in line)
+    client.force_login(focal_point)
+
+    response = client.get(link.removeprefix(settings.SITE_URL.rstrip("/")))
+
+    assert response.status_code == 200
+    listed = {need.ref for need in response.context["needs"]}
+    assert listed == {kenya_needs["stale"].ref, kenya_needs["never_confirmed"].ref}

@@ -8,6 +8,8 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 KENYA_PAGE = reverse("countries:state_detail", args=["KEN"])
+KENYA_NEEDS = reverse("countries:state_needs", args=["KEN"])
+KENYA_PROPOSALS = reverse("countries:state_proposals", args=["KEN"])
 PROPOSE = reverse("needs:need_propose", args=["KEN"])
 PROPOSALS = reverse("needs:proposals")
 
@@ -42,7 +44,7 @@ def test_confirming_keeps_the_date_and_the_person(client_as, focal_point, stale_
 
     stale_need.refresh_from_db()
     assert response.status_code == 302
-    assert response["Location"] == f"{KENYA_PAGE}#need-{stale_need.pk}"
+    assert response["Location"] == f"{KENYA_NEEDS}#need-{stale_need.pk}"
     assert stale_need.last_confirmed_on == timezone.localdate()
     assert stale_need.last_confirmed_by == focal_point
 
@@ -81,7 +83,7 @@ def test_confirming_ignores_a_redirect_to_another_site(client_as, focal_point, s
         confirm_url(stale_need), {"next": "https://evil.example/"}
     )
 
-    assert response["Location"] == f"{KENYA_PAGE}#need-{stale_need.pk}"
+    assert response["Location"] == f"{KENYA_NEEDS}#need-{stale_need.pk}"
 
 
 def test_confirming_returns_to_the_page_of_needs_the_person_was_reading(
@@ -90,12 +92,28 @@ def test_confirming_returns_to_the_page_of_needs_the_person_was_reading(
     factories.NeedFactory.create_batch(51, review=published_review)
     last = Need.objects.order_by("id").last()
     client = client_as(focal_point)
-    page = client.get(KENYA_PAGE, {"page": 2}).content.decode()
-    assert f'name="next" value="{KENYA_PAGE}?page=2#need-{last.pk}"' in page
+    page = client.get(KENYA_NEEDS, {"page": 2}).content.decode()
+    assert f'name="next" value="{KENYA_NEEDS}?page=2#need-{last.pk}"' in page
 
-    response = client.post(confirm_url(last), {"next": f"{KENYA_PAGE}?page=2#need-{last.pk}"})
+    response = client.post(confirm_url(last), {"next": f"{KENYA_NEEDS}?page=2#need-{last.pk}"})
 
-    assert response["Location"] == f"{KENYA_PAGE}?page=2#need-{last.pk}"
+    assert response["Location"] == f"{KENYA_NEEDS}?page=2#need-{last.pk}"
+
+
+def test_confirming_from_the_summary_returns_to_what_is_left_to_confirm(
+    client_as, focal_point, stale_need
+):
+    client = client_as(focal_point)
+    page = client.get(KENYA_PAGE).content.decode()
+    assert f'name="next" value="{KENYA_PAGE}#to-confirm"' in page
+    assert f'data-testid="confirm-{stale_need.ref}"' in page
+
+    response = client.post(confirm_url(stale_need), {"next": f"{KENYA_PAGE}#to-confirm"})
+
+    assert response["Location"] == f"{KENYA_PAGE}#to-confirm"
+    after = client.get(KENYA_PAGE).content.decode()
+    assert f'data-testid="confirm-{stale_need.ref}"' not in after
+    assert "Nothing to confirm" in after
 
 
 # --- Change status --------------------------------------------------------------------------
@@ -113,7 +131,7 @@ def test_changing_the_status_keeps_the_comment_in_the_trail(client_as, focal_poi
     assert published_need.status == Status.IN_PROGRESS
     assert (comment.author, comment.text) == (focal_point, "UNODC mentor arrives in March")
     assert (comment.status_from, comment.status_to) == (Status.UNMET, Status.IN_PROGRESS)
-    page = client.get(KENYA_PAGE).content.decode()
+    page = client.get(KENYA_NEEDS).content.decode()
     assert "UNODC mentor arrives in March" in page
     assert "Unmet → Assistance planned or under way" in page
     form_page = client.get(status_url(published_need)).content.decode()
@@ -121,7 +139,7 @@ def test_changing_the_status_keeps_the_comment_in_the_trail(client_as, focal_poi
 
 
 def test_a_status_change_returns_to_where_it_was_opened(client_as, focal_point, published_need):
-    back = f"{KENYA_PAGE}?status=unmet#need-{published_need.pk}"
+    back = f"{KENYA_NEEDS}?status=unmet#need-{published_need.pk}"
     client = client_as(focal_point)
     form = client.get(status_url(published_need), {"next": back}).content.decode()
     assert f'name="next" value="{back}"' in form
@@ -136,7 +154,7 @@ def test_a_status_change_returns_to_where_it_was_opened(client_as, focal_point, 
     )
 
     assert response["Location"] == back
-    assert evil["Location"] == f"{KENYA_PAGE}#need-{published_need.pk}"
+    assert evil["Location"] == f"{KENYA_NEEDS}#need-{published_need.pk}"
 
 
 def test_a_status_change_without_a_reason_is_refused(client_as, focal_point, published_need):
@@ -196,6 +214,7 @@ def test_a_focal_point_proposes_a_need(client_as, focal_point, published_review)
 
     need = Need.objects.get(description="Training of the new asset declaration office")
     assert response.status_code == 302
+    assert response["Location"] == f"{KENYA_PROPOSALS}#need-{need.pk}"
     assert need.acceptance == Acceptance.PROPOSED
     assert need.proposed_by == focal_point
     assert need.review == published_review

@@ -21,14 +21,22 @@ ACTIONS = (
     "propose",
     "edit review",
     "download",
+    "view proposals",
+    "view interest",
 )
 EXPECTED = {
     #                    view pub  view unpub confirm  status   propose  edit rev download unpub
-    "anonymous":         (ALLOWED, DENIED,  DENIED,  DENIED,  DENIED,  DENIED, DENIED),
-    "donor":             (ALLOWED, DENIED,  DENIED,  DENIED,  DENIED,  DENIED, DENIED),
-    "focal_point":       (ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, DENIED, ALLOWED),
-    "other_focal_point": (ALLOWED, DENIED,  DENIED,  DENIED,  DENIED,  DENIED, DENIED),
-    "staff":             (ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED),
+    #                    proposals interest
+    "anonymous":         (ALLOWED, DENIED,  DENIED,  DENIED,  DENIED,  DENIED, DENIED,
+                          DENIED,  DENIED),
+    "donor":             (ALLOWED, DENIED,  DENIED,  DENIED,  DENIED,  DENIED, DENIED,
+                          DENIED,  ALLOWED),
+    "focal_point":       (ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, DENIED, ALLOWED,
+                          ALLOWED, ALLOWED),
+    "other_focal_point": (ALLOWED, DENIED,  DENIED,  DENIED,  DENIED,  DENIED, DENIED,
+                          DENIED,  ALLOWED),
+    "staff":             (ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED,
+                          ALLOWED, ALLOWED),
 }  # fmt: skip
 CASES = [
     pytest.param(role, action, outcomes[index], id=f"{role}-{action.replace(' ', '_')}")
@@ -36,6 +44,7 @@ CASES = [
     for index, action in enumerate(ACTIONS)
 ]
 KENYA_PAGE = reverse("countries:state_detail", args=["KEN"])
+KENYA_NEEDS = reverse("countries:state_needs", args=["KEN"])
 
 
 def assert_refused(response, role):
@@ -47,7 +56,8 @@ def assert_refused(response, role):
 
 
 def view_published(client, data):
-    response = client.get(KENYA_PAGE)
+    assert client.get(KENYA_PAGE).status_code == 200
+    response = client.get(KENYA_NEEDS)
     assert response.status_code == 200
     return data["published_need"].description in response.content.decode()
 
@@ -56,7 +66,7 @@ def view_unpublished(client, data):
     response = client.get(KENYA_PAGE)
     assert response.status_code == 200
     html = " ".join(response.content.decode().split())
-    shown = data["unpublished_need"].description in html
+    shown = data["unpublished_need"].description in client.get(KENYA_NEEDS).content.decode()
     first_cycle = html[html.index('"review-cycle-1"') : html.index('"review-cycle-2"')]
     assert ("Self-assessment checklist submitted" in first_cycle) == shown
     return shown
@@ -137,6 +147,24 @@ def download(client, data):
     return data["unpublished_need"].ref in text
 
 
+def view_proposals(client, data, role):
+    response = client.get(reverse("countries:state_proposals", args=["KEN"]))
+    if response.status_code == 200:
+        assert data["proposal"].description in response.content.decode()
+        return True
+    assert_refused(response, role)
+    return False
+
+
+def view_interest(client, data, role):
+    response = client.get(reverse("countries:state_interest", args=["KEN"]))
+    if response.status_code == 200:
+        assert data["interest"].donor.name in response.content.decode()
+        return True
+    assert_refused(response, role)
+    return False
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("role", "action", "expected"), CASES)
 def test_who_may_do_what(
@@ -154,6 +182,12 @@ def test_who_may_do_what(
         "published_review": published_review,
         "published_need": published_need,
         "unpublished_need": unpublished_need,
+        "proposal": factories.NeedFactory(
+            review=published_review,
+            description="Proposed need for a witness protection unit",
+            acceptance=Acceptance.PROPOSED,
+        ),
+        "interest": factories.DonorInterestFactory(need=published_need),
         "other_state_unpublished_need": factories.NeedFactory(
             review=factories.ReviewFactory(
                 state=other_state,
@@ -171,6 +205,8 @@ def test_who_may_do_what(
         "propose": lambda: propose(client, data, role),
         "edit review": lambda: edit_review(client, data, role),
         "download": lambda: download(client, data),
+        "view proposals": lambda: view_proposals(client, data, role),
+        "view interest": lambda: view_interest(client, data, role),
     }[action]
 
     assert (ALLOWED if act() else DENIED) == expected

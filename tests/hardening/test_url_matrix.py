@@ -64,6 +64,19 @@ EXPECTED = {
     },
     "countries:state_list": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
     "countries:state_detail": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
+    "countries:state_needs": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
+    "countries:state_proposals": {
+        "GET": "login 403 200 403 200 200",
+        "POST": "login 405 405 405 405 405",
+    },
+    "countries:state_assistance": {
+        "GET": "200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405",
+    },
+    "countries:state_interest": {
+        "GET": "login 200 200 200 200 200",
+        "POST": "login 405 405 405 405 405",
+    },
     # --- needs ---------------------------------------------------------------------------
     "needs:need_list": {"GET": "login 403 403 403 200 200", "POST": "login 403 403 403 405 405"},
     "needs:need_export": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},

@@ -92,10 +92,14 @@ def test_the_main_pages_read_in_arabic_and_chinese(
     expect(html).to_have_attribute("dir", expected["dir"])
     expect(page.get_by_test_id("state-name")).to_contain_text(expected["kenya"])
     expect(page.locator("#reviews-title")).to_have_text(expected["states_heading"])
+    page.screenshot(path=screenshot_dir / f"i18n-{language}-country.png", full_page=True)
+
+    page.goto(f"{live_server.url}/states/KEN/needs/")
+    expect(html).to_have_attribute("dir", expected["dir"])
     expect(page.get_by_test_id("needs-chapter-II")).to_contain_text(expected["article_9"])
     description = page.get_by_text("Formation des enquêteurs financiers").first
     expect(description).to_have_attribute("lang", "fr")
-    page.screenshot(path=screenshot_dir / f"i18n-{language}-country.png", full_page=True)
+    page.screenshot(path=screenshot_dir / f"i18n-{language}-country-needs.png", full_page=True)
 
     page.goto(f"{live_server.url}/catalogue/?filtered=1")
     expect(html).to_have_attribute("dir", expected["dir"])

@@ -1,0 +1,189 @@
+"""The summary's caches: the public's page whole, everyone's shared part per audience. What one
+audience sees never reaches another, and a write shows at once."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from core.models import Role
+from needs.models import Status
+from needs.services import need_set_status
+from reviews.services import review_update
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+KENYA_PAGE = reverse("countries:state_detail", args=["KEN"])
+# What only Kenya's focal point (and staff) may see on the summary.
+PRIVATE = (
+    'data-testid="to-confirm"',
+    'data-testid="propose-link"',
+    "Proposed need for a witness protection unit",
+    'data-testid="need-total">3<',  # the unpublished need counted
+)
+
+
+def first_cycle(html: str) -> str:
+    html = " ".join(html.split())
+    return html[html.index('"review-cycle-1"') : html.index('"review-cycle-2"')]
+
+
+def token_of(page: str) -> str:
+    return page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+
+def built(response) -> bool:
+    """Whether the page was rendered for this request (not served whole from the cache)."""
+    return response.context is not None
+
+
+def shared_part_built(response) -> bool:
+    return built(response) and "by_status" in response.context
+
+
+def test_the_public_summary_is_served_from_the_cache_with_each_visitors_own_token(
+    client, kenya_page, django_assert_max_num_queries
+):
+    first = client.get(KENYA_PAGE)
+    assert built(first)
+
+    other_visitor = Client(enforce_csrf_checks=True)
+    with django_assert_max_num_queries(1):  # the data version
+        again = other_visitor.get(KENYA_PAGE)
+
+    assert not built(again)
+    assert again.status_code == 200
+    page = again.content.decode()
+    assert "csrf-token-slot" not in page
+    switched = other_visitor.post(
+        reverse("set_language"),
+        {"language": "fr", "next": KENYA_PAGE, "csrfmiddlewaretoken": token_of(page)},
+    )
+    assert switched.status_code == 302
+    first_page = first.content.decode()
+    assert page.replace(token_of(page), "") == first_page.replace(token_of(first_page), "")
+
+
+def test_the_public_summary_is_kept_per_language(client, kenya_page):
+    english = client.get(KENYA_PAGE).content.decode()
+    french = client.get(KENYA_PAGE, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert built(french)
+    assert 'lang="fr"' in french.content.decode()
+    assert 'lang="en"' in english
+
+
+@pytest.mark.parametrize("warmed_by", ["focal_point", "staff"])
+def test_private_content_never_reaches_another_audience(client_as, people, kenya_page, warmed_by):
+    private = client_as(people[warmed_by]).get(KENYA_PAGE).content.decode()
+    for marker in PRIVATE:
+        assert marker in private, marker
+    assert "Self-assessment checklist submitted" in first_cycle(private)
+
+    for role in ("anonymous", "donor", "other_focal_point"):
+        for _ in range(2):  # built, then from the cache
+            html = client_as(people[role]).get(KENYA_PAGE).content.decode()
+            for marker in PRIVATE:
+                assert marker not in html, (role, marker)
+            assert "Self-assessment checklist submitted" not in first_cycle(html), role
+            assert 'data-testid="need-total">2<' in html
+
+
+def test_the_public_page_never_reaches_a_signed_in_person(client_as, people, kenya_page):
+    client_as(people["anonymous"]).get(KENYA_PAGE)
+
+    response = client_as(people["focal_point"]).get(KENYA_PAGE)
+    html = response.content.decode()
+
+    assert built(response)
+    assert people["focal_point"].email in html
+    for marker in PRIVATE:
+        assert marker in html, marker
+
+
+def test_an_audience_shares_its_part_and_its_people_keep_their_own(client_as, people, kenya_page):
+    """Two donors share the summary's part; the donors' interest is read for each."""
+    first_donor = client_as(people["donor"]).get(KENYA_PAGE)
+    other_donor = factories.make_user(Role.DONOR, username="donor2")
+    factories.DonorInterestFactory(
+        need=kenya_page["stale_need"], donor=other_donor.donor, note="Our own note"
+    )
+    other = client_as(other_donor).get(KENYA_PAGE)
+
+    assert shared_part_built(first_donor)
+    assert "Our own note" not in first_donor.content.decode()
+    assert not shared_part_built(other)
+    assert "Freedonia Fund" in other.content.decode()
+    assert "Our own note" in other.content.decode()
+
+
+# Each of these tests makes one write: inside a test's transaction the data version moves on
+# once, as it does once per transaction (core.changes.data_changed).
+def test_a_change_of_status_shows_at_once(client_as, people, kenya_page):
+    anonymous = client_as(people["anonymous"])
+    focal = client_as(people["focal_point"])
+    assert 'data-testid="need-unmet">2<' in anonymous.get(KENYA_PAGE).content.decode()
+    assert 'data-testid="need-unmet">3<' in focal.get(KENYA_PAGE).content.decode()
+
+    need_set_status(
+        need=kenya_page["published_need"],
+        status=Status.MET,
+        comment="Done",
+        user=people["staff"],
+        seen_version=1,
+    )
+
+    assert 'data-testid="need-unmet">1<' in anonymous.get(KENYA_PAGE).content.decode()
+    assert 'data-testid="need-unmet">2<' in focal.get(KENYA_PAGE).content.decode()
+
+
+def test_a_review_published_shows_at_once(client_as, people, kenya_page, unpublished_review):
+    anonymous = client_as(people["anonymous"])
+    before = anonymous.get(KENYA_PAGE).content.decode()
+    assert "Self-assessment checklist submitted" not in first_cycle(before)
+
+    review_update(
+        review=unpublished_review,
+        user=people["staff"],
+        executive_summary_completed=datetime.date(2019, 2, 1),
+        executive_summary_published=True,
+    )
+
+    public = anonymous.get(KENYA_PAGE).content.decode()
+    assert "Self-assessment checklist submitted" in first_cycle(public)
+    assert 'data-testid="need-total">3<' in public
+
+
+def test_a_confirmation_shows_at_once(client_as, people, kenya_page):
+    focal = client_as(people["focal_point"])
+    anonymous = client_as(people["anonymous"])
+    assert 'data-testid="need-stale">2<' in anonymous.get(KENYA_PAGE).content.decode()
+    assert 'data-testid="need-stale">3<' in focal.get(KENYA_PAGE).content.decode()
+
+    focal.post(reverse("needs:need_confirm", args=[kenya_page["stale_need"].pk]))
+
+    assert 'data-testid="need-stale">1<' in anonymous.get(KENYA_PAGE).content.decode()
+    assert 'data-testid="need-stale">2<' in focal.get(KENYA_PAGE).content.decode()
+
+
+def test_the_cache_follows_the_day_staleness_is_counted_from(
+    client_as, people, kenya_page, settings
+):
+    anonymous = client_as(people["anonymous"])
+    assert 'data-testid="need-stale">2<' in anonymous.get(KENYA_PAGE).content.decode()
+
+    settings.NEED_STALE_AFTER_DAYS = 365 * 20
+
+    assert 'data-testid="need-stale">0<' in anonymous.get(KENYA_PAGE).content.decode()
+
+
+def test_a_query_string_is_not_cached_whole(client_as, people, kenya_page):
+    anonymous = client_as(people["anonymous"])
+    anonymous.get(KENYA_PAGE)
+
+    with_query = anonymous.get(KENYA_PAGE, {"utm_source": "mail"})
+
+    assert built(with_query)
+    assert not shared_part_built(with_query)  # the audience's part still comes from the cache
