@@ -67,6 +67,12 @@ ENDPOINTS = (
         FOCAL_POINT,
         lambda: reverse("countries:state_detail", args=[BENCHMARK_STATE]),
     ),
+    Endpoint(
+        "country_page_public",
+        f"Country page /states/{BENCHMARK_STATE}/",
+        ANONYMOUS,
+        lambda: reverse("countries:state_detail", args=[BENCHMARK_STATE]),
+    ),
     Endpoint("review_page", "Review page /reviews/<pk>/ (cycle 2)", STAFF, _review_page),
     Endpoint(
         "catalogue",

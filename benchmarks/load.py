@@ -14,7 +14,7 @@ from pathlib import Path
 # The addresses under load (keys of `benchmarks.endpoints.ENDPOINTS`), requested anonymously
 # like most visitors, next to the floor.
 FLOOR = "healthz"
-ENDPOINT_KEYS = (FLOOR, "dashboard_page", "country_page")
+ENDPOINT_KEYS = (FLOOR, "dashboard_page", "country_page_public")
 WORKERS = 2
 THREADS = 2
 CONNECTIONS = 8
