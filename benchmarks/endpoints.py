@@ -68,6 +68,12 @@ ENDPOINTS = (
         lambda: reverse("countries:state_detail", args=[BENCHMARK_STATE]),
     ),
     Endpoint(
+        "country_needs",
+        f"Country page, needs /states/{BENCHMARK_STATE}/needs/",
+        FOCAL_POINT,
+        lambda: reverse("countries:state_needs", args=[BENCHMARK_STATE]),
+    ),
+    Endpoint(
         "country_page_public",
         f"Country page /states/{BENCHMARK_STATE}/",
         ANONYMOUS,
