@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str, env_url
@@ -276,15 +276,18 @@ SPECTACULAR_SETTINGS = {
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-# No inline script anywhere: pages load their JavaScript from /static/. Inline styles are
-# allowed because pygal's SVG charts carry their own <style> element. The API's Redoc page
-# runs its search in a worker made from a blob: URL by its own (same-origin) script.
+# No inline script or style anywhere: pages load their JavaScript and CSS from /static/ (the
+# charts too: static/css/charts.css, see core/charts.py). Scripts may still set an element's
+# style through the DOM, which a policy does not restrict. The API's Redoc page writes
+# <style> elements: it alone reads request.csp_nonce, so its policy alone allows the nonce
+# (static/js/redoc-nonce.js). It runs its search in a worker made from a blob: URL by its
+# own (same-origin) script.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "worker-src": [SELF, "blob:"],
-        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],

@@ -110,7 +110,7 @@ def test_every_page_carries_the_security_headers(client, url_name):
         "default-src": "'self'",
         "script-src": "'self'",
         "worker-src": "'self' blob:",
-        "style-src": "'self' 'unsafe-inline'",
+        "style-src": "'self'",
         "img-src": "'self' data:",
         "font-src": "'self' data:",
         "connect-src": "'self'",
@@ -119,10 +119,27 @@ def test_every_page_carries_the_security_headers(client, url_name):
         "object-src": "'none'",
         "base-uri": "'self'",
     }
+    assert "unsafe" not in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def style_sources(response) -> str:
+    directives = (d.strip() for d in response["Content-Security-Policy"].split(";"))
+    return next(d for d in directives if d.startswith("style-src ")).removeprefix("style-src ")
+
+
+def test_only_the_redoc_page_allows_its_style_elements_by_a_nonce_of_its_own(client, db):
+    redoc = client.get(reverse("api:redoc"))
+    again = client.get(reverse("api:redoc"))
+    dashboard = client.get(reverse("dashboard:index"))
+
+    nonce = re.fullmatch(r"'self' 'nonce-([\w+/=]+)'", style_sources(redoc))[1]
+    assert f'nonce="{nonce}"' in redoc.content.decode()
+    assert style_sources(again) != style_sources(redoc)
+    assert style_sources(dashboard) == "'self'"
 
 
 # <script> without src (other than JSON data blocks), on*="..." handlers, javascript: URLs.

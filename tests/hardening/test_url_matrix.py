@@ -4,7 +4,9 @@ what each must answer. A URL without an entry fails the test, with the line to r
 Each cell is one request with an empty body, made inside a savepoint that is rolled back, so
 that cells do not depend on one another. A refused request (sign-in asked, 400, 401, 403, 404,
 405, 409) must also have written nothing: the test compares a fingerprint of the data before
-and after it. The admin's own URLs follow one rule (below) rather than a line each.
+and after it. The admin's own URLs follow one rule (below) rather than a line each. No page
+may carry an inline style (a <style> element, a style="" attribute): the Content Security
+Policy blocks it.
 
 Tokens: a status code, `login` (redirect to the sign-in page), `admin-login` (redirect to the
 admin's sign-in page). Columns: anonymous, donor, focal point of the State (Kenya), focal point
@@ -22,6 +24,7 @@ from .url_matrix import (
     ROLES,
     arguments_for,
     build_world,
+    inline_styles,
     methods_of,
     request_cell,
     url_for,
@@ -375,7 +378,7 @@ def world(people, home_state, published_review, published_need, unpublished_need
 
 def test_every_url_answers_every_role_as_the_table_says(world, people):
     clients = {role: Client(raise_request_exception=False) for role in ROLES}
-    missing, wrong, written = [], [], []
+    missing, wrong, written, styles = [], [], [], []
     cells = 0
     walked_operations = set()
 
@@ -387,9 +390,10 @@ def test_every_url_answers_every_role_as_the_table_says(world, people):
             observed = []
             for column, role in enumerate(ROLES):
                 refusal = expected is None or expected[column] in REFUSALS
-                token, unchanged = request_cell(
+                token, unchanged, response = request_cell(
                     clients[role], people[role], method, url, check_unchanged=refusal
                 )
+                styles.extend(f"{method} {url} as {role}: {s}" for s in inline_styles(response))
                 observed.append(token)
                 cells += 1
                 if token in REFUSALS and not unchanged:
@@ -409,6 +413,7 @@ def test_every_url_answers_every_role_as_the_table_says(world, people):
     )
     assert not wrong, "\n".join(wrong)
     assert not written, "\n".join(written)
+    assert not styles, "Inline style, blocked by the policy:\n" + "\n".join(styles)
     unwalked = schema_operations() - walked_operations
     assert not unwalked, f"API operations the matrix did not reach: {sorted(unwalked)}"
     report = settings.BASE_DIR / "test-artifacts" / "url-matrix.txt"
