@@ -9,7 +9,7 @@ from .import_jobs import (
 )
 
 
-@shared_task(soft_time_limit=300, time_limit=360)
+@shared_task
 def send_confirmation_digests_task() -> int:
     """Daily (beat): e-mail each focal point the needs of their State to confirm."""
     return send_confirmation_digests().sent
@@ -21,7 +21,7 @@ def run_import_job_task(job_id: int) -> str:
     return run_import_job(job_id)
 
 
-@shared_task(soft_time_limit=300, time_limit=360)
+@shared_task
 def discard_old_import_files_task() -> int:
     """Daily (beat): delete the uploaded files of imports finished long ago."""
     return discard_old_import_files()

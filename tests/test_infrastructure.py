@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.conf import settings
 from django.db import connection
 
 from tests.conftest import database_url_is_postgres
@@ -51,6 +52,42 @@ def test_a_task_runs_in_the_separate_worker_process(worker):
     assert connection.vendor == "postgresql"
     assert heartbeat.pid == worker.pid
     assert heartbeat.pid != os.getpid()
+
+
+# --- Task time limits ---------------------------------------------------------------------
+# Each task and the settings its time limits come from (README, "Configuration"): a new task
+# needs a line here.
+TASK_TIME_LIMITS = {
+    "core.tasks.record_worker_heartbeat": "HEARTBEAT_TASK",
+    "dashboard.tasks.recompute_figures": "CELERY_TASK",
+    "needs.tasks.send_confirmation_digests_task": "CELERY_TASK",
+    "needs.tasks.discard_old_import_files_task": "CELERY_TASK",
+    "needs.tasks.run_import_job_task": "IMPORT_TASK",
+}
+
+
+def test_every_task_takes_its_time_limits_from_the_settings():
+    from tan_tracker.celery import app as celery_app
+
+    celery_app.loader.import_default_modules()
+    # Celery's own tasks (celery.*) run under the defaults.
+    tasks = {n: task for n, task in celery_app.tasks.items() if not n.startswith("celery.")}
+
+    assert set(tasks) == set(TASK_TIME_LIMITS)
+    for name, task in tasks.items():
+        prefix = TASK_TIME_LIMITS[name]
+        assert (task.soft_time_limit, task.time_limit) == (
+            getattr(settings, f"{prefix}_SOFT_TIME_LIMIT"),
+            getattr(settings, f"{prefix}_TIME_LIMIT"),
+        ), name
+        assert task.soft_time_limit < task.time_limit, name
+
+
+def test_the_time_limits_of_every_task_are_the_celery_defaults():
+    from tan_tracker.celery import app as celery_app
+
+    assert celery_app.conf.task_soft_time_limit == settings.CELERY_TASK_SOFT_TIME_LIMIT
+    assert celery_app.conf.task_time_limit == settings.CELERY_TASK_TIME_LIMIT
 
 
 # --- docker-compose.yml -------------------------------------------------------------------
