@@ -6,6 +6,7 @@ drf-spectacular documents the success responses; `ApiAutoSchema` adds the error 
 """
 
 import django_filters
+from django.db import DatabaseError, connections
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
@@ -103,8 +104,16 @@ class ReferenceDataFilterExtension(DjangoFilterExtension):
 
 
 def _reference_values(queryset, field_name: str, limit: int = MAX_ENUM_VALUES) -> list | None:
-    """The values of `field_name` in `queryset`, if there are few enough to list."""
-    values = list(queryset.order_by(field_name).values_list(field_name, flat=True)[: limit + 1])
+    """The values of `field_name` in `queryset`, if there are few enough to list.
+
+    None while the table does not exist: `check --deploy` generates the schema, possibly before
+    `migrate`. Any other database error is raised."""
+    try:
+        values = list(queryset.order_by(field_name).values_list(field_name, flat=True)[: limit + 1])
+    except DatabaseError:
+        if queryset.model._meta.db_table in connections[queryset.db].introspection.table_names():
+            raise
+        return None
     return values if 0 < len(values) <= limit else None
 
 

@@ -1,7 +1,12 @@
 import pytest
+from django.db import OperationalError, connection
+from django.db.models import QuerySet
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
+
+from core.api.schema import _reference_values
+from reviews.models import State
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +66,22 @@ def test_the_schema_is_served_at_api_schema(client, api_data):
 
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "TA Needs Tracker API"
+
+
+def test_the_filters_list_no_codes_while_the_reference_table_does_not_exist(monkeypatch):
+    # As `check --deploy` before `migrate`: the query fails and the table is not there.
+    monkeypatch.setattr(QuerySet, "order_by", _failing_query)
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *args, **kwargs: [])
+
+    assert _reference_values(State.objects.all(), "iso3") is None
+
+
+def test_any_other_database_error_while_listing_codes_is_raised(monkeypatch):
+    monkeypatch.setattr(QuerySet, "order_by", _failing_query)
+
+    with pytest.raises(OperationalError, match="the server went away"):
+        _reference_values(State.objects.all(), "iso3")
+
+
+def _failing_query(*args, **kwargs):
+    raise OperationalError("the server went away")
