@@ -57,7 +57,8 @@ SERIES_CLASS = re.compile(r"(color|serie)-\d+")
 # For pygal's JavaScript: its configuration and <style> (in <defs>), the tooltips' data.
 _SCRIPT_ONLY = {"defs", "desc"}
 _GEOMETRY = ("x", "y", "width", "height", "cx", "cy", "r", "d", "transform")
-_DECIMAL = re.compile(r"-?\d+\.\d+")
+# A number with decimals; Python writes the tiny ones of pygal's arithmetic as 1.4e-14.
+_DECIMAL = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
 
 
 def _whole(match: re.Match) -> str:
@@ -74,10 +75,11 @@ def _is_removed(element, root) -> bool:
     background rectangles (the chart's own background is white)."""
     if element.tag is etree.Comment:
         return True
+    name = etree.QName(element).localname
     classes = element.get("class", "").split()
     return (
-        etree.QName(element).localname in _SCRIPT_ONLY
-        or (etree.QName(element).localname == "title" and element.getparent() is not root)
+        name in _SCRIPT_ONLY
+        or (name == "title" and element.getparent() is not root)
         or "tooltip-overlay" in classes
         or "background" in classes
     )
