@@ -52,6 +52,8 @@ def test_the_dashboard_page_is_at_most_100_kb(demo_staff, db, signed_in, cycle):
 
     assert "Content-Encoding" not in response
     assert len(response.content) <= LIMIT, f"{len(response.content):,} bytes"
+    # A {# comment #} spanning lines is no comment: it was shown as text under every table.
+    assert b"#}" not in response.content
     # Staff see the donors' figures too: the largest page.
     assert response.content.count(b"<svg") == (15 if signed_in else 12)
 

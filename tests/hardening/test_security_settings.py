@@ -179,3 +179,18 @@ def test_no_template_has_script_that_the_content_security_policy_blocks():
     ]
 
     assert offenders == [], "move this JavaScript to a file under static/"
+
+
+TEMPLATE_COMMENT = re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}", re.S)
+
+
+def test_no_template_has_an_inline_style():
+    offenders = [
+        f"{template.relative_to(ROOT)}: {match.group(0)}"
+        for template in project_templates()
+        for match in re.finditer(
+            r"<style\b|\sstyle=", TEMPLATE_COMMENT.sub("", template.read_text())
+        )
+    ]
+
+    assert offenders == [], "move this style to a file under static/css/"
