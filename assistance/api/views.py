@@ -8,7 +8,6 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from assistance import services
@@ -21,6 +20,7 @@ from assistance.filters import (
 from assistance.models import Donor, Provider
 from assistance.selectors import activity_detail, interest_list
 from core.api.access import signed_in
+from core.api.filters import StrictOrderingFilter
 from core.api.viewsets import ApiViewSet, refusal_is_conflict
 from core.permissions import (
     can_manage_assistance,
@@ -204,7 +204,7 @@ class ActivityViewSet(
 class FundingViewSet(ReadOnlyApiViewSet, mixins.CreateModelMixin, mixins.DestroyModelMixin):
     serializer_class = serializers.FundingSerializer
     lookup_value_regex = "[0-9]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["year", "amount"]
     write_rules = {"create": can_manage_assistance, "destroy": can_manage_assistance}
 
