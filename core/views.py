@@ -5,11 +5,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views import i18n as i18n_views
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from .health import broker_status, database_status, worker_status
 from .languages import preferred_language_remember
@@ -34,6 +35,14 @@ def _state_page_url(iso3: str) -> str | None:
         return reverse("reviews:state_detail", args=[iso3])
     except NoReverseMatch:
         return None
+
+
+@require_safe
+@cache_control(max_age=24 * 60 * 60)
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's, the API's
+    documentation and answers); a 404 there is an error in their console."""
+    return redirect(static("favicon.svg"))
 
 
 @never_cache
