@@ -1,3 +1,5 @@
+from django.contrib.auth.models import AnonymousUser
+
 from .permissions import (
     can_lift_lockouts,
     can_manage_assistance,
@@ -8,7 +10,10 @@ from .permissions import (
 
 
 def navigation(request):
-    user = request.user
+    # Error pages can be drawn for a request the authentication middleware never saw: a
+    # bad Host header is refused by an earlier middleware (400), and the test server's
+    # static file handler answers a missing file (404) without any middleware.
+    user = getattr(request, "user", None) or AnonymousUser()
     return {
         "role_label": role_label(user),
         "nav_can_manage_reviews": can_manage_reviews(user),
