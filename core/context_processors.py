@@ -1,3 +1,5 @@
+from django.contrib.auth.models import AnonymousUser
+
 from .access import (
     can_lift_lockouts,
     can_manage_api_tokens,
@@ -13,7 +15,10 @@ from .access import (
 def can(request):
     """What the navigation and the home page offer this person, as `can.*` answers (templates
     never test roles), their role's name, and a focal point's own State."""
-    user = request.user
+    # Error pages can be drawn for a request the authentication middleware never saw: a
+    # bad Host header is refused by an earlier middleware (400), and the test server's
+    # static file handler answers a missing file (404) without any middleware.
+    user = getattr(request, "user", None) or AnonymousUser()
     return {
         "role_label": role_label(user),
         "can": {

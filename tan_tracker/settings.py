@@ -258,7 +258,9 @@ SPECTACULAR_SETTINGS = {
         "Authenticate with `Authorization: Token <key>` (staff issue tokens) or the signed-in "
         "session. Without either you see what the public pages show. Lists are paged "
         "(`page`, `page_size` up to 500), take the filters of the matching pages, sort with "
-        "`ordering`, and answer as CSV with `?format=csv`. Every error is JSON: "
+        "`ordering`, and answer as CSV with `?format=csv`. A query parameter an operation does "
+        "not take, or a field a list cannot sort by, is refused with 400 (never ignored), "
+        "naming the ones it takes. Every error is JSON: "
         '`{"detail": ..., "code": ..., "errors": {field: [...]}}`. Changes send the `version` '
         "they read and are refused with 409 if someone saved the record since."
     ),
