@@ -90,3 +90,9 @@ def published_need(published_review):
 @pytest.fixture
 def unpublished_need(unpublished_review):
     return factories.NeedFactory(review=unpublished_review)
+
+
+@pytest.fixture
+def provider(db):
+    """UNODC, the provider the activity files of the tests name."""
+    return factories.ProviderFactory(name="UNODC", short_name="UNODC", is_unodc=True)
