@@ -22,9 +22,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.access import can_manage_assistance
 from core.imports.reader import ImportResult, Problem, Progress, RowReader, read_import_table
 from core.imports.registry import DATES, Column, Doc, Importer
-from core.permissions import can_manage_assistance
 from needs.models import Need
 from reviews.imports import STATES
 from reviews.models import State

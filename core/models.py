@@ -112,6 +112,30 @@ class DigestDelivery(models.Model):
         return f"Digest of {self.need_count} needs to user {self.user_id} on {self.sent_on}"
 
 
+class DataVersion(models.Model):
+    """The single row (id 1) counting the committed changes to the data that figures and
+    caches are computed from (reviews, needs, assistance, donor interest).
+
+    `core.changes.data_changed()` increments `version` once in each transaction that writes
+    such data; what is computed from the data records the version it read. It is stale
+    exactly when the current version is higher, which, unlike comparing clocks, cannot be
+    fooled by a transaction that commits late.
+    """
+
+    ROW_ID = 1
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(name="data_version_single_row", condition=Q(id=1)),
+        ]
+
+    def __str__(self):
+        return f"Data version {self.version}"
+
+
 class ImportStatus(models.TextChoices):
     CHECKING = "checking", _("Checking the file")
     CHECKED = "checked", _("Checked: ready to import")

@@ -30,11 +30,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.access import can_manage_needs
 from core.bulk import BATCH_SIZE, insert_rows, update_objects
+from core.changes import data_changed
 from core.imports.reader import ImportResult, Problem, Progress, RowReader, read_import_table
 from core.imports.registry import DATES, LIST, Column, Doc, Importer
-from core.permissions import can_manage_needs
-from dashboard.services import figures_changed
 from reviews.imports import CYCLES, STATE
 from reviews.models import Article, Chapter, Review, State
 
@@ -461,7 +461,7 @@ def _write(creations: list[_Row], updates: list[_Row], *, user, filename: str, p
     if progress is not None:
         progress("saving", total, total)
     if total:
-        figures_changed()
+        data_changed(sender=Need)
 
 
 def _create(rows: list[_Row], *, user_id, now) -> tuple[list[dict], list[int], list[tuple]]:

@@ -1,12 +1,16 @@
+import datetime
 import secrets
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.access import Audience, VisibleQuerySet
 
 
 class Category(models.Model):
@@ -93,8 +97,62 @@ def new_need_ref() -> str:
     return "N-" + secrets.token_hex(5).upper()
 
 
+def stale_before(today: datetime.date | None = None) -> datetime.date:
+    """Needs last confirmed (or, never confirmed, identified) before this date are stale."""
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=settings.NEED_STALE_AFTER_DAYS)
+
+
+def stale_q(today: datetime.date | None = None) -> Q:
+    """The needs possibly stale on `today`: not confirmed for NEED_STALE_AFTER_DAYS."""
+    cutoff = stale_before(today)
+    return (
+        Q(last_confirmed_on__lt=cutoff)
+        | Q(last_confirmed_on__isnull=True, identified_on__lt=cutoff)
+        | Q(last_confirmed_on__isnull=True, identified_on__isnull=True, created_at__date__lt=cutoff)
+    )
+
+
+class NeedQuerySet(VisibleQuerySet):
+    def visibility_filter(self, audience: Audience) -> Q | None:
+        """Staff see every need; a focal point also every need of their own State, proposals
+        included; everyone else the accepted needs of reviews whose executive summary is
+        published (a proposal counts as unpublished until staff accept it)."""
+        if audience.staff:
+            return None
+        published = Q(review__executive_summary_published=True, acceptance=Acceptance.ACCEPTED)
+        if audience.state_id is not None:
+            return published | Q(review__state_id=audience.state_id)
+        return published
+
+    def with_staleness(self) -> "NeedQuerySet":
+        """With `is_stale`, computed by the database."""
+        return self.annotate(
+            is_stale=Case(
+                When(stale_q(), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+
+    def for_lists(self) -> "NeedQuerySet":
+        """With everything lists and exports of needs show, in a fixed number of queries."""
+        return (
+            self.select_related(
+                "review__state__regional_group",
+                "chapter",
+                "article",
+                "category",
+                "subcategory",
+            )
+            .prefetch_related("themes")
+            .with_staleness()
+        )
+
+
 class Need(models.Model):
     """A technical assistance need identified in one review."""
+
+    # The needs the figures and lists count: accepted, never a proposal waiting or declined.
+    COUNTED = Q(acceptance=Acceptance.ACCEPTED)
 
     ref = models.CharField(
         _("ref"),
@@ -179,6 +237,7 @@ class Need(models.Model):
     # each candidate row made searches over many needs take seconds. Empty on SQLite, whose
     # search matches words with icontains.
     search_vector = SearchVectorField(null=True, editable=False)
+    objects = NeedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[themes], excluded_fields=["search_vector"])
 
     class Meta:

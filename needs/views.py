@@ -11,12 +11,18 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.access import can_manage_needs
 from core.exceptions import ConcurrentEditError
 from core.history import describe_changes, history_entries
-from core.permissions import can_manage_needs, visible_reviews
-from reviews.forms import apply_service_errors
+from core.pages import (
+    PAGE_SIZE,
+    allowed_by,
+    apply_service_errors,
+    query_without_page,
+    tidy_filter_form,
+    visible_or_404,
+)
 from reviews.models import Review
-from reviews.views import PAGE_SIZE, allowed_by, query_without_page, tidy_filter_form
 
 from .exports import FORMATS, export_response
 from .filters import NeedFilterSet
@@ -88,9 +94,7 @@ def _need(request, pk: int) -> Need:
 @allowed_by(can_manage_needs)
 @require_http_methods(["GET", "POST"])
 def need_create_view(request, review_pk: int):
-    review = get_object_or_404(
-        visible_reviews(request.user, Review.objects.select_related("state")), pk=review_pk
-    )
+    review = visible_or_404(Review.objects.select_related("state"), request.user, pk=review_pk)
     form = NeedForm(request.POST or None, review=review)
     if request.method == "POST" and form.is_valid():
         fields = form.need_fields()

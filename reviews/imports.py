@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.access import can_manage_reviews
 from core.imports.reader import ImportResult, Problem, Progress, RowReader, read_import_table
 from core.imports.registry import DATES, FLAGS, Column, Doc, Importer
-from core.permissions import can_manage_reviews
 from core.tabular import Table
 from translations.lookup import localized
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("needs.urls")),
     path("", include("assistance.urls")),
     path("", include("dashboard.urls")),
+    path("", include("countries.urls")),
     path("api/v1/", include("dashboard.api.urls")),
     path("api/", include("tan_tracker.api_urls")),
     path("admin/", admin.site.urls),

@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.models import ImportJob
+from core.pages import allowed_by
 from core.tabular import csv_response
-from reviews.views import allowed_by
 
 from . import registry
 from .forms import ImportUploadForm

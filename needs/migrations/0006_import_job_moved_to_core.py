@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("needs", "0005_need_search_vector"),
-        ("core", "0005_import_job"),
+        ("core", "0006_import_job"),
     ]
 
     operations = [

@@ -1,4 +1,4 @@
-"""ImportJob moved from `needs` to `core` (core 0005, needs 0006): a database that already
+"""ImportJob moved from `needs` to `core` (core 0006, needs 0006): a database that already
 holds jobs keeps them, and the move can be undone."""
 
 import pytest
@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db
 
-BEFORE = [("core", "0004_user_preferred_language"), ("needs", "0005_need_search_vector")]
+BEFORE = [("core", "0005_data_version"), ("needs", "0005_need_search_vector")]
 
 
 def migrate(targets=None):

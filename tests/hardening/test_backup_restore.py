@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from core.demo import DEMO_REF_PREFIX
+from demo.demo import DEMO_REF_PREFIX
 from needs.models import Need
 
 ROOT = Path(__file__).resolve().parents[2]

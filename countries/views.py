@@ -8,26 +8,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from core.access import can_see_donor_interest, can_see_personal_data
 from core.charts import bar_chart
-from core.permissions import (
-    can_maintain_state_needs,
-    can_propose_need,
-    can_see_personal_data,
-    visible_states,
-)
 from needs.exports import FORMATS as EXPORT_FORMATS
 from needs.filters import NeedFilterSet
 from needs.models import Need, Status
+from needs.rules import can_maintain_state_needs, can_propose_need
+from reviews.filters import StateFilterSet
+from reviews.milestones import review_stage, review_timeline
+from reviews.models import State
 from translations.lookup import localized
 
-from . import country_selectors as selectors
-from .filters import StateFilterSet
-from .models import State
+from . import selectors
 
 
 @require_GET
 def state_list(request):
-    parties = visible_states(request.user, State.objects.filter(is_party=True))
+    parties = State.objects.filter(is_party=True)
     filterset = StateFilterSet(request.GET or None, queryset=parties)
     # Five regional groups read better as checkboxes than as a multiple select box.
     region = filterset.form.fields["region"]
@@ -35,7 +32,7 @@ def state_list(request):
     if filterset.is_bound and not filterset.is_valid():
         return render(
             request,
-            "reviews/state_list.html",
+            "countries/state_list.html",
             {"filterset": filterset, "rows": [], "total_needs": 0, "total_unmet": 0},
             status=400,
         )
@@ -43,7 +40,7 @@ def state_list(request):
     rows = [(state, selectors.reviews_by_cycle(state)) for state in states]
     return render(
         request,
-        "reviews/state_list.html",
+        "countries/state_list.html",
         {
             "filterset": filterset,
             "rows": rows,
@@ -61,11 +58,9 @@ NEED_FILTERS = ("stale", "status")
 @require_GET
 def state_detail(request, iso3: str):
     if iso3 != iso3.upper():
-        return redirect("reviews:state_detail", iso3=iso3.upper())
+        return redirect("countries:state_detail", iso3=iso3.upper())
     user = request.user
-    state = get_object_or_404(
-        visible_states(user, State.objects.select_related("regional_group")), iso3=iso3
-    )
+    state = get_object_or_404(State.objects.select_related("regional_group"), iso3=iso3)
     filter_data = QueryDict(mutable=True)
     for name in NEED_FILTERS:
         filter_data.setlist(name, request.GET.getlist(name))
@@ -84,8 +79,8 @@ def state_detail(request, iso3: str):
             (
                 cycle,
                 by_cycle.get(cycle),
-                selectors.review_timeline(by_cycle[cycle]) if cycle in by_cycle else [],
-                selectors.review_stage(by_cycle[cycle]) if cycle in by_cycle else "",
+                review_timeline(by_cycle[cycle]) if cycle in by_cycle else [],
+                review_stage(by_cycle[cycle]) if cycle in by_cycle else "",
             )
             for cycle in (1, 2)
         ],
@@ -115,9 +110,9 @@ def state_detail(request, iso3: str):
         "activity_total": activities.count(),
         "activity_pages": selectors.url_name_resolves("assistance:activity_detail", "REF"),
         "donor_interests": selectors.state_donor_interests(user, state),
-        "show_donor_interest": user.is_authenticated,
+        "can_see_donor_interest": can_see_donor_interest(user),
         "focal_points": selectors.state_focal_points(user, state),
-        "show_personal_data": can_see_personal_data(user),
+        "can_see_personal_data": can_see_personal_data(user),
         "can_maintain": can_maintain_state_needs(user, state),
         "can_propose": any(can_propose_need(user, review) for review in reviews),
         "unmet_status": Status.UNMET,
@@ -125,5 +120,5 @@ def state_detail(request, iso3: str):
         "download_formats": EXPORT_FORMATS,
     }
     return render(
-        request, "reviews/state_detail.html", context, status=200 if filters_valid else 400
+        request, "countries/state_detail.html", context, status=200 if filters_valid else 400
     )

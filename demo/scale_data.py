@@ -6,7 +6,7 @@ interests. Scale N multiplies the needs, activities, links and donor interest (a
 comments that go with the needs) by N; the States and reviews stay, because growth comes
 from finer needs and more assistance, not from more countries. The distributions (chapters,
 articles, categories, themes, activity kinds, providers, donors) are the demo data's
-(`core.demo`), so that filters and aggregates select realistic shares of the rows.
+(`demo.demo`), so that filters and aggregates select realistic shares of the rows.
 
 The same seed and scale give the same rows: dates are placed relative to the fixed day
 `AS_OF`, not to today, and ids are handed out in order from the first free one (so a freshly
@@ -49,7 +49,8 @@ from assistance.models import (
     Provider,
 )
 from assistance.services import recompute_coverage
-from core.demo import (
+from core.models import Role, User
+from demo.demo import (
     ACTIVITY_KINDS,
     ACTIVITY_PHRASES,
     ARTICLE_TOPICS,
@@ -83,8 +84,6 @@ from needs.models import (
     Theme,
 )
 from reviews.models import Article, Chapter, DirectDialogue, Review, State
-
-from .models import Role, User
 
 SEED = 20261122
 AS_OF = datetime.date(2026, 11, 1)

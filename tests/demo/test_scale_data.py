@@ -13,8 +13,7 @@ from dashboard.models import ALL_REGIONS, FigureSet
 from needs.models import Acceptance, Need
 from reviews.models import Review, State
 from tests import factories
-
-from .generated import clear_generated_data, fingerprint
+from tests.benchmarks.generated import clear_generated_data, fingerprint
 
 pytestmark = pytest.mark.django_db
 

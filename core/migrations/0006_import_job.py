@@ -25,7 +25,7 @@ def move_content_type_back(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("core", "0004_user_preferred_language"),
+        ("core", "0005_data_version"),
         ("needs", "0005_need_search_vector"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_LABEL, DEMO_REF_PREFIX, is_demo_loaded, load_demo
+from demo.demo import DEMO_LABEL, DEMO_REF_PREFIX, is_demo_loaded, load_demo
 from reviews.models import Article, State
 
 

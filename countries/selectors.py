@@ -1,86 +1,21 @@
 """Reads for the State list and the country page, each at a fixed number of queries.
 
-Every row comes through `core.permissions`, so what a person sees on these pages is what the
-`visible_*` functions allow them, whatever the data size.
+Every row comes through its model's `visible_to`, so what a person sees on these pages is what
+the rules allow them, whatever the data size.
 """
-
-from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext, gettext_lazy
 
 from assistance.models import Activity, DonorInterest, FundingContribution
+from core.access import can_see_personal_data
 from core.models import Role, User
-from core.permissions import (
-    can_see_personal_data,
-    visible_activities,
-    visible_donor_interests,
-    visible_funding,
-    visible_needs,
-    visible_reviews,
-)
-from needs.models import Acceptance, Category, Need, NeedComment, Status
-from needs.selectors import need_list, stale_q
+from needs.models import Category, Need, NeedComment, Status, stale_q
+from needs.selectors import need_list
+from reviews.milestones import review_stage
+from reviews.models import CYCLE_CHOICES, Review, State
+from reviews.selectors import review_list
 from translations.lookup import localized
-
-from .models import CYCLE_CHOICES, Review, State
-from .selectors import review_list
-
-EXECUTIVE_SUMMARY_PUBLISHED = gettext_lazy("Executive summary published")
-COUNTRY_REPORT_PUBLISHED = gettext_lazy("Country report published")
-
-
-@dataclass(frozen=True)
-class Milestone:
-    # `field` says which milestone it is in any language; `label` is in the active language.
-    field: str
-    label: str
-    date: object
-    done: bool
-
-
-def review_stage(review: Review) -> str:
-    """The furthest milestone the review has reached, as a short label in the active language."""
-    if review.country_report_published:
-        return str(COUNTRY_REPORT_PUBLISHED)
-    if review.executive_summary_published:
-        return str(EXECUTIVE_SUMMARY_PUBLISHED)
-    for field, label in reversed(Review.MILESTONES):
-        if getattr(review, field):
-            return str(label)
-    if review.review_year:
-        return gettext("Under way (review year %(year)s)") % {"year": review.review_year}
-    return gettext("Started")
-
-
-def review_timeline(review: Review) -> list[Milestone]:
-    milestones = [
-        Milestone(
-            field=field,
-            label=str(label),
-            date=getattr(review, field),
-            done=bool(getattr(review, field)),
-        )
-        for field, label in Review.MILESTONES
-    ]
-    milestones.append(
-        Milestone(
-            field="executive_summary_published",
-            label=str(EXECUTIVE_SUMMARY_PUBLISHED),
-            date=None,
-            done=review.executive_summary_published,
-        )
-    )
-    milestones.append(
-        Milestone(
-            field="country_report_published",
-            label=str(COUNTRY_REPORT_PUBLISHED),
-            date=None,
-            done=review.country_report_published,
-        )
-    )
-    return milestones
 
 
 # --- /states/ -----------------------------------------------------------------------------
@@ -95,15 +30,15 @@ def state_list_rows(user, queryset: QuerySet) -> list[State]:
         queryset.select_related("regional_group").prefetch_related(
             Prefetch(
                 "reviews",
-                queryset=visible_reviews(user, Review.objects.order_by("cycle")),
+                queryset=Review.objects.order_by("cycle").visible_to(user),
                 to_attr="visible_review_list",
             )
         )
     )
     counts = {
         row["review__state"]: row
-        for row in visible_needs(user)
-        .filter(acceptance=Acceptance.ACCEPTED, review__state__in=queryset.values("pk"))
+        for row in Need.objects.visible_to(user)
+        .filter(Need.COUNTED, review__state__in=queryset.values("pk"))
         .values("review__state")
         .annotate(total=Count("pk"), unmet=Count("pk", filter=Q(status=Status.UNMET)))
         .order_by()
@@ -145,7 +80,7 @@ def state_needs(user, state: State) -> QuerySet:
         comments = comments.select_related("author")
         related.append("last_confirmed_by")
     return (
-        need_list(user, Need.objects.filter(review__state=state, acceptance=Acceptance.ACCEPTED))
+        need_list(user, Need.objects.filter(Need.COUNTED, review__state=state))
         .select_related(*related)
         .prefetch_related(Prefetch("comments", queryset=comments))
         .order_by(
@@ -164,8 +99,9 @@ def state_proposals(user, state: State) -> QuerySet:
     if can_see_personal_data(user):
         related.append("proposed_by")
     return (
-        visible_needs(user, Need.objects.filter(review__state=state))
-        .exclude(acceptance=Acceptance.ACCEPTED)
+        Need.objects.filter(review__state=state)
+        .visible_to(user)
+        .exclude(Need.COUNTED)
         .select_related(*related)
         .order_by("-created_at", "-id")
     )
@@ -173,9 +109,7 @@ def state_proposals(user, state: State) -> QuerySet:
 
 def need_figures(user, state: State) -> dict:
     """Totals, possibly stale and per status, counted by the database in one query."""
-    needs = visible_needs(user, Need.objects.filter(review__state=state)).filter(
-        acceptance=Acceptance.ACCEPTED
-    )
+    needs = Need.objects.filter(Need.COUNTED, review__state=state).visible_to(user)
     return needs.aggregate(
         total=Count("pk"),
         stale=Count("pk", filter=stale_q()),
@@ -191,8 +125,8 @@ def needs_by_status(figures: dict) -> list[tuple[str, int]]:
 def needs_by_category(user, state: State) -> list[tuple[str, int]]:
     """Every category, with the number of the State's needs in it (GROUP BY in the database)."""
     counts = dict(
-        visible_needs(user, Need.objects.filter(review__state=state))
-        .filter(acceptance=Acceptance.ACCEPTED)
+        Need.objects.filter(Need.COUNTED, review__state=state)
+        .visible_to(user)
         .values("category")
         .annotate(count=Count("pk"))
         .order_by()
@@ -208,9 +142,10 @@ ACTIVITIES_SHOWN = 25
 
 
 def state_activities(user, state: State) -> QuerySet:
-    funding = visible_funding(user, FundingContribution.objects.select_related("donor"))
+    funding = FundingContribution.objects.select_related("donor").visible_to(user)
     return (
-        visible_activities(user, Activity.objects.filter(beneficiary_states=state))
+        Activity.objects.filter(beneficiary_states=state)
+        .visible_to(user)
         .select_related("provider")
         .prefetch_related(Prefetch("funding", queryset=funding))
         .order_by(F("start_date").desc(nulls_last=True), "title")
@@ -220,9 +155,8 @@ def state_activities(user, state: State) -> QuerySet:
 def state_donor_interests(user, state: State) -> QuerySet:
     """Active interest and commitments in the State's needs; nothing for the public."""
     return (
-        visible_donor_interests(
-            user, DonorInterest.objects.filter(need__review__state=state, withdrawn_at__isnull=True)
-        )
+        DonorInterest.objects.filter(need__review__state=state, withdrawn_at__isnull=True)
+        .visible_to(user)
         .select_related("donor", "need__chapter", "need__article")
         .order_by("need__chapter__number", "need__article__number", "need__id", "donor__name")
     )

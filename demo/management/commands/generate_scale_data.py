@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from core.scale_data import (
+from demo.scale_data import (
     NEEDS,
     SEED,
     analyze_generated_tables,

@@ -22,11 +22,9 @@ from assistance.models import (
     FundingContribution,
     Provider,
 )
-from core import permissions
-from core.demo import DEMO_ACCOUNTS, DEMO_LABEL, DEMO_REF_PREFIX, is_demo_loaded
 from core.models import Role, User
+from demo.demo import DEMO_ACCOUNTS, DEMO_LABEL, DEMO_REF_PREFIX, is_demo_loaded
 from needs.models import Acceptance, Need, NeedComment
-from needs.selectors import with_staleness
 from reviews.models import RegionalGroup, Review
 
 MODELS = (
@@ -221,7 +219,7 @@ def test_dates_are_in_order(demo, db):
 
 
 def test_some_needs_are_stale_and_some_fresh(demo, db):
-    staleness = with_staleness(Need.objects.all())
+    staleness = Need.objects.with_staleness()
     assert staleness.filter(is_stale=True).count() > 500
     assert staleness.filter(is_stale=False).count() > 500
 
@@ -298,8 +296,8 @@ def test_the_kenyan_focal_point_has_unpublished_needs_to_look_after(demo, db):
     )
     assert unpublished.filter(acceptance=Acceptance.ACCEPTED).count() >= 10
     assert unpublished.filter(acceptance=Acceptance.PROPOSED, proposed_by=focal_point).exists()
-    assert permissions.visible_needs(focal_point, unpublished).count() == unpublished.count()
-    assert not permissions.visible_needs(donor, unpublished).exists()
+    assert unpublished.visible_to(focal_point).count() == unpublished.count()
+    assert not unpublished.visible_to(donor).exists()
     assert Activity.objects.filter(beneficiary_states__iso3="KEN").exists()
 
 

@@ -40,7 +40,8 @@ from assistance.models import (
     Provider,
 )
 from assistance.services import recompute_coverage
-from dashboard.services import figures_changed
+from core.changes import data_changed
+from core.models import Role, User
 from needs.models import (
     Acceptance,
     Category,
@@ -52,8 +53,6 @@ from needs.models import (
     Theme,
 )
 from reviews.models import Article, Chapter, DirectDialogue, Review, State
-
-from .models import Role, User
 
 DEMO_LABEL = "[demo]"
 DEMO_REF_PREFIX = "DEMO-"
@@ -1059,7 +1058,7 @@ class _DemoBuilder:
         self.save_needs()
         self.interests()
         self.comments()
-        figures_changed()
+        data_changed(sender=Need)
         self.summary.counts = {
             "reviews": len(self.planned_reviews),
             "needs": len(self.planned_needs),
