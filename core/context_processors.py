@@ -10,6 +10,7 @@ from .access import (
     focal_point_state_id,
     role_label,
 )
+from .imports.registry import may_import_any
 
 
 def can(request):
@@ -28,6 +29,7 @@ def can(request):
             "lift_lockouts": can_lift_lockouts(user),
             "manage_api_tokens": can_manage_api_tokens(user),
             "use_back_office": can_use_back_office(user),
+            "import_files": may_import_any(user),
         },
         "own_state": user.state if focal_point_state_id(user) is not None else None,
     }

@@ -132,7 +132,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
     "old-import-files": {
-        "task": "needs.tasks.discard_old_import_files_task",
+        "task": "core.tasks.discard_old_import_files_task",
         "schedule": crontab(hour=3, minute=30),
     },
 }
