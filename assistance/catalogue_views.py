@@ -1,7 +1,7 @@
 """The donors' catalogue of unmet needs: filters with counts, search, sorting, pages, exports,
 and each need's page where donors see existing assistance and interest and register theirs.
 
-Everyone may browse it (the public sees published needs only, through `visible_needs`);
+Everyone may browse it (the public sees published needs only, through `visible_to`);
 donor interest is shown to signed-in users only. The filter state lives in the URL (a GET
 form), so a list can be shared. Without the `filtered` marker in the URL the catalogue opens
 on its default view (needs not covered, not met, not obsolete), said so on the page; any
@@ -9,36 +9,29 @@ submitted form carries the marker, so the visitor's own choices then apply as gi
 """
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.access import can_see_donor_interest, donor_id, signed_in
+from core.changes import data_version
+from core.pages import allowed_by, visible_or_404
 from core.paging import IdsFirstPaginator
-from core.permissions import (
-    can_register_interest,
-    can_see_personal_data,
-    can_withdraw_interest,
-    donor_id,
-    is_staff_member,
-    need_visibility_key,
-    visible_donor_interests,
-)
 from core.tabular import csv_response, xlsx_response
-from dashboard.selectors import figure_status
 from needs.filters import NeedFilterSet
-from needs.models import Category, Coverage, Priority, Status, Theme
+from needs.models import Category, Coverage, Need, Priority, Status, Theme
 from reviews.models import Chapter, RegionalGroup
 from translations.lookup import localized, translate_reference
 from translations.models import ReferenceKind
 
 from . import services
 from .forms import InterestForm
-from .models import InterestKind
+from .models import DonorInterest, InterestKind
+from .rules import can_register_interest, can_see_who_registered_interest, can_withdraw_interest
 from .selectors import (
     CATALOGUE_DEFAULTS,
     active_interests_for,
@@ -173,8 +166,8 @@ def catalogue(request):
         counts = cached_facet_counts(
             filterset,
             catalogue_base(request.user),
-            visibility=need_visibility_key(request.user),
-            data_version=figure_status().source_version,
+            visibility=Need.objects.visibility_key(request.user),
+            data_version=data_version(),
         )
         facets = _facet_groups(filterset, data, counts)
         status = 200
@@ -190,7 +183,7 @@ def catalogue(request):
             "sort_choices": filterset.filters["ordering"].field.choices,
             "sort": data.get("ordering", ""),
             "search": data.get("q", ""),
-            "show_interest": request.user.is_authenticated,
+            "can_see_donor_interest": can_see_donor_interest(request.user),
         },
         status=status,
     )
@@ -310,7 +303,7 @@ def catalogue_export(request, fmt: str):
     filterset, _query, _defaults = catalogue_filterset(request)
     if not filterset.is_valid():
         return invalid_filter_response(filterset)
-    with_interest = request.user.is_authenticated
+    with_interest = can_see_donor_interest(request.user)
     headers = _export_headers(with_interest)
     values, themes = catalogue_export_values(request.user, filterset.qs)
     rows = _export_rows(
@@ -351,11 +344,10 @@ def _need_page(request, need, form=None, status=200):
             "other_interests": others,
             "own_interest": own_interest,
             "form": form if may_register else None,
-            "is_donor": can_register_interest(user),
-            "show_interest": user.is_authenticated,
-            "show_people": can_see_personal_data(user) and is_staff_member(user),
+            "can_register_interest": can_register_interest(user),
+            "can_see_donor_interest": can_see_donor_interest(user),
+            "can_see_who_registered_interest": can_see_who_registered_interest(user),
             "withdrawable": {i.pk for i in interests if can_withdraw_interest(user, i)},
-            "staff": is_staff_member(user),
             "back_query": request.GET.get("back", ""),
         },
         status=status,
@@ -367,12 +359,18 @@ def catalogue_need(request, ref: str):
     return _need_page(request, _need_or_404(request, ref))
 
 
+def _need_page_url(request, ref: str, **kwargs) -> str:
+    """Where a form's target sends a visitor to sign in from: back to the need's page."""
+    return reverse("assistance:catalogue_need", args=[ref])
+
+
 @require_POST
+@allowed_by(
+    can_register_interest,
+    gettext_lazy("Only donors register interest in needs."),
+    after_sign_in=_need_page_url,
+)
 def interest_register(request, ref: str):
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("assistance:catalogue_need", args=[ref]))
-    if not can_register_interest(request.user):
-        raise PermissionDenied(_("Only donors register interest in needs."))
     need = _need_or_404(request, ref)
     form = InterestForm(request.POST)
     if form.is_valid():
@@ -399,13 +397,10 @@ def interest_register(request, ref: str):
 
 
 @require_POST
+@allowed_by(signed_in, after_sign_in=_need_page_url)
 def interest_withdraw(request, ref: str, interest_id: int):
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("assistance:catalogue_need", args=[ref]))
-    interest = get_object_or_404(
-        visible_donor_interests(request.user).select_related("need"),
-        pk=interest_id,
-        need__ref=ref,
+    interest = visible_or_404(
+        DonorInterest.objects.select_related("need"), request.user, pk=interest_id, need__ref=ref
     )
     if not can_withdraw_interest(request.user, interest):
         raise PermissionDenied(

@@ -16,7 +16,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelMultipleChoiceField
 
-from core.permissions import visible_needs
 from needs.models import Need
 from reviews.models import Article, Chapter, RegionalGroup, State
 from translations.lookup import localized
@@ -221,7 +220,7 @@ class ActivityFilterSet(django_filters.FilterSet):
 
     def _visible_needs(self) -> QuerySet:
         user = getattr(self.request, "user", None)
-        return visible_needs(user, Need.objects.all())
+        return Need.objects.visible_to(user)
 
     def filter_linked_needs(self, queryset, name, value):
         if not value:

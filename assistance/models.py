@@ -4,6 +4,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.access import NOTHING, Audience, VisibleQuerySet, through
+from needs.models import Need
+
 
 class Provider(models.Model):
     """Who delivers assistance (UNODC or another organisation)."""
@@ -86,6 +89,10 @@ class DeliveryMode(models.TextChoices):
     HYBRID = "hybrid", _("In person and remote")
 
 
+class ActivityQuerySet(VisibleQuerySet):
+    """Assistance delivered is public information: everyone sees every activity."""
+
+
 class Activity(models.Model):
     """An assistance activity or project, delivered to one or more beneficiary States."""
 
@@ -133,6 +140,7 @@ class Activity(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    objects = ActivityQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[beneficiary_states])
 
     class Meta:
@@ -165,6 +173,10 @@ class Activity(models.Model):
         return self.title
 
 
+class FundingContributionQuerySet(VisibleQuerySet):
+    """Who funds what is public, as the activities are."""
+
+
 class FundingContribution(models.Model):
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="funding", verbose_name=_("activity")
@@ -175,6 +187,7 @@ class FundingContribution(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     year = models.PositiveSmallIntegerField(_("year"))
+    objects = FundingContributionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -197,6 +210,12 @@ class Extent(models.TextChoices):
     PARTIAL = "partial", _("Meets the need partly")
 
 
+class ActivityNeedLinkQuerySet(VisibleQuerySet):
+    def visibility_filter(self, audience: Audience) -> Q | None:
+        """A link is seen by whoever sees its need."""
+        return through("need", Need.objects.visibility_filter(audience))
+
+
 class ActivityNeedLink(models.Model):
     """That an activity addresses a need, fully or partly; the need's coverage follows."""
 
@@ -213,6 +232,7 @@ class ActivityNeedLink(models.Model):
         _("extent"), max_length=10, choices=Extent.choices, default=Extent.PARTIAL
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    objects = ActivityNeedLinkQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -231,6 +251,17 @@ class ActivityNeedLink(models.Model):
 class InterestKind(models.TextChoices):
     INTEREST = "interest", _("Interest")
     COMMITMENT = "commitment", _("Commitment")
+
+
+class DonorInterestQuerySet(VisibleQuerySet):
+    def visibility_filter(self, audience: Audience) -> Q | None:
+        """Never the public; staff see all; anyone else signed in the interest in the needs
+        they see."""
+        if not audience.signed_in:
+            return NOTHING
+        if audience.staff:
+            return None
+        return through("need", Need.objects.visibility_filter(audience))
 
 
 class DonorInterest(models.Model):
@@ -260,6 +291,7 @@ class DonorInterest(models.Model):
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    objects = DonorInterestQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

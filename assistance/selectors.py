@@ -21,17 +21,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import (
-    visible_activities,
-    visible_donor_interests,
-    visible_funding,
-    visible_need_links,
-    visible_needs,
-)
-from needs.models import Acceptance, Coverage, Need, Priority, Status
-from needs.selectors import need_list, stale_q
+from core.access import can_see_donor_interest
+from needs.models import Coverage, Need, Priority, Status, stale_q
+from needs.selectors import need_list
 
-from .models import ActivityNeedLink, DonorInterest, FundingContribution
+from .models import Activity, ActivityNeedLink, DonorInterest, FundingContribution
 
 # The catalogue opens on the needs a donor could still take up; every filter can widen it.
 CATALOGUE_DEFAULTS = {
@@ -56,29 +50,32 @@ def _count_subquery(queryset: QuerySet, outer_field: str) -> Coalesce:
 def activity_list(user, queryset: QuerySet | None = None) -> QuerySet:
     """Activities with provider, beneficiary States and the number of linked needs the user
     may see."""
-    queryset = visible_activities(user, queryset)
+    queryset = Activity.objects.all() if queryset is None else queryset
+    links = ActivityNeedLink.objects.visible_to(user)
     return (
-        queryset.select_related("provider")
-        .annotate(linked_need_count=_count_subquery(visible_need_links(user), "activity"))
+        queryset.visible_to(user)
+        .select_related("provider")
+        .annotate(linked_need_count=_count_subquery(links, "activity"))
         .prefetch_related("beneficiary_states")
     )
 
 
 def activity_detail(user, queryset: QuerySet | None = None) -> QuerySet:
     """One activity's page: funding with donors, and the links to needs the user may see."""
+    queryset = Activity.objects.all() if queryset is None else queryset
     links = (
-        visible_need_links(user)
+        ActivityNeedLink.objects.visible_to(user)
         .select_related("need__review__state", "need__chapter", "need__article", "need__category")
         .order_by("need__review__state__name", "need__chapter__number", "need__article__number")
     )
     return (
-        visible_activities(user, queryset)
+        queryset.visible_to(user)
         .select_related("provider")
         .prefetch_related(
             Prefetch("beneficiary_states", to_attr="beneficiaries_list"),
             Prefetch(
                 "funding",
-                queryset=visible_funding(user).select_related("donor"),
+                queryset=FundingContribution.objects.visible_to(user).select_related("donor"),
                 to_attr="funding_list",
             ),
             Prefetch("need_links", queryset=links, to_attr="visible_links"),
@@ -88,7 +85,7 @@ def activity_detail(user, queryset: QuerySet | None = None) -> QuerySet:
 
 def activity_export_rows(user, queryset: QuerySet) -> QuerySet:
     """What the import format needs for each activity (export writes what import reads)."""
-    links = visible_need_links(user).select_related("need").order_by("need__ref")
+    links = ActivityNeedLink.objects.visible_to(user).select_related("need").order_by("need__ref")
     return queryset.select_related("provider").prefetch_related(
         "beneficiary_states",
         Prefetch("funding", queryset=FundingContribution.objects.select_related("donor")),
@@ -100,7 +97,7 @@ def activity_export_rows(user, queryset: QuerySet) -> QuerySet:
 def need_links_for(user, need: Need) -> QuerySet:
     """Activities linked to a need, with provider and beneficiaries."""
     return (
-        visible_need_links(user)
+        ActivityNeedLink.objects.visible_to(user)
         .filter(need=need)
         .select_related("activity__provider")
         .order_by("-activity__start_date", "activity__title")
@@ -110,23 +107,17 @@ def need_links_for(user, need: Need) -> QuerySet:
 def active_interests_for(user, need: Need) -> QuerySet:
     """Active (not withdrawn) interest in a need; empty for anyone not signed in."""
     return (
-        visible_donor_interests(user)
+        DonorInterest.objects.visible_to(user)
         .filter(need=need, withdrawn_at__isnull=True)
         .select_related("donor", "created_by")
         .order_by("created_at")
     )
 
 
-def interest_list(user, queryset: QuerySet | None = None) -> QuerySet:
-    return visible_donor_interests(user, queryset).select_related(
-        "donor", "need__review__state", "created_by"
-    )
-
-
 # --- Catalogue ----------------------------------------------------------------------------
 def catalogue_base(user) -> QuerySet:
     """Needs the catalogue may list for this user: visible and accepted (never proposals)."""
-    return visible_needs(user).filter(acceptance=Acceptance.ACCEPTED)
+    return Need.objects.visible_to(user).filter(Need.COUNTED)
 
 
 def catalogue_rows(user, queryset: QuerySet) -> QuerySet:
@@ -135,7 +126,7 @@ def catalogue_rows(user, queryset: QuerySet) -> QuerySet:
     rows = need_list(user, queryset).annotate(
         activity_count=_count_subquery(ActivityNeedLink.objects.all(), "need")
     )
-    if getattr(user, "is_authenticated", False):
+    if can_see_donor_interest(user):
         rows = rows.annotate(
             interest_count=_count_subquery(
                 DonorInterest.objects.filter(withdrawn_at__isnull=True), "need"
@@ -230,7 +221,7 @@ def cached_facet_counts(
     filterset, base: QuerySet, *, visibility: str, data_version: int
 ) -> dict[str, list[dict]]:
     """`facet_counts`, from the cache when the same query was counted on the same data,
-    for the same visibility (`core.permissions.need_visibility_key`) and language."""
+    for the same visibility (`Need.objects.visibility_key`) and language."""
     query = sorted(
         (name, sorted(values)) for name, values in filterset.data.lists() if name != "ordering"
     )
@@ -250,10 +241,15 @@ def cached_facet_counts(
 
 def activity_iati_rows(user, queryset: QuerySet) -> QuerySet:
     """What the IATI export writes for each activity, in fixed queries."""
-    links = visible_need_links(user).select_related("need__article", "need__chapter")
+    links = ActivityNeedLink.objects.visible_to(user).select_related(
+        "need__article", "need__chapter"
+    )
     return queryset.select_related("provider").prefetch_related(
         "beneficiary_states",
-        Prefetch("funding", queryset=visible_funding(user).select_related("donor")),
+        Prefetch(
+            "funding",
+            queryset=FundingContribution.objects.visible_to(user).select_related("donor"),
+        ),
         Prefetch("need_links", queryset=links, to_attr="iati_links"),
     )
 
@@ -291,9 +287,7 @@ def catalogue_export_values(
     """Plain values for the export (no model instances: an export may hold every need), and
     the themes (code, English label) of those needs, read in one more query."""
     rows = catalogue_rows(user, queryset)
-    fields = CATALOGUE_EXPORT_FIELDS + (
-        ("interest_count",) if getattr(user, "is_authenticated", False) else ()
-    )
+    fields = CATALOGUE_EXPORT_FIELDS + (("interest_count",) if can_see_donor_interest(user) else ())
     themes: dict[int, list[tuple[str, str]]] = {}
     through = Need.themes.through.objects.filter(need_id__in=queryset.values("pk"))
     for need_id, code, label in through.order_by("theme__position", "theme__label").values_list(

@@ -21,8 +21,8 @@ from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.changes import data_changed
 from core.history import attribute_history, lock_for_edit
-from dashboard.services import figures_changed
 from needs.models import Coverage, Need
 from reviews.models import State
 
@@ -138,7 +138,7 @@ def activity_create(
     attribute_history(activity, user)
     activity.save()
     activity.beneficiary_states.set(beneficiary_states)
-    figures_changed()
+    data_changed(sender=Activity)
     return activity
 
 
@@ -168,7 +168,7 @@ def activity_update(
     current.save()
     if beneficiary_states is not None:
         current.beneficiary_states.set(beneficiary_states)
-    figures_changed()
+    data_changed(sender=Activity)
     return current
 
 
@@ -180,7 +180,7 @@ def activity_delete(*, activity: Activity, user=None) -> None:
     attribute_history(activity, user)
     activity.delete()
     recompute_coverage(need_ids)
-    figures_changed()
+    data_changed(sender=Activity)
 
 
 # --- Funding ------------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def funding_add(
     contribution.full_clean()
     attribute_history(contribution, user)
     contribution.save()
-    figures_changed()
+    data_changed(sender=FundingContribution)
     return contribution
 
 
@@ -214,7 +214,7 @@ def funding_add(
 def funding_remove(*, contribution: FundingContribution, user=None) -> None:
     attribute_history(contribution, user)
     contribution.delete()
-    figures_changed()
+    data_changed(sender=FundingContribution)
 
 
 @transaction.atomic
@@ -253,7 +253,7 @@ def activity_set_needs(
         link.save()
     if recompute:
         recompute_coverage(touched)
-    figures_changed()
+    data_changed(sender=ActivityNeedLink)
     return touched
 
 
@@ -276,7 +276,7 @@ def link_need(*, activity: Activity, need: Need, extent: str, user=None) -> Acti
     attribute_history(link, user)
     link.save()
     recompute_coverage([need.pk])
-    figures_changed()
+    data_changed(sender=ActivityNeedLink)
     return link
 
 
@@ -289,7 +289,7 @@ def unlink_need(*, activity: Activity, need: Need, user=None) -> None:
     attribute_history(link, user)
     link.delete()
     recompute_coverage([need.pk])
-    figures_changed()
+    data_changed(sender=ActivityNeedLink)
 
 
 # --- Providers and donors -----------------------------------------------------------------
@@ -334,7 +334,7 @@ def donor_create(
     donor = _save_organisation(
         Donor(name=name, short_name=short_name, kind=kind, country=country, website=website), user
     )
-    figures_changed()
+    data_changed(sender=Donor)
     return donor
 
 
@@ -346,7 +346,7 @@ def donor_update(*, donor: Donor, user=None, **changes) -> Donor:
             raise TypeError(f"Unknown donor field: {field}")
         setattr(current, field, value)
     _save_organisation(current, user)
-    figures_changed()
+    data_changed(sender=Donor)
     return current
 
 
@@ -396,7 +396,7 @@ def interest_register(
             _("%(donor)s has already registered interest in need %(ref)s.")
             % {"donor": donor, "ref": need.ref}
         ) from None
-    figures_changed()
+    data_changed(sender=DonorInterest)
     return interest
 
 
@@ -408,5 +408,5 @@ def interest_withdraw(*, interest: DonorInterest, user=None) -> DonorInterest:
     current.withdrawn_at = timezone.now()
     attribute_history(current, user)
     current.save(update_fields=["withdrawn_at"])
-    figures_changed()
+    data_changed(sender=DonorInterest)
     return current

@@ -2,26 +2,29 @@
 funding and links to needs, providers and donors. Reading is public (assistance delivered is
 public information, linked needs are filtered by who may see them); writing is for staff."""
 
-import base64
-import hashlib
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.access import can_manage_assistance
 from core.exceptions import ConcurrentEditError
 from core.history import describe_changes
-from core.permissions import can_manage_assistance, visible_needs
+from core.pages import (
+    PAGE_SIZE,
+    allowed_by,
+    apply_service_errors,
+    query_without_page,
+    visible_or_404,
+)
 from core.tabular import csv_response, xlsx_response
+from needs.models import Need
 
 from . import services
 from .filters import ActivityFilterSet, DonorFilterSet, ProviderFilterSet
@@ -29,32 +32,17 @@ from .forms import (
     ActivityForm,
     DonorForm,
     FundingForm,
-    ImportForm,
     LinkNeedForm,
     ProviderForm,
 )
 from .iati import iati_document
-from .imports import CODE_VALUES, COLUMNS, REQUIRED_COLUMNS, activity_rows, import_activities
+from .imports import COLUMNS, activity_rows
 from .models import Activity, Donor, FundingContribution, Provider
 from .selectors import activity_detail, activity_export_rows, activity_iati_rows, activity_list
 
-PAGE_SIZE = 50
-IMPORT_SESSION_KEY = "assistance_import"
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
-
-def staff_only(view):
-    """Staff only: the public is sent to sign in, anyone else refused with a 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_manage_assistance(request.user):
-            raise PermissionDenied(_("Only secretariat staff manage assistance records."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+staff_only = allowed_by(
+    can_manage_assistance, gettext_lazy("Only secretariat staff manage assistance records.")
+)
 
 
 def invalid_filter_response(filterset) -> HttpResponse:
@@ -81,15 +69,13 @@ def activity_list_view(request):
     valid = filterset.is_bound is False or filterset.is_valid()
     activities = filterset.qs if valid else Activity.objects.none()
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "assistance/activity_list.html",
         {
             "filterset": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "can_manage": can_manage_assistance(request.user),
         },
         status=200 if valid else 400,
@@ -141,14 +127,6 @@ def activity_detail_view(request, ref: str):
     )
 
 
-def _apply_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @staff_only
 @require_http_methods(["GET", "POST"])
 def activity_create(request):
@@ -157,7 +135,7 @@ def activity_create(request):
         try:
             activity = services.activity_create(user=request.user, **form.service_arguments())
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Activity %(ref)s recorded.") % {"ref": activity.ref})
             return redirect("assistance:activity_detail", ref=activity.ref)
@@ -192,7 +170,7 @@ def activity_edit(request, ref: str):
                 form = ActivityForm(data, instance=error.current)
                 form.is_valid()
             except ValidationError as error:
-                _apply_service_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Activity %(ref)s saved.") % {"ref": updated.ref})
                 return redirect("assistance:activity_detail", ref=updated.ref)
@@ -228,7 +206,7 @@ def activity_delete(request, ref: str):
 @require_POST
 def activity_link_need(request, ref: str):
     activity = _activity_or_404(request, ref)
-    form = LinkNeedForm(request.POST, needs=visible_needs(request.user))
+    form = LinkNeedForm(request.POST, needs=Need.objects.visible_to(request.user))
     if form.is_valid():
         need = form.cleaned_data["need"]
         try:
@@ -264,7 +242,7 @@ def activity_link_need(request, ref: str):
 @require_POST
 def activity_unlink_need(request, ref: str, need_ref: str):
     activity = get_object_or_404(Activity, ref=ref)
-    need = get_object_or_404(visible_needs(request.user), ref=need_ref)
+    need = visible_or_404(Need.objects, request.user, ref=need_ref)
     try:
         services.unlink_need(activity=activity, need=need, user=request.user)
     except ValidationError as error:
@@ -287,7 +265,7 @@ def funding_add(request, ref: str):
         try:
             services.funding_add(activity=activity, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Funding contribution recorded."))
             return redirect("assistance:activity_detail", ref=activity.ref)
@@ -315,72 +293,10 @@ def funding_remove(request, ref: str, contribution_id: int):
 
 # --- Import -------------------------------------------------------------------------------
 @staff_only
-@require_http_methods(["GET", "POST"])
+@require_GET
 def activity_import(request):
-    """Upload, dry run (the report), then import on confirmation of the same file."""
-    report = digest = None
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    if request.method == "POST" and request.POST.get("confirm"):
-        if not pending or pending["digest"] != request.POST.get("digest"):
-            messages.error(request, _("That checked file is no longer waiting: upload it again."))
-            return redirect("assistance:activity_import")
-        data = base64.b64decode(pending["data"])
-        report = import_activities(data, pending["filename"], dry_run=False, user=request.user)
-        if report.ok:
-            del request.session[IMPORT_SESSION_KEY]
-            messages.success(
-                request,
-                ngettext(
-                    "Imported %(rows)s row: %(created)s created, %(updated)s updated.",
-                    "Imported %(rows)s rows: %(created)s created, %(updated)s updated.",
-                    report.rows,
-                )
-                % {"rows": report.rows, "created": report.created, "updated": report.updated},
-            )
-            return redirect("assistance:activity_list")
-        form = ImportForm()
-        return render(
-            request,
-            "assistance/activity_import.html",
-            {"form": form, "report": report, **_import_guide()},
-            status=400,
-        )
-    form = ImportForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > MAX_IMPORT_BYTES:
-                form.add_error("file", _("The file is larger than 5 MB; split it into parts."))
-            else:
-                data = upload.read()
-                report = import_activities(data, upload.name, dry_run=True, user=request.user)
-                if report.ok:
-                    status = 200
-                    digest = hashlib.sha256(data).hexdigest()
-                    request.session[IMPORT_SESSION_KEY] = {
-                        "filename": upload.name,
-                        "digest": digest,
-                        "data": base64.b64encode(data).decode("ascii"),
-                    }
-    return render(
-        request,
-        "assistance/activity_import.html",
-        {"form": form, "report": report, "digest": digest, **_import_guide()},
-        status=status,
-    )
-
-
-def _import_guide() -> dict:
-    """What the import page says about the format, read from the importer itself: the
-    column names and codes are the file's own and are shown as they are in every language."""
-    return {
-        "columns": COLUMNS,
-        "column": {name: name for name in COLUMNS},
-        "required_columns": REQUIRED_COLUMNS,
-        "code_values": CODE_VALUES,
-    }
+    """The former address of the activity import: now the import page of every kind."""
+    return redirect(reverse("imports:upload") + "?kind=activities")
 
 
 # --- Providers and donors -----------------------------------------------------------------
@@ -432,7 +348,7 @@ def _organisation_form(request, form_class, instance, save, texts, list_url):
             try:
                 saved = save(form.cleaned_data)
             except ValidationError as error:
-                _apply_service_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, texts["saved"] % {"name": saved})
                 return redirect(list_url)

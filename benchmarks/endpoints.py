@@ -2,7 +2,7 @@
 
 Shared by the benchmark (`benchmarks.pages`, `benchmarks.load`) and by the query-count tests
 (`tests/benchmarks/test_query_counts.py`), so that the tests guard exactly what is measured.
-Every address is built from the data of `core.scale_data`: the benchmark State's pages, its
+Every address is built from the data of `demo.scale_data`: the benchmark State's pages, its
 latest review, and filters that select a realistic share of the needs.
 """
 
@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from core.models import User
-from core.scale_data import (
+from demo.scale_data import (
     BENCHMARK_STATE,
     DONOR_USERNAME,
     FOCAL_POINT_PREFIX,
@@ -65,7 +65,7 @@ ENDPOINTS = (
         "country_page",
         f"Country page /states/{BENCHMARK_STATE}/",
         FOCAL_POINT,
-        lambda: reverse("reviews:state_detail", args=[BENCHMARK_STATE]),
+        lambda: reverse("countries:state_detail", args=[BENCHMARK_STATE]),
     ),
     Endpoint("review_page", "Review page /reviews/<pk>/ (cycle 2)", STAFF, _review_page),
     Endpoint(

@@ -15,7 +15,7 @@ import time
 from django.db import connection, transaction
 
 from core.models import User
-from core.scale_data import STAFF_USERNAME
+from demo.scale_data import STAFF_USERNAME
 from needs.imports import NEED_COLUMNS, import_needs
 from needs.models import Category, Priority, Status, Subcategory, Theme
 from reviews.models import Article, Chapter, Review

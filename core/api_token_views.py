@@ -2,22 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from .access import can_manage_api_tokens
 from .api.tokens import token_issue, token_revoke
-from .permissions import can_manage_api_tokens
+from .pages import allowed_by
 
 
 @require_http_methods(["GET", "POST"])
+@allowed_by(can_manage_api_tokens, gettext_lazy("Only administrators issue API tokens."))
 def api_tokens(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not can_manage_api_tokens(request.user):
-        raise PermissionDenied("Only administrators issue API tokens.")
     users = (
         get_user_model()
         .objects.filter(is_active=True)

@@ -1,5 +1,6 @@
 """Checks behind /healthz: can we reach the database and the broker?"""
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 
@@ -19,10 +20,8 @@ def database_status() -> dict:
 def broker_status() -> dict:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"ok": True, "mode": "in-process (no broker configured)"}
-    from tan_tracker.celery import app
-
     try:
-        with app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as error:  # any failure means unhealthy; the message is reported
         return {"ok": False, "error": str(error)[:200]}

@@ -80,19 +80,10 @@ class HistoryEntry:
 
 
 def _reader_name(obj: models.Model) -> str:
-    """A related record as the history shows it: reference data (articles, chapters, States,
-    taxonomy) in the active language, anything else as its own text."""
-    kind = obj._meta.label_lower
-    if kind == "reviews.article":
-        return _("Article %(number)s: %(title)s") % {"number": obj.number, "title": localized(obj)}
-    if kind == "reviews.chapter":
-        return _("Chapter %(roman)s: %(title)s") % {"roman": obj.roman, "title": localized(obj)}
-    if kind == "reviews.review":
-        return _("%(state)s — cycle %(cycle)s") % {
-            "state": localized(obj.state),
-            "cycle": obj.cycle,
-        }
-    return localized(obj)
+    """A related record as the history shows it: as the model names itself for history
+    (`history_name()`: articles, chapters, reviews), else its name in the active language."""
+    history_name = getattr(obj, "history_name", None)
+    return history_name() if history_name is not None else localized(obj)
 
 
 class _Labels:
@@ -116,8 +107,8 @@ class _Labels:
     def resolve(self) -> None:
         for related, ids in self.wanted.items():
             rows = related._base_manager.filter(pk__in=ids)
-            if related._meta.label_lower == "reviews.review":
-                rows = rows.select_related("state")
+            if hasattr(related, "history_name_related"):
+                rows = rows.select_related(*related.history_name_related)
             self.names[related] = {obj.pk: _reader_name(obj) for obj in rows}
 
     def label(self, name: str) -> str:

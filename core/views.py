@@ -1,39 +1,37 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views import i18n as i18n_views
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from .access import can_lift_lockouts, focal_point_state_id
 from .health import broker_status, database_status, worker_status
 from .languages import preferred_language_remember
 from .lockouts import active_lockouts, lockout_lift
-from .permissions import can_lift_lockouts
+from .pages import allowed_by
 
 
 @require_GET
 def home(request):
     user = request.user
-    if getattr(user, "is_focal_point", False) and request.GET.get("stay") is None:
-        state_page = _state_page_url(user.state.iso3)
-        if state_page:
-            return redirect(state_page)
+    if focal_point_state_id(user) is not None and request.GET.get("stay") is None:
+        # The country pages are an app above core: named by their URL, not imported.
+        return redirect("countries:state_detail", iso3=user.state.iso3)
     return render(request, "core/home.html")
 
 
-def _state_page_url(iso3: str) -> str | None:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("reviews:state_detail", args=[iso3])
-    except NoReverseMatch:
-        return None
+@require_safe
+@cache_control(max_age=24 * 60 * 60)
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's, the API's
+    documentation and answers); a 404 there is an error in their console."""
+    return redirect(static("favicon.svg"))
 
 
 @never_cache
@@ -61,12 +59,9 @@ class LogoutView(auth_views.LogoutView):
 
 
 @require_http_methods(["GET", "POST"])
+@allowed_by(can_lift_lockouts)
 def lockout_list(request):
     """Staff see who is locked out of signing in and can lift a lockout."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not can_lift_lockouts(request.user):
-        raise PermissionDenied("Only Secretariat staff can lift sign-in lockouts.")
     lockouts = active_lockouts()
     if request.method == "POST":
         attempt = lockouts.filter(pk=_positive_int(request.POST.get("attempt"))).first()

@@ -16,29 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from reviews.models import CYCLE_CHOICES
 
 ALL_REGIONS = "all"
-STATUS_ROW_ID = 1
-
-
-class FigureStatus(models.Model):
-    """The single row (id 1) saying how far the dashboard's source data has changed.
-
-    Every write to reviews, needs, assistance links or donor interest increments
-    `source_version` in its own transaction; each stored figure set records the version it
-    was computed from. Figures are stale exactly when the current version is higher, which,
-    unlike comparing clocks, cannot be fooled by a transaction that commits late.
-    """
-
-    source_version = models.PositiveBigIntegerField(default=0)
-    source_changed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name_plural = "figure status"
-        constraints = [
-            models.CheckConstraint(name="figure_status_single_row", condition=Q(id=STATUS_ROW_ID))
-        ]
-
-    def __str__(self):
-        return f"Source data version {self.source_version}"
 
 
 class FigureDocument(models.Model):
@@ -59,7 +36,7 @@ class FigureSet(FigureDocument):
 
     computed_at = models.DateTimeField()
     source_version = models.PositiveBigIntegerField(
-        help_text="FigureStatus.source_version the figures were computed from."
+        help_text="The data version (core.DataVersion) the figures were computed from."
     )
 
     class Meta:

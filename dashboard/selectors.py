@@ -21,10 +21,11 @@ from django.db.models import (
 from django.utils import translation
 
 from assistance.models import DonorInterest, InterestKind
+from core.models import DataVersion
 from needs.models import Acceptance, Category, Coverage, Need, Status, Subcategory, Theme
 from reviews.models import CYCLE_CHOICES, Article, Chapter, RegionalGroup, Review, State
 
-from .models import ALL_REGIONS, STATUS_ROW_ID, FigureSet, FigureStatus, SnapshotFigureSet
+from .models import ALL_REGIONS, FigureSet, SnapshotFigureSet
 
 CYCLES = tuple(value for value, _ in CYCLE_CHOICES)
 LATEST_CYCLE = max(CYCLES)
@@ -34,7 +35,7 @@ COVERAGE_KEYS = tuple(Coverage.values)
 def counted_needs() -> QuerySet:
     """The needs every figure counts: whatever their status, leaving out only proposals that
     staff have not accepted (still waiting, or declined)."""
-    return Need.objects.filter(acceptance=Acceptance.ACCEPTED)
+    return Need.objects.filter(Need.COUNTED)
 
 
 def active_donor_interests() -> QuerySet:
@@ -550,22 +551,18 @@ def figure_set(*, cycle: int, scope: str) -> FigureSet | None:
 
     `is_stale` is True when the data changed after the figures were computed.
     """
-    status = FigureStatus.objects.filter(pk=STATUS_ROW_ID)
+    current = DataVersion.objects.filter(pk=DataVersion.ROW_ID)
     found = (
         FigureSet.objects.filter(cycle=cycle, scope=scope)
         .annotate(
-            current_version=Subquery(status.values("source_version")[:1]),
-            source_changed_at=Subquery(status.values("source_changed_at")[:1]),
+            current_version=Subquery(current.values("version")[:1]),
+            source_changed_at=Subquery(current.values("changed_at")[:1]),
         )
         .first()
     )
     if found is not None:
         found.is_stale = (found.current_version or 0) > found.source_version
     return found
-
-
-def figure_status() -> FigureStatus:
-    return FigureStatus.objects.filter(pk=STATUS_ROW_ID).first() or FigureStatus(pk=STATUS_ROW_ID)
 
 
 def figures_are_fresh(source_version: int) -> bool:

@@ -1,12 +1,12 @@
-"""Writes for the dashboard: flag the figures stale, recompute and store them, freeze snapshots.
+"""Writes for the dashboard: recompute and store the figures, freeze snapshots.
 
 How the figures stay fresh:
 
 1. Every service that writes reviews, needs, assistance links or donor interest calls
-   `figures_changed()` inside its transaction. It increments `FigureStatus.source_version`
-   (one UPDATE, undone with the change if the change rolls back) and, after the commit, asks
-   Celery for one recomputation a few seconds later. A transaction does this once however
-   many rows it writes, so an import of thousands of needs costs one recomputation.
+   `core.changes.data_changed()` inside its transaction: the data version moves on with the
+   change, and after the commit `core.signals.data_committed` is sent (once per transaction).
+   `recompute_soon`, connected to it in `apps.py`, asks Celery for one recomputation a few
+   seconds later, so an import of thousands of needs costs one recomputation.
 2. The task skips when the stored figures were already computed from the current version,
    so a burst of separate transactions also ends in one recomputation; the periodic beat
    run does the same and catches up after a broker outage.
@@ -20,13 +20,14 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from core.changes import settled_data_version
+
 from . import selectors
-from .models import STATUS_ROW_ID, FigureSet, FigureStatus, Snapshot, SnapshotFigureSet
+from .models import FigureSet, Snapshot, SnapshotFigureSet
 
 logger = logging.getLogger(__name__)
 
@@ -40,32 +41,9 @@ ALREADY_FRESH = "fresh"
 WRITER_BUSY = "busy"
 
 
-# --- Flagging changes ---------------------------------------------------------------------
-def figures_changed() -> None:
-    """The dashboard's source data changed in the current transaction: mark the figures
-    stale and have them recomputed after the commit (once per transaction)."""
-    if _recompute_already_scheduled():
-        return
-    _bump_source_version()
-    transaction.on_commit(_enqueue_recompute, robust=True)
-
-
-def _recompute_already_scheduled() -> bool:
-    # Django drops the callbacks of a savepoint or transaction that rolls back, together
-    # with the UPDATE made next to them; a callback still listed means this transaction has
-    # already bumped the version and will enqueue.
-    return any(callback is _enqueue_recompute for _, callback, _ in connection.run_on_commit)
-
-
-def _bump_source_version() -> None:
-    changes = {"source_version": F("source_version") + 1, "source_changed_at": timezone.now()}
-    if not FigureStatus.objects.filter(pk=STATUS_ROW_ID).update(**changes):
-        # The migration creates the row; a database flushed by a test has lost it.
-        FigureStatus.objects.get_or_create(pk=STATUS_ROW_ID)
-        FigureStatus.objects.filter(pk=STATUS_ROW_ID).update(**changes)
-
-
-def _enqueue_recompute() -> None:
+# --- Asking for a recomputation -----------------------------------------------------------
+def recompute_soon(sender, **kwargs) -> None:
+    """Receiver of `core.signals.data_committed`: have the figures recomputed shortly."""
     from .tasks import recompute_figures as recompute_task
 
     try:
@@ -89,7 +67,7 @@ def recompute_figures(*, only_if_stale: bool = False, wait_for_writers: bool = T
     """
     with _one_recomputation_at_a_time():
         try:
-            source_version = _settled_source_version(wait=wait_for_writers)
+            source_version = settled_data_version(wait=wait_for_writers)
         except OperationalError:
             return WRITER_BUSY
         if only_if_stale and selectors.figures_are_fresh(source_version):
@@ -130,24 +108,6 @@ def _one_recomputation_at_a_time():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [RECOMPUTE_LOCK_KEY])
-
-
-@transaction.atomic
-def _settled_source_version(*, wait: bool) -> int:
-    """The current source version, once no uncommitted transaction has changed the data.
-
-    A writer holds the status row's lock from its `figures_changed()` to its commit, so
-    locking the row waits for (or, with `wait=False`, refuses with OperationalError while)
-    such a writer: every change counted in the version read here is committed, hence visible
-    to the aggregate queries that follow. A writer that bumps the version later makes the
-    figures stale again and enqueues another run.
-    """
-    status = (
-        FigureStatus.objects.select_for_update(nowait=not wait).filter(pk=STATUS_ROW_ID).first()
-    )
-    if status is None:
-        status, _ = FigureStatus.objects.get_or_create(pk=STATUS_ROW_ID)
-    return status.source_version
 
 
 # --- Snapshots ----------------------------------------------------------------------------

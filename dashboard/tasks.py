@@ -9,7 +9,7 @@ from . import services
 def recompute_figures() -> str:
     """Recompute the dashboard figures unless they are already computed from the current data.
 
-    Enqueued after every committed change (see services.figures_changed) and every few
+    Enqueued after every committed change (see services.recompute_soon) and every few
     minutes by beat. When a writer has not committed yet it returns at once: that writer
     enqueues its own run after its commit.
     """

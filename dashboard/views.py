@@ -15,11 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.permissions import (
-    can_see_donor_interest_figures,
-    can_see_personal_data,
-    can_take_snapshots,
-)
+from core.access import can_see_donor_interest, can_see_personal_data, can_take_snapshots
 from core.tabular import csv_response
 
 from . import selectors, services
@@ -56,7 +52,7 @@ def index(request):
     if not form.is_valid():
         return render(request, "dashboard/index.html", {"form": form}, status=400)
     cycle, scope = _view_of(form)
-    with_donor_interest = can_see_donor_interest_figures(request.user)
+    with_donor_interest = can_see_donor_interest(request.user)
     stored = selectors.figure_set(cycle=cycle, scope=scope)
     history = selectors.chapter_history(cycle=cycle, scope=scope) if stored else []
     content_key = _content_key(stored, history, with_donor_interest)
@@ -163,7 +159,7 @@ def figure_csv(request, slug: str):
     )
     if figure is None:
         raise Http404(_("There is no such figure."))
-    if figure.signed_in_only and not can_see_donor_interest_figures(request.user):
+    if figure.signed_in_only and not can_see_donor_interest(request.user):
         return redirect_to_login(request.get_full_path())
     filename = f"dashboard-cycle{cycle}-{scope}-{slug}-{stored.computed_at:%Y%m%dT%H%M}.csv"
     return csv_response(filename, figure.headers, figure.table)
@@ -202,7 +198,7 @@ def snapshot_list(request):
             "snapshots": snapshots,
             "form": form,
             "can_take_snapshots": may_take,
-            "show_authors": can_see_personal_data(request.user),
+            "can_see_personal_data": can_see_personal_data(request.user),
         },
         status=status,
     )
@@ -227,7 +223,7 @@ def snapshot_download(request, pk: int, file_format: str):
     figure_sets = list(
         SnapshotFigureSet.objects.filter(snapshot=snapshot).order_by("cycle", "scope")
     )
-    with_donor_interest = can_see_donor_interest_figures(request.user)
+    with_donor_interest = can_see_donor_interest(request.user)
     filename = f"snapshot-{slugify(snapshot.label)}"
     if file_format == "json":
         response = JsonResponse(

@@ -25,8 +25,7 @@ from core.languages import supported_language
 from core.models import DigestDelivery, Role, User
 from translations.lookup import localized
 
-from .models import Acceptance, Need, Status
-from .selectors import stale_q
+from .models import Acceptance, Need, Status, stale_q
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +120,7 @@ def _send_digest(*, user: User, needs: list[Need], today: datetime.date) -> bool
                 "total": len(needs),
                 "stale_after_days": settings.NEED_STALE_AFTER_DAYS,
                 "state_url": settings.SITE_URL.rstrip("/")
-                + reverse("reviews:state_detail", args=[user.state.iso3])
+                + reverse("countries:state_detail", args=[user.state.iso3])
                 + "?stale=true#needs",
             }
             send_mail(

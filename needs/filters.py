@@ -11,8 +11,17 @@ from reviews.models import Article, Chapter, RegionalGroup, State
 from translations.fields import LocalizedModelMultipleChoiceField
 
 from .forms import article_label, chapter_label
-from .models import Acceptance, Category, Coverage, Need, Priority, Status, Subcategory, Theme
-from .selectors import stale_q
+from .models import (
+    Acceptance,
+    Category,
+    Coverage,
+    Need,
+    Priority,
+    Status,
+    Subcategory,
+    Theme,
+    stale_q,
+)
 
 PRIORITY_RANK = Case(
     When(priority=Priority.HIGH, then=Value(1)),

@@ -2,7 +2,6 @@
 Staff accept or decline the proposals."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,28 +10,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.access import can_manage_needs, signed_in
 from core.exceptions import ConcurrentEditError
-from core.permissions import (
-    can_maintain_need,
-    can_manage_needs,
-    can_propose_need,
-    visible_needs,
-    visible_reviews,
-    visible_states,
-)
-from reviews.models import Review, State
+from core.pages import allowed_by, apply_service_errors, visible_or_404
+from reviews.models import State
 from translations.lookup import localized
 
 from .focal_point_forms import NeedProposalForm, NeedStatusForm, ProposalDecisionForm
 from .models import Acceptance, Need, NeedComment
+from .rules import can_maintain_need, can_propose_need
 from .services import need_confirm, need_decide_proposal, need_propose, need_set_status
 
 
 def _maintainable_need(request, pk: int) -> Need:
     """The need if the user may see it (404 otherwise) and maintain it (403 otherwise)."""
-    need = get_object_or_404(
-        visible_needs(request.user, Need.objects.select_related("review__state")), pk=pk
-    )
+    need = visible_or_404(Need.objects.select_related("review__state"), request.user, pk=pk)
     if not can_maintain_need(request.user, need):
         raise PermissionDenied("Only the State's focal point and staff can change this need.")
     return need
@@ -46,19 +38,10 @@ def _back_to_page(request, need: Need) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("reviews:state_detail", args=[need.review.state.iso3]) + f"#need-{need.pk}"
+    return reverse("countries:state_detail", args=[need.review.state.iso3]) + f"#need-{need.pk}"
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
-@login_required
+@allowed_by(signed_in)
 @require_POST
 def need_confirm_view(request, pk: int):
     need = need_confirm(need=_maintainable_need(request, pk), user=request.user)
@@ -70,7 +53,7 @@ def need_confirm_view(request, pk: int):
     return redirect(_back_to_page(request, need))
 
 
-@login_required
+@allowed_by(signed_in)
 @require_http_methods(["GET", "POST"])
 def need_status_view(request, pk: int):
     need = _maintainable_need(request, pk)
@@ -97,7 +80,7 @@ def need_status_view(request, pk: int):
                 form.add_error(None, error)
                 status = 409
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
                 status = 400
             else:
                 messages.success(
@@ -119,13 +102,13 @@ def need_status_view(request, pk: int):
     )
 
 
-@login_required
+@allowed_by(signed_in)
 @require_http_methods(["GET", "POST"])
 def need_propose_view(request, iso3: str):
-    state = get_object_or_404(visible_states(request.user, State.objects.all()), iso3=iso3.upper())
+    state = get_object_or_404(State, iso3=iso3.upper())
     reviews = [
         review
-        for review in visible_reviews(request.user, Review.objects.filter(state=state))
+        for review in state.reviews.visible_to(request.user)
         if can_propose_need(request.user, review)
     ]
     if not reviews:
@@ -149,7 +132,7 @@ def need_propose_view(request, iso3: str):
                     priority=data["priority"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
                 status = 400
             else:
                 messages.success(
@@ -161,7 +144,7 @@ def need_propose_view(request, iso3: str):
                     % {"ref": need.ref, "state": localized(state)},
                 )
                 return redirect(
-                    reverse("reviews:state_detail", args=[state.iso3]) + f"#need-{need.pk}"
+                    reverse("countries:state_detail", args=[state.iso3]) + f"#need-{need.pk}"
                 )
         else:
             status = 400
@@ -170,11 +153,6 @@ def need_propose_view(request, iso3: str):
     return render(
         request, "needs/focal_propose.html", {"state": state, "form": form}, status=status
     )
-
-
-def _staff_only(request) -> None:
-    if not can_manage_needs(request.user):
-        raise PermissionDenied("Only staff decide on proposed needs.")
 
 
 def _render_proposals(request, *, status: int = 200):
@@ -194,17 +172,19 @@ def _render_proposals(request, *, status: int = 200):
     )
 
 
-@login_required
+# Signed in first, then the method, then the role: a signed-in person who posts to the list
+# learns that it is not a form (405) before whether they may decide.
+@allowed_by(signed_in)
 @require_http_methods(["GET"])
+@allowed_by(can_manage_needs)
 def proposal_list_view(request):
-    _staff_only(request)
     return _render_proposals(request)
 
 
-@login_required
+@allowed_by(signed_in)
 @require_POST
+@allowed_by(can_manage_needs)
 def proposal_decide_view(request, pk: int):
-    _staff_only(request)
     need = get_object_or_404(Need.objects.select_related("review__state"), pk=pk)
     form = ProposalDecisionForm(request.POST)
     if not form.is_valid():

@@ -1,12 +1,16 @@
+import datetime
 import secrets
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.access import Audience, VisibleQuerySet
 
 
 class Category(models.Model):
@@ -93,8 +97,62 @@ def new_need_ref() -> str:
     return "N-" + secrets.token_hex(5).upper()
 
 
+def stale_before(today: datetime.date | None = None) -> datetime.date:
+    """Needs last confirmed (or, never confirmed, identified) before this date are stale."""
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=settings.NEED_STALE_AFTER_DAYS)
+
+
+def stale_q(today: datetime.date | None = None) -> Q:
+    """The needs possibly stale on `today`: not confirmed for NEED_STALE_AFTER_DAYS."""
+    cutoff = stale_before(today)
+    return (
+        Q(last_confirmed_on__lt=cutoff)
+        | Q(last_confirmed_on__isnull=True, identified_on__lt=cutoff)
+        | Q(last_confirmed_on__isnull=True, identified_on__isnull=True, created_at__date__lt=cutoff)
+    )
+
+
+class NeedQuerySet(VisibleQuerySet):
+    def visibility_filter(self, audience: Audience) -> Q | None:
+        """Staff see every need; a focal point also every need of their own State, proposals
+        included; everyone else the accepted needs of reviews whose executive summary is
+        published (a proposal counts as unpublished until staff accept it)."""
+        if audience.staff:
+            return None
+        published = Q(review__executive_summary_published=True, acceptance=Acceptance.ACCEPTED)
+        if audience.state_id is not None:
+            return published | Q(review__state_id=audience.state_id)
+        return published
+
+    def with_staleness(self) -> "NeedQuerySet":
+        """With `is_stale`, computed by the database."""
+        return self.annotate(
+            is_stale=Case(
+                When(stale_q(), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+
+    def for_lists(self) -> "NeedQuerySet":
+        """With everything lists and exports of needs show, in a fixed number of queries."""
+        return (
+            self.select_related(
+                "review__state__regional_group",
+                "chapter",
+                "article",
+                "category",
+                "subcategory",
+            )
+            .prefetch_related("themes")
+            .with_staleness()
+        )
+
+
 class Need(models.Model):
     """A technical assistance need identified in one review."""
+
+    # The needs the figures and lists count: accepted, never a proposal waiting or declined.
+    COUNTED = Q(acceptance=Acceptance.ACCEPTED)
 
     ref = models.CharField(
         _("ref"),
@@ -179,6 +237,7 @@ class Need(models.Model):
     # each candidate row made searches over many needs take seconds. Empty on SQLite, whose
     # search matches words with icontains.
     search_vector = SearchVectorField(null=True, editable=False)
+    objects = NeedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[themes], excluded_fields=["search_vector"])
 
     class Meta:
@@ -246,87 +305,3 @@ class NeedComment(models.Model):
 
     def __str__(self):
         return f"Comment on {self.need_id} at {self.created_at:%Y-%m-%d}"
-
-
-class ImportKind(models.TextChoices):
-    REVIEWS = "reviews", _("Reviews")
-    NEEDS = "needs", _("Needs")
-
-
-class ImportStatus(models.TextChoices):
-    CHECKING = "checking", _("Checking the file")
-    CHECKED = "checked", _("Checked: ready to import")
-    REJECTED = "rejected", _("Rejected: nothing imported")
-    IMPORTING = "importing", _("Importing")
-    DONE = "done", _("Imported")
-    FAILED = "failed", _("Failed: nothing imported")
-
-
-class ImportJob(models.Model):
-    """One uploaded file on its way in: first checked (dry run), then imported on confirmation.
-
-    Big files are checked and imported by a Celery worker, which reads the file from `data`
-    and reports its progress in `stage`/`processed_rows`/`total_rows` for the page to poll.
-    `started_at` is empty while a step waits for a worker; a worker claims the step by
-    setting it, so a redelivered task never runs a step twice at the same time.
-    """
-
-    kind = models.CharField(max_length=10, choices=ImportKind.choices)
-    filename = models.CharField(max_length=255)
-    data = models.BinaryField(editable=False)
-    size = models.PositiveIntegerField(default=0)
-    allow_duplicates = models.BooleanField(
-        default=False, help_text="Import rows reported as probable duplicates anyway."
-    )
-    status = models.CharField(
-        max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING
-    )
-    # The language of the person who uploaded (or last confirmed) the file: the problems and
-    # messages stored with the job are written in it, even by a worker.
-    language = models.CharField(max_length=10, blank=True)
-    in_worker = models.BooleanField(default=False)
-    stage = models.CharField(max_length=20, blank=True)
-    processed_rows = models.PositiveIntegerField(default=0)
-    total_rows = models.PositiveIntegerField(default=0)
-    rows = models.PositiveIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    unchanged_count = models.PositiveIntegerField(default=0)
-    file_error = models.TextField(blank=True)
-    problems = models.JSONField(default=list, blank=True)
-    duplicates = models.JSONField(default=list, blank=True)
-    # {ref: version} of the needs the check found to update: the import refuses rows whose
-    # need was saved by someone else between the check and the confirmation.
-    seen_versions = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                name="import_job_status_valid", condition=Q(status__in=ImportStatus.values)
-            ),
-            models.CheckConstraint(
-                name="import_job_kind_valid", condition=Q(kind__in=ImportKind.values)
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} import {self.pk}: {self.filename}"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
-
-    @property
-    def percent(self) -> int:
-        if self.status in (ImportStatus.CHECKED, ImportStatus.DONE):
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(100, self.processed_rows * 100 // self.total_rows)

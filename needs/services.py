@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.changes import data_changed
 from core.history import attribute_history, lock_for_edit
-from dashboard.services import figures_changed
 from reviews.models import Article, Chapter, Review
 
 from .models import Acceptance, Category, Need, NeedComment, Status, Subcategory, Theme
@@ -104,7 +104,7 @@ def need_create(
     attribute_history(need, user)
     need.save()
     need.themes.set(themes)
-    figures_changed()
+    data_changed(sender=Need)
     return need
 
 
@@ -131,7 +131,7 @@ def need_update(
     current.save()
     if themes is not None:
         current.themes.set(themes)
-    figures_changed()
+    data_changed(sender=Need)
     return current
 
 
@@ -139,7 +139,7 @@ def need_update(
 def need_delete(*, need: Need, user=None) -> None:
     attribute_history(need, user)
     need.delete()
-    figures_changed()
+    data_changed(sender=Need)
 
 
 @transaction.atomic
@@ -169,7 +169,7 @@ def need_restore(*, history_id: int, user=None) -> Need:
     attribute_history(restored, user)
     restored.save(force_insert=True)
     restored.themes.set(themes)
-    figures_changed()
+    data_changed(sender=Need)
     return restored
 
 
@@ -208,7 +208,7 @@ def need_set_status(
     NeedComment.objects.create(
         need=current, author=user, text=comment, status_from=previous, status_to=status
     )
-    figures_changed()
+    data_changed(sender=Need)
     return current
 
 
@@ -237,5 +237,5 @@ def need_decide_proposal(*, need: Need, accept: bool, user, reason: str = "") ->
     current.save()
     if reason.strip():
         NeedComment.objects.create(need=current, author=user, text=reason.strip())
-    figures_changed()
+    data_changed(sender=Need)
     return current

@@ -1,7 +1,6 @@
 import unicodedata
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,18 +22,6 @@ MILESTONE_FIELDS = (
     "executive_summary_published",
     "country_report_published",
 )
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError, aliases=None) -> None:
-    """Show a service's ValidationError next to the fields it names (`aliases` maps a
-    service's field name to the form field that carries it)."""
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, messages in error.message_dict.items():
-        name = aliases.get(name, name)
-        form.add_error(name if name in form.fields else None, messages)
 
 
 def _parties():

@@ -5,8 +5,11 @@ wrong in words, next to the field the person should correct, for the form and th
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.utils.translation import gettext, gettext_lazy
+
+from .models import Review
 
 MILESTONE_ORDER = (
     "self_assessment_submitted",
@@ -79,3 +82,59 @@ def milestone_problems(values: dict) -> dict[str, str]:
             "A country report can only be published once it is completed: give its completion date."
         )
     return problems
+
+
+EXECUTIVE_SUMMARY_PUBLISHED = gettext_lazy("Executive summary published")
+COUNTRY_REPORT_PUBLISHED = gettext_lazy("Country report published")
+
+
+@dataclass(frozen=True)
+class Milestone:
+    # `field` says which milestone it is in any language; `label` is in the active language.
+    field: str
+    label: str
+    date: object
+    done: bool
+
+
+def review_stage(review: Review) -> str:
+    """The furthest milestone the review has reached, as a short label in the active language."""
+    if review.country_report_published:
+        return str(COUNTRY_REPORT_PUBLISHED)
+    if review.executive_summary_published:
+        return str(EXECUTIVE_SUMMARY_PUBLISHED)
+    for field, label in reversed(Review.MILESTONES):
+        if getattr(review, field):
+            return str(label)
+    if review.review_year:
+        return gettext("Under way (review year %(year)s)") % {"year": review.review_year}
+    return gettext("Started")
+
+
+def review_timeline(review: Review) -> list[Milestone]:
+    milestones = [
+        Milestone(
+            field=field,
+            label=str(label),
+            date=getattr(review, field),
+            done=bool(getattr(review, field)),
+        )
+        for field, label in Review.MILESTONES
+    ]
+    milestones.append(
+        Milestone(
+            field="executive_summary_published",
+            label=str(EXECUTIVE_SUMMARY_PUBLISHED),
+            date=None,
+            done=review.executive_summary_published,
+        )
+    )
+    milestones.append(
+        Milestone(
+            field="country_report_published",
+            label=str(COUNTRY_REPORT_PUBLISHED),
+            date=None,
+            done=review.country_report_published,
+        )
+    )
+    return milestones

@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.access import Audience, VisibleQuerySet, through
+from translations.lookup import localized
 
 CYCLE_CHOICES = [(1, _("First cycle")), (2, _("Second cycle"))]
 
@@ -75,6 +79,13 @@ class Chapter(models.Model):
     def __str__(self):
         return f"Chapter {self.roman}: {self.title}"
 
+    def history_name(self) -> str:
+        """How history pages name the chapter, in the active language."""
+        return gettext("Chapter %(roman)s: %(title)s") % {
+            "roman": self.roman,
+            "title": localized(self),
+        }
+
 
 class Article(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
@@ -91,10 +102,41 @@ class Article(models.Model):
     def __str__(self):
         return f"Article {self.number}: {self.title}"
 
+    def history_name(self) -> str:
+        """How history pages name the article, in the active language."""
+        return gettext("Article %(number)s: %(title)s") % {
+            "number": self.number,
+            "title": localized(self),
+        }
+
 
 class DirectDialogue(models.TextChoices):
     COUNTRY_VISIT = "country_visit", _("Country visit")
     JOINT_MEETING = "joint_meeting", _("Joint meeting")
+
+
+class ReviewQuerySet(VisibleQuerySet):
+    def visibility_filter(self, audience: Audience) -> Q | None:
+        """Staff see every review; a focal point also their own State's; everyone else the
+        reviews whose executive summary is published."""
+        if audience.staff:
+            return None
+        published = Q(executive_summary_published=True)
+        if audience.state_id is not None:
+            return published | Q(state_id=audience.state_id)
+        return published
+
+    def for_lists(self) -> "ReviewQuerySet":
+        """With what lists of reviews show, in a fixed number of queries; `need_count` is the
+        number of accepted needs, those the figures count."""
+        # The needs app sits above reviews (a need belongs to a review): reviews reach needs
+        # through the reverse relation `Review.needs`, never by import.
+        needs = self.model._meta.get_field("needs").related_model
+        return (
+            self.select_related("state__regional_group")
+            .prefetch_related("reviewing_states")
+            .annotate(need_count=Count("needs", filter=through("needs", needs.COUNTED)))
+        )
 
 
 class Review(models.Model):
@@ -139,6 +181,7 @@ class Review(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    objects = ReviewQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[reviewing_states])
 
     class Meta:
@@ -196,6 +239,16 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.state} — cycle {self.cycle}"
+
+    # What `history_name` reads besides the row itself (core.history fetches it with it).
+    history_name_related = ("state",)
+
+    def history_name(self) -> str:
+        """How history pages name the review, in the active language."""
+        return gettext("%(state)s — cycle %(cycle)s") % {
+            "state": localized(self.state),
+            "cycle": self.cycle,
+        }
 
     MILESTONES = (
         ("self_assessment_submitted", _("Self-assessment checklist submitted")),

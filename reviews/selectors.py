@@ -1,8 +1,6 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
-from core.permissions import visible_reviews
-
-from .models import Article, Chapter
+from .models import Article, Chapter, Review
 
 
 def chapters_reviewed_in(cycle: int) -> QuerySet:
@@ -15,13 +13,5 @@ def articles_reviewed_in(cycle: int) -> QuerySet:
 
 def review_list(user, queryset: QuerySet | None = None) -> QuerySet:
     """Reviews the user may see, with what list pages show, at a fixed number of queries."""
-    from needs.models import Acceptance
-
-    return (
-        visible_reviews(user, queryset)
-        .select_related("state__regional_group")
-        .prefetch_related("reviewing_states")
-        .annotate(
-            need_count=Count("needs", filter=Q(needs__acceptance=Acceptance.ACCEPTED)),
-        )
-    )
+    queryset = Review.objects.all() if queryset is None else queryset
+    return queryset.visible_to(user).for_lists()

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
+from core.changes import data_changed
 from core.history import attribute_history, lock_for_edit
-from dashboard.services import figures_changed
 
 from .models import Review, State
 
@@ -58,7 +58,7 @@ def review_create(
     attribute_history(review, user)
     review.save()
     review.reviewing_states.set(reviewing_states)
-    figures_changed()
+    data_changed(sender=Review)
     return review
 
 
@@ -89,7 +89,7 @@ def review_update(
     current.save()
     if reviewing_states is not None:
         current.reviewing_states.set(reviewing_states)
-    figures_changed()
+    data_changed(sender=Review)
     return current
 
 
@@ -99,4 +99,4 @@ def review_delete(*, review: Review, user=None) -> None:
         raise ValidationError(gettext("This review has needs; delete or move them first."))
     attribute_history(review, user)
     review.delete()
-    figures_changed()
+    data_changed(sender=Review)

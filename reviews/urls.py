@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import country_views, views
+from . import views
 
 app_name = "reviews"
 
@@ -11,6 +11,4 @@ urlpatterns = [
     path("reviews/<int:pk>/edit/", views.review_edit, name="review_edit"),
     path("reviews/<int:pk>/delete/", views.review_delete_view, name="review_delete"),
     path("reviews/<int:pk>/history/", views.review_history, name="review_history"),
-    path("states/", country_views.state_list, name="state_list"),
-    path("states/<str:iso3>/", country_views.state_detail, name="state_detail"),
 ]

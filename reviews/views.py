@@ -1,75 +1,34 @@
 """Staff pages for reviews: list, review page, create, edit, delete, history."""
 
-from functools import wraps
-
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.access import can_manage_needs, can_manage_reviews
 from core.exceptions import ConcurrentEditError
 from core.history import describe_changes, history_entries
-from core.permissions import can_manage_needs, can_manage_reviews
-from needs.models import Need
-from needs.selectors import need_list
+from core.pages import (
+    PAGE_SIZE,
+    allowed_by,
+    apply_service_errors,
+    query_without_page,
+    tidy_filter_form,
+)
 from translations.lookup import localized
 
 from . import selectors
 from .filters import ReviewFilterSet
-from .forms import ReviewForm, apply_service_errors
+from .forms import ReviewForm
 from .models import Review
 from .services import review_create, review_delete, review_update
 
-PAGE_SIZE = 50
 REVIEW_PAGE_NEEDS = 50
-
-
-def allowed_by(check):
-    """Let through users for whom `check(user)` is true: others get 403, anonymous users
-    are sent to sign in first."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not check(request.user):
-                raise PermissionDenied(gettext("This page is for secretariat staff."))
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def tidy_filter_form(form: forms.Form) -> forms.Form:
-    """Lists offer "Any" first and multiple choices show a few lines, so that an unfiltered
-    page does not look filtered."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.NullBooleanSelect):
-            widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
-        elif isinstance(widget, forms.SelectMultiple):
-            widget.attrs.setdefault("size", 4)
-        elif isinstance(field, forms.ChoiceField) and all(
-            value != "" for value, _label in field.choices
-        ):
-            field.choices = [("", _("Any")), *field.choices]
-    return form
-
-
-def query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @allowed_by(can_manage_reviews)
@@ -98,7 +57,8 @@ def _review(request, pk: int) -> Review:
 @require_GET
 def review_detail(request, pk: int):
     review = _review(request, pk)
-    all_needs = need_list(request.user, Need.objects.filter(review=review))
+    # Through the reverse relation: the needs app sits above reviews.
+    all_needs = review.needs.visible_to(request.user).for_lists()
     # A review has tens of needs; should one have thousands, the page shows the first ones
     # and sends to the needs list for the rest, instead of becoming unusable. Counted
     # always, so that the page costs the same queries for 5 needs or 5,000.

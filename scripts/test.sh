@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command. From a fresh checkout on a fresh machine:
 #   1. creates .venv and installs the dependencies with their dev extra (uv),
-#   2. lints (ruff format --check, ruff check),
+#   2. lints (ruff format --check, ruff check) and checks that no app imports an app above it
+#      (lint-imports, the layers of docs/ARCHITECTURE.md, configured in pyproject.toml),
 #   3. uses PostgreSQL from DATABASE_URL and Redis from REDIS_URL / CELERY_BROKER_URL when
 #      they are set, otherwise starts private throwaway servers on free loopback ports
 #      (installing the Debian packages only when the binaries are missing),
@@ -169,6 +170,7 @@ PATH="$ROOT/.venv/bin:$PATH"
 export PATH
 step "ruff format --check ." ruff format --check .
 step "ruff check ." ruff check .
+step "lint-imports (apps import only the apps below them)" lint-imports --no-cache
 step "Services (PostgreSQL, Redis, Chromium)" start_services
 
 SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(64))')

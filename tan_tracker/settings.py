@@ -40,7 +40,10 @@ INSTALLED_APPS = [
     "needs",
     "assistance",
     "dashboard",
+    "countries",
     "translations",
+    # Last: the demo and scale data generators write into every app above.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "core.context_processors.can",
             ],
         },
     },
@@ -142,7 +145,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
     "old-import-files": {
-        "task": "needs.tasks.discard_old_import_files_task",
+        "task": "core.tasks.discard_old_import_files_task",
         "schedule": crontab(hour=3, minute=30),
     },
 }
@@ -249,7 +252,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    # Each API view names its own rules (core.api.access over core.permissions).
+    # Each API view names its own rules (core.api.access over core.access).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     # The shared FilterSets carry their own `ordering` parameter.
     "DEFAULT_FILTER_BACKENDS": ["core.api.filters.StrictFilterBackend"],
@@ -268,7 +271,9 @@ SPECTACULAR_SETTINGS = {
         "Authenticate with `Authorization: Token <key>` (staff issue tokens) or the signed-in "
         "session. Without either you see what the public pages show. Lists are paged "
         "(`page`, `page_size` up to 500), take the filters of the matching pages, sort with "
-        "`ordering`, and answer as CSV with `?format=csv`. Every error is JSON: "
+        "`ordering`, and answer as CSV with `?format=csv`. A query parameter an operation does "
+        "not take, or a field a list cannot sort by, is refused with 400 (never ignored), "
+        "naming the ones it takes. Every error is JSON: "
         '`{"detail": ..., "code": ..., "errors": {field: [...]}}`. Changes send the `version` '
         "they read and are refused with 409 if someone saved the record since."
     ),

@@ -5,10 +5,12 @@ from core import views as core_views
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("core.imports.urls")),
     path("", include("reviews.urls")),
     path("", include("needs.urls")),
     path("", include("assistance.urls")),
     path("", include("dashboard.urls")),
+    path("", include("countries.urls")),
     path("api/v1/", include("dashboard.api.urls")),
     path("api/", include("tan_tracker.api_urls")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from core.models import Role
+from needs.models import Acceptance
 
 from . import factories
 
@@ -90,3 +91,37 @@ def published_need(published_review):
 @pytest.fixture
 def unpublished_need(unpublished_review):
     return factories.NeedFactory(review=unpublished_review)
+
+
+@pytest.fixture
+def provider(db):
+    """UNODC, the provider the activity files of the tests name."""
+    return factories.ProviderFactory(name="UNODC", short_name="UNODC", is_unodc=True)
+
+
+@pytest.fixture
+def world(published_review, unpublished_review, other_state):
+    """Two States, each with a published and an unpublished review, a need in each, a
+    proposal waiting and a declined one on each published review, and a donor's interest in
+    every need."""
+    reviews = {
+        "home_published": published_review,
+        "home_unpublished": unpublished_review,
+        "other_published": factories.ReviewFactory(state=other_state, cycle=2),
+        "other_unpublished": factories.ReviewFactory(
+            state=other_state,
+            cycle=1,
+            executive_summary_completed=None,
+            executive_summary_published=False,
+        ),
+    }
+    needs = {label: factories.NeedFactory(review=review) for label, review in reviews.items()}
+    for side in ("home", "other"):
+        needs[f"{side}_proposal"] = factories.NeedFactory(
+            review=reviews[f"{side}_published"], acceptance=Acceptance.PROPOSED
+        )
+        needs[f"{side}_declined"] = factories.NeedFactory(
+            review=reviews[f"{side}_published"], acceptance=Acceptance.DECLINED
+        )
+    interests = {label: factories.DonorInterestFactory(need=need) for label, need in needs.items()}
+    return {"reviews": reviews, "needs": needs, "interests": interests}

@@ -61,8 +61,8 @@ TASK_TIME_LIMITS = {
     "core.tasks.record_worker_heartbeat": "HEARTBEAT_TASK",
     "dashboard.tasks.recompute_figures": "CELERY_TASK",
     "needs.tasks.send_confirmation_digests_task": "CELERY_TASK",
-    "needs.tasks.discard_old_import_files_task": "CELERY_TASK",
-    "needs.tasks.run_import_job_task": "IMPORT_TASK",
+    "core.tasks.discard_old_import_files_task": "CELERY_TASK",
+    "core.tasks.run_import_job_task": "IMPORT_TASK",
 }
 
 
@@ -153,3 +153,37 @@ def test_script_exists_is_executable_and_parses(path):
     assert os.access(script, os.X_OK), f"{path} is not executable"
     result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+# --- Browser errors -----------------------------------------------------------------------
+BROKEN_PAGE_SCRIPT = """() => {
+  console.error("a console error");
+  setTimeout(() => { throw new Error("an uncaught exception"); });
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = "/static/no-such-file.css";
+  document.head.append(link);
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_tests_collect_every_error_of_every_page(
+    page, browser, live_server, _fail_on_browser_errors
+):
+    other = browser.new_page()
+    for tab in (page, other):
+        tab.goto(live_server.url)
+        with tab.expect_response(lambda response: "no-such-file" in response.url):
+            tab.evaluate(BROKEN_PAGE_SCRIPT)
+        tab.wait_for_timeout(100)
+    found = _fail_on_browser_errors.found
+
+    for url in (page.url, other.url):
+        assert f"{url}: console error: a console error" in found
+        assert f"{url}: uncaught Error: an uncaught exception" in found
+        assert f"{url}: {live_server.url}/static/no-such-file.css answered 404" in found
+    # Each 404 is also logged in the console ("Failed to load resource").
+    assert len(found) == 8
+    found.clear()  # seen: this test is not to fail for them
+    other.close()

@@ -15,7 +15,6 @@ from assistance.models import (
     Provider,
 )
 from core.api.fields import CodeField, StrictBooleanField, StrictJsonTypes
-from core.permissions import visible_needs
 from needs.models import Need
 from reviews.models import State
 
@@ -223,6 +222,6 @@ class DonorInterestCreateSerializer(StrictJsonTypes, serializers.Serializer):
         # A need the donor may not see does not exist for them: the same answer, in the same
         # words (the field's own, in the request's language), as for a reference nobody has.
         user = self.context["request"].user
-        if not visible_needs(user).filter(pk=need.pk).exists():
+        if not Need.objects.visible_to(user).filter(pk=need.pk).exists():
             self.fields["need"].fail("does_not_exist", slug_name="ref", value=need.ref)
         return need

@@ -8,7 +8,6 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from assistance import services
@@ -18,16 +17,12 @@ from assistance.filters import (
     DonorInterestFilterSet,
     ProviderFilterSet,
 )
-from assistance.models import Donor, Provider
-from assistance.selectors import activity_detail, interest_list
-from core.api.access import signed_in
+from assistance.models import Activity, Donor, DonorInterest, FundingContribution, Provider
+from assistance.rules import can_register_interest, can_withdraw_interest
+from assistance.selectors import activity_detail
+from core.access import can_manage_assistance, signed_in
+from core.api.filters import StrictOrderingFilter
 from core.api.viewsets import ApiViewSet, refusal_is_conflict
-from core.permissions import (
-    can_manage_assistance,
-    can_register_interest,
-    can_withdraw_interest,
-    visible_funding,
-)
 
 from . import serializers
 
@@ -119,6 +114,7 @@ class ActivityViewSet(
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
 ):
+    queryset = Activity.objects.order_by("-start_date", "title", "id")
     serializer_class = serializers.ActivitySerializer
     filterset_class = ActivityFilterSet
     lookup_field = "ref"
@@ -128,7 +124,7 @@ class ActivityViewSet(
     )
 
     def get_queryset(self):
-        return activity_detail(self.request.user).order_by("-start_date", "title", "id")
+        return activity_detail(self.request.user, super().get_queryset())
 
     def get_serializer_class(self):
         return {
@@ -202,18 +198,14 @@ class ActivityViewSet(
     destroy=extend_schema(summary="Remove a funding contribution (staff)"),
 )
 class FundingViewSet(ReadOnlyApiViewSet, mixins.CreateModelMixin, mixins.DestroyModelMixin):
+    queryset = FundingContribution.objects.select_related("activity", "donor").order_by(
+        "year", "donor__name", "id"
+    )
     serializer_class = serializers.FundingSerializer
     lookup_value_regex = "[0-9]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["year", "amount"]
     write_rules = {"create": can_manage_assistance, "destroy": can_manage_assistance}
-
-    def get_queryset(self):
-        return (
-            visible_funding(self.request.user)
-            .select_related("activity", "donor")
-            .order_by("year", "donor__name", "id")
-        )
 
     def perform_create(self, serializer):
         serializer.instance = services.funding_add(
@@ -239,15 +231,15 @@ class FundingViewSet(ReadOnlyApiViewSet, mixins.CreateModelMixin, mixins.Destroy
     ),
 )
 class DonorInterestViewSet(ReadOnlyApiViewSet, mixins.CreateModelMixin):
+    queryset = DonorInterest.objects.select_related(
+        "donor", "need__review__state", "created_by"
+    ).order_by("-created_at", "-id")
     serializer_class = serializers.DonorInterestSerializer
     filterset_class = DonorInterestFilterSet
     lookup_value_regex = "[0-9]+"
     sign_in_to_read = True
     write_rules = {"create": can_register_interest, "withdraw": signed_in}
     object_rules = {"withdraw": can_withdraw_interest}
-
-    def get_queryset(self):
-        return interest_list(self.request.user).order_by("-created_at", "-id")
 
     def get_serializer_class(self):
         if self.action == "create":

@@ -4,6 +4,7 @@ that shows a need (two queries, permissions applied to the signed-in user)."""
 from django import template
 
 from assistance.selectors import active_interests_for, need_links_for
+from core.access import can_see_donor_interest
 
 register = template.Library()
 
@@ -15,5 +16,5 @@ def need_assistance(context, need):
         "need": need,
         "links": list(need_links_for(user, need)),
         "interests": list(active_interests_for(user, need)),
-        "show_interest": user.is_authenticated,
+        "can_see_donor_interest": can_see_donor_interest(user),
     }

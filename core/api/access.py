@@ -1,14 +1,13 @@
-"""DRF's side of `core.permissions`: each API view names, per action, the rule that allows it.
+"""DRF's side of `core.access`: each API view names, per action, the rule that allows it.
 
-No rule is written here: reads are limited by the `visible_*` querysets the views start from,
-and each write action maps to a `can_*` function of `core.permissions`.
+No rule is written here: reads are limited by `visible_to`, which `ApiViewSet` applies to the
+view's queryset, and each write action maps to a `can_*` predicate (`core.access`, or the
+app's `rules.py`).
 """
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-
-def signed_in(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
+from core.access import signed_in
 
 
 def anonymous_may_call(view, method: str) -> bool:

@@ -45,7 +45,9 @@ class ConflictSerializer(ErrorSerializer):
 
 
 ERROR_DESCRIPTIONS = {
-    "400": "Invalid input: `detail` says what is wrong and `errors` names each field concerned.",
+    "400": "Invalid input: `detail` says what is wrong and `errors` names each field or query "
+    "parameter concerned. A query parameter the operation does not take, or a field a list "
+    "cannot sort by, is refused, never ignored: its message lists the ones taken.",
     "401": "Not signed in, or the token is invalid: send `Authorization: Token <key>`.",
     "403": "Signed in, but your role does not allow this (or the session's CSRF token is missing).",
     "404": "No such record, or not one you may see (or no such page of results).",
@@ -185,9 +187,8 @@ class ApiAutoSchema(AutoSchema):
     def _error_codes(self, operation) -> list[str]:
         """The errors this operation can really give, from what it takes and who may call it."""
         parameters = operation.get("parameters", [])
-        codes = ["401"]  # an invalid token is refused on every operation
-        if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
-            codes.append("400")
+        # Every operation refuses an invalid token, and a query parameter it does not take.
+        codes = ["400", "401"]
         if not anonymous_may_call(self.view, self.method):
             codes.append("403")
         if any(p["in"] == "path" for p in parameters) or any(

@@ -2,7 +2,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
 
-from .access import signed_in
+from core.access import signed_in
+
 from .serializers import MeSerializer, TokenSerializer
 from .tokens import token_issue, token_revoke
 from .viewsets import ApiViewSet

@@ -4,8 +4,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.access import can_see_personal_data
 from core.api.fields import CodeField, StrictBooleanField, StrictJsonTypes
-from core.permissions import can_see_personal_data
 from needs.models import Category, Need, Priority, Status, Subcategory, Theme
 from reviews.models import CYCLE_CHOICES, Article, Chapter, Review, State
 from translations.lookup import localized

@@ -9,21 +9,15 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
-from core.api.access import signed_in
+from core.access import can_manage_needs, signed_in
+from core.api.filters import StrictOrderingFilter
 from core.api.viewsets import ApiViewSet, refusal_is_conflict
-from core.permissions import (
-    can_maintain_need,
-    can_manage_needs,
-    can_propose_need,
-    can_propose_needs_at_all,
-)
 from needs import services
 from needs.filters import NeedFilterSet
 from needs.models import Category, Need, Theme
-from needs.selectors import need_list
+from needs.rules import can_maintain_need, can_propose_need, can_propose_needs_at_all
 
 from . import serializers
 
@@ -71,7 +65,7 @@ class CategoryViewSet(ReadOnlyApiViewSet):
     serializer_class = serializers.NeedCategorySerializer
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["position", "code"]
 
 
@@ -84,7 +78,7 @@ class ThemeViewSet(ReadOnlyApiViewSet):
     serializer_class = serializers.NeedThemeSerializer
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["position", "code"]
 
 
@@ -123,6 +117,9 @@ class NeedViewSet(
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
 ):
+    queryset = Need.objects.order_by(
+        "review__state__name", "review__cycle", "chapter__number", "article__number", "id"
+    )
     serializer_class = serializers.NeedSerializer
     filterset_class = NeedFilterSet
     lookup_field = "ref"
@@ -140,13 +137,7 @@ class NeedViewSet(
     object_rules = {"confirm": can_maintain_need, "set_status": can_maintain_need}
 
     def get_queryset(self):
-        return (
-            need_list(self.request.user)
-            .select_related("last_confirmed_by")
-            .order_by(
-                "review__state__name", "review__cycle", "chapter__number", "article__number", "id"
-            )
-        )
+        return super().get_queryset().for_lists().select_related("last_confirmed_by")
 
     def get_serializer_class(self):
         return {

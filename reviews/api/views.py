@@ -1,15 +1,14 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from core.access import can_manage_reviews
+from core.api.filters import StrictOrderingFilter
 from core.api.viewsets import ApiViewSet, refusal_is_conflict
-from core.permissions import can_manage_reviews, visible_reviews, visible_states
 from reviews import services
 from reviews.filters import ReviewFilterSet, StateFilterSet
-from reviews.models import Article, Chapter, RegionalGroup, Review
-from reviews.selectors import review_list
+from reviews.models import Article, Chapter, RegionalGroup, Review, State
 
 from . import serializers
 
@@ -31,7 +30,7 @@ class RegionViewSet(ReadOnlyApiViewSet):
     serializer_class = serializers.RegionalGroupSerializer
     lookup_field = "code"
     lookup_value_regex = "[a-z_]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["code", "name"]
 
 
@@ -45,18 +44,18 @@ class RegionViewSet(ReadOnlyApiViewSet):
     retrieve=extend_schema(summary="One State, by ISO3 code"),
 )
 class StateViewSet(ReadOnlyApiViewSet):
+    queryset = State.objects.select_related("regional_group").order_by("name")
     serializer_class = serializers.StateSerializer
     filterset_class = StateFilterSet
     lookup_field = "iso3"
     lookup_value_regex = "[A-Z]{3}"
 
     def get_queryset(self):
-        reviews = visible_reviews(self.request.user, Review.objects.order_by("cycle"))
+        reviews = Review.objects.order_by("cycle").visible_to(self.request.user)
         return (
-            visible_states(self.request.user)
-            .select_related("regional_group")
+            super()
+            .get_queryset()
             .prefetch_related(Prefetch("reviews", queryset=reviews, to_attr="visible_reviews"))
-            .order_by("name")
         )
 
 
@@ -73,7 +72,7 @@ class ChapterViewSet(ReadOnlyApiViewSet):
     serializer_class = serializers.ConventionChapterSerializer
     lookup_field = "roman"
     lookup_value_regex = "[IVX]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["number"]
 
 
@@ -86,7 +85,7 @@ class ArticleViewSet(ReadOnlyApiViewSet):
     serializer_class = serializers.ConventionArticleSerializer
     lookup_field = "number"
     lookup_value_regex = "[0-9]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["number"]
 
 
@@ -124,6 +123,7 @@ class ReviewViewSet(
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
 ):
+    queryset = Review.objects.order_by("state__name", "cycle")
     serializer_class = serializers.ReviewSerializer
     filterset_class = ReviewFilterSet
     lookup_value_regex = "[0-9]+"
@@ -135,7 +135,7 @@ class ReviewViewSet(
     }
 
     def get_queryset(self):
-        return review_list(self.request.user).order_by("state__name", "cycle")
+        return super().get_queryset().for_lists()
 
     def get_serializer_class(self):
         if self.action == "create":

@@ -1,9 +1,9 @@
 """Every API operation, called by every role: the answer each role gets.
 
-The same rules as the pages (core.permissions): the public and donors read published data;
-a focal point also reads everything of their own State and maintains its needs; staff
-change everything; donors register and withdraw their own interest. 401 means "sign in",
-403 "your role may not", 404 "not a record you may see".
+The same rules as the pages (the models' `visible_to`, `core.access`, the apps' `rules.py`):
+the public and donors read published data; a focal point also reads everything of their own
+State and maintains its needs; staff change everything; donors register and withdraw their own
+interest. 401 means "sign in", 403 "your role may not", 404 "not a record you may see".
 """
 
 import json

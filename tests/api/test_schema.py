@@ -29,12 +29,8 @@ def test_every_operation_documents_its_error_codes(schema):
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             codes = set(operation["responses"])
-            expected = {"401"}
-            takes_input = "requestBody" in operation or any(
-                parameter["in"] == "query" for parameter in operation.get("parameters", [])
-            )
-            if takes_input:
-                expected.add("400")
+            # Any operation may be sent a query parameter it does not take (400).
+            expected = {"400", "401"}
             if method != "get":
                 expected |= {"403", "409"}
             if "{" in path:
@@ -43,6 +39,21 @@ def test_every_operation_documents_its_error_codes(schema):
                 missing[f"{method.upper()} {path}"] = sorted(expected - codes)
 
     assert missing == {}
+
+
+def test_the_400_says_unknown_parameters_and_sort_fields_are_refused(schema):
+    response = schema["paths"]["/api/v1/needs/{ref}/"]["get"]["responses"]["400"]
+
+    assert "A query parameter the operation does not take" in response["description"]
+    assert "a field a list cannot sort by" in response["description"]
+
+
+def test_lists_without_a_filterset_document_the_fields_they_sort_by(schema):
+    parameters = schema["paths"]["/api/v1/funding/"]["get"]["parameters"]
+    ordering = next(p for p in parameters if p["name"] == "ordering")
+
+    assert ordering["schema"]["items"]["enum"] == ["year", "amount", "-year", "-amount"]
+    assert (ordering["style"], ordering["explode"]) == ("form", False)
 
 
 def test_errors_are_documented_with_the_error_shape(schema):

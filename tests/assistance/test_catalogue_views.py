@@ -6,8 +6,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assistance.models import ActivityNeedLink, DonorInterest
-from dashboard.services import figures_changed
-from needs.models import Coverage, Status, Theme
+from core.changes import data_changed
+from needs.models import Coverage, Need, Status, Theme
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +104,22 @@ def test_facet_counts_are_counted_again_only_when_the_data_changes(
         assert coverage_counts() == {"unmet": 2, "partly_covered": 0, "covered": 1}
 
     factories.NeedFactory(review=published_review)
-    figures_changed()  # what every service that writes does (the factory does not)
+    data_changed(sender=Need)  # what every service that writes does (the factory does not)
     assert coverage_counts() == {"unmet": 3, "partly_covered": 0, "covered": 1}
+
+
+def test_a_focal_points_cached_counts_are_never_served_to_a_donor(
+    client, needs, people, unpublished_need
+):
+    def coverage_counts(user):
+        client.force_login(user)
+        facets = {f["name"]: f for f in catalogue(client, filtered=1).context["facets"]}
+        return {o["value"]: o["count"] for o in facets["coverage"]["options"]}
+
+    # The focal point's counts, cached first, include their State's unpublished need.
+    assert coverage_counts(people["focal_point"]) == {"unmet": 3, "partly_covered": 0, "covered": 1}
+    assert coverage_counts(people["donor"]) == {"unmet": 2, "partly_covered": 0, "covered": 1}
+    assert coverage_counts(people["focal_point"])["unmet"] == 3
 
 
 def test_the_export_has_readable_labels_and_every_filtered_need(client, needs):

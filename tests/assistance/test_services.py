@@ -183,7 +183,7 @@ def test_a_negative_interest_amount_is_refused(donor, published_need):
 
 def test_every_write_flags_the_figures(monkeypatch, activity, published_need, donor):
     calls = []
-    monkeypatch.setattr(services, "figures_changed", lambda: calls.append(1))
+    monkeypatch.setattr(services, "data_changed", lambda *, sender: calls.append(sender))
     services.link_need(activity=activity, need=published_need, extent="full")
     services.unlink_need(activity=activity, need=published_need)
     interest = services.interest_register(donor=donor.donor, need=published_need, kind="interest")

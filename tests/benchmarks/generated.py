@@ -2,7 +2,7 @@
 
 from django.db import connection
 
-from core.scale_data import GENERATED_TABLES
+from demo.scale_data import GENERATED_TABLES
 
 # Every generated row by its natural keys (refs, codes, ISO3), not by ids, which depend on
 # what the test database's sequences handed out before.

@@ -21,7 +21,7 @@ EXPECTED = {
 def test_each_role_signs_in_and_sees_its_navigation(
     page, live_server, people, home_state, screenshot_dir
 ):
-    country_page = reverse("reviews:state_detail", args=[home_state.iso3])
+    country_page = reverse("countries:state_detail", args=[home_state.iso3])
     for role, (label, back_office, lands_on) in EXPECTED.items():
         user = people[role]
         page.goto(f"{live_server.url}{reverse('login')}")

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core import permissions
+from core.access import role_label
 from core.charts import bar_chart
 from core.history import HistoryEntry, _Labels
 from needs.models import Need
@@ -27,7 +27,7 @@ FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr"}
 )
 def test_role_labels_follow_the_language(people, language, label):
     with translation.override(language):
-        assert permissions.role_label(people["donor"]) == label
+        assert role_label(people["donor"]) == label
 
 
 def test_the_header_names_the_role_in_the_reader_language(client, people):
@@ -74,6 +74,17 @@ def test_error_pages_are_in_the_reader_language(client, db):
     assert response.status_code == 404
     assert "core/404.html" in [template.name for template in response.templates]
     assert '<html lang="ar" dir="rtl">' in response.content.decode()
+
+
+def test_a_bad_host_header_gets_the_bad_request_page_not_a_server_error(db):
+    # The host is refused before the authentication middleware has seen the request.
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/", HTTP_HOST="evil.example", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 400
+    assert "core/400.html" in [template.name for template in response.templates]
+    assert '<html lang="fr" dir="ltr">' in response.content.decode()
 
 
 def test_a_refusal_has_its_own_page(client, people):

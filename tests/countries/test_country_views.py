@@ -11,8 +11,8 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-KENYA_PAGE = reverse("reviews:state_detail", args=["KEN"])
-STATE_LIST = reverse("reviews:state_list")
+KENYA_PAGE = reverse("countries:state_detail", args=["KEN"])
+STATE_LIST = reverse("countries:state_list")
 
 
 def row_of(html: str, iso3: str) -> str:
@@ -383,7 +383,7 @@ def test_the_page_costs_the_same_queries_for_5_or_500_needs(
             user.save()
         with django_assert_max_num_queries(19):
             counts[size] = _count_queries(
-                client, reverse("reviews:state_detail", args=[state.iso3])
+                client, reverse("countries:state_detail", args=[state.iso3])
             )
 
     print(f"{role}: {counts[5]} queries for 5 needs, {counts[500]} for 500")

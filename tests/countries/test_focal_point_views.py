@@ -7,7 +7,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-KENYA_PAGE = reverse("reviews:state_detail", args=["KEN"])
+KENYA_PAGE = reverse("countries:state_detail", args=["KEN"])
 PROPOSE = reverse("needs:need_propose", args=["KEN"])
 PROPOSALS = reverse("needs:proposals")
 

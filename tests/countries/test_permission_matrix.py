@@ -35,7 +35,7 @@ CASES = [
     for role, outcomes in EXPECTED.items()
     for index, action in enumerate(ACTIONS)
 ]
-KENYA_PAGE = reverse("reviews:state_detail", args=["KEN"])
+KENYA_PAGE = reverse("countries:state_detail", args=["KEN"])
 
 
 def assert_refused(response, role):

@@ -14,9 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from core.changes import data_changed, data_version
 from dashboard import services, tasks
-from dashboard.models import ALL_REGIONS, FigureSet, FigureStatus, Snapshot
+from dashboard.models import ALL_REGIONS, FigureSet, Snapshot
 from dashboard.selectors import figure_set
+from needs.models import Need
 from needs.services import need_create, need_update
 from tests import factories
 from tests.conftest import _url_with_database, database_url_is_postgres
@@ -25,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _version() -> int:
-    return FigureStatus.objects.get(pk=1).source_version
+    return data_version()
 
 
 def _create_need(review, description="Training for prosecutors"):
@@ -38,7 +40,7 @@ def _create_need(review, description="Training for prosecutors"):
     )
 
 
-# --- figures_changed ----------------------------------------------------------------------
+# --- data_changed -------------------------------------------------------------------------
 def test_a_transaction_bumps_the_version_and_enqueues_once_however_many_rows(
     regional_reviews, enqueued, committed
 ):
@@ -193,7 +195,7 @@ def test_it_skips_when_the_figures_are_already_fresh(regional_reviews):
 
     assert services.recompute_figures(only_if_stale=True) == services.ALREADY_FRESH
 
-    services.figures_changed()
+    data_changed(sender=Need)
     assert services.recompute_figures(only_if_stale=True) == services.RECOMPUTED
 
 
@@ -229,7 +231,7 @@ def test_a_recomputation_does_not_wait_for_a_writer_that_has_not_committed(refer
 
     def writer():
         with transaction.atomic():
-            services.figures_changed()
+            data_changed(sender=Need)
             changed.set()
             release.wait(10)
 

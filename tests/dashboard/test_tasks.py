@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from core.changes import data_version
 from dashboard import services, tasks
-from dashboard.models import FigureStatus
 from dashboard.selectors import figures_are_fresh
 from needs.services import need_create
 from tests import factories
@@ -14,7 +14,7 @@ WORKER_LOG = Path(__file__).resolve().parents[2] / "test-artifacts" / "celery-wo
 
 def test_the_task_recomputes_stale_figures_and_then_skips(regional_reviews):
     assert tasks.recompute_figures() == services.RECOMPUTED
-    assert figures_are_fresh(FigureStatus.objects.get(pk=1).source_version)
+    assert figures_are_fresh(data_version())
 
     assert tasks.recompute_figures() == services.ALREADY_FRESH
 

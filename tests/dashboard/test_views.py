@@ -8,9 +8,10 @@ from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.urls import reverse
 
+from core.changes import data_changed
 from dashboard.models import Snapshot
-from dashboard.services import figures_changed, recompute_figures, snapshot_create
-from needs.models import Acceptance
+from dashboard.services import recompute_figures, snapshot_create
+from needs.models import Acceptance, Need
 from tests import factories
 
 INDEX = reverse("dashboard:index")
@@ -75,7 +76,7 @@ def test_donor_interest_figures_are_for_signed_in_users_only(client, computed, d
 
 
 def test_it_warns_when_the_figures_are_older_than_the_latest_change(client, computed):
-    figures_changed()
+    data_changed(sender=Need)
 
     page = client.get(INDEX).content.decode()
 

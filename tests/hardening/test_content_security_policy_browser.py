@@ -16,7 +16,7 @@ PAGES = (
     ("home", {}),
     ("login", {}),
     ("dashboard:index", {}),
-    ("reviews:state_detail", {"iso3": "KEN"}),
+    ("countries:state_detail", {"iso3": "KEN"}),
     ("assistance:catalogue", {}),
     ("api:docs", {}),
     ("api:redoc", {}),

@@ -13,6 +13,7 @@ import psycopg2
 import pytest
 from django.db import connection
 
+from core.changes import data_version
 from dashboard import selectors as dashboard_selectors
 from dashboard.services import recompute_figures
 from dashboard.tasks import recompute_figures as recompute_task
@@ -29,8 +30,7 @@ SETTLE_TIMEOUT = 60
 
 
 def figures_are_fresh() -> bool:
-    status = dashboard_selectors.figure_status()
-    return dashboard_selectors.figures_are_fresh(status.source_version)
+    return dashboard_selectors.figures_are_fresh(data_version())
 
 
 def stored_figures() -> dict:

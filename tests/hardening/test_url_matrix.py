@@ -35,10 +35,37 @@ EXPECTED = {
     # --- core ----------------------------------------------------------------------------
     "home": {"GET": "200 200 302 302 200 200", "POST": "405 405 405 405 405 405"},
     "healthz": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
+    "favicon": {"GET": "302 302 302 302 302 302", "POST": "405 405 405 405 405 405"},
     "login": {"GET": "200 302 302 302 302 302", "POST": "200 302 302 302 302 302"},
     "logout": {"GET": "405 405 405 405 405 405", "POST": "302 302 302 302 302 302"},
     "lockout_list": {"GET": "login 403 403 403 200 200", "POST": "login 403 403 403 302 302"},
     "api_tokens": {"GET": "login 403 403 403 403 200", "POST": "login 403 403 403 403 404"},
+    # --- imports (core) ------------------------------------------------------------------
+    "imports:upload": {
+        "GET": "login 403 403 403 200 200",
+        "POST": "login 403 403 403 400 400",
+    },
+    "imports:template": {
+        "GET": "login 403 403 403 200 200",
+        "POST": "login 403 403 403 405 405",
+    },
+    "imports:job": {"GET": "login 403 403 403 200 200", "POST": "login 403 403 403 405 405"},
+    "imports:job_status": {
+        "GET": "login 403 403 403 200 200",
+        "POST": "login 403 403 403 405 405",
+    },
+    "imports:job_problems": {
+        "GET": "login 403 403 403 200 200",
+        "POST": "login 403 403 403 405 405",
+    },
+    "imports:job_confirm": {
+        "GET": "login 403 403 403 405 405",
+        "POST": "login 403 403 403 302 409",
+    },
+    "imports:job_recheck": {
+        "GET": "login 403 403 403 405 405",
+        "POST": "login 403 403 403 409 409",
+    },
     # --- reviews -------------------------------------------------------------------------
     "reviews:review_list": {
         "GET": "login 403 403 403 200 200",
@@ -65,8 +92,8 @@ EXPECTED = {
         "GET": "login 403 403 403 200 200",
         "POST": "login 403 403 403 405 405",
     },
-    "reviews:state_list": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
-    "reviews:state_detail": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
+    "countries:state_list": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
+    "countries:state_detail": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
     # --- needs ---------------------------------------------------------------------------
     "needs:need_list": {"GET": "login 403 403 403 200 200", "POST": "login 403 403 403 405 405"},
     "needs:need_export": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
@@ -79,31 +106,6 @@ EXPECTED = {
         "POST": "login 403 403 403 405 405",
     },
     "needs:need_restore": {"GET": "login 403 403 403 405 405", "POST": "login 403 403 403 302 302"},
-    "needs:import_upload": {
-        "GET": "login 403 403 403 200 200",
-        "POST": "login 403 403 403 400 400",
-    },
-    "needs:import_template": {
-        "GET": "login 403 403 403 200 200",
-        "POST": "login 403 403 403 405 405",
-    },
-    "needs:import_job": {"GET": "login 403 403 403 200 200", "POST": "login 403 403 403 405 405"},
-    "needs:import_job_status": {
-        "GET": "login 403 403 403 200 200",
-        "POST": "login 403 403 403 405 405",
-    },
-    "needs:import_job_problems": {
-        "GET": "login 403 403 403 200 200",
-        "POST": "login 403 403 403 405 405",
-    },
-    "needs:import_job_confirm": {
-        "GET": "login 403 403 403 405 405",
-        "POST": "login 403 403 403 302 409",
-    },
-    "needs:import_job_recheck": {
-        "GET": "login 403 403 403 405 405",
-        "POST": "login 403 403 403 409 409",
-    },
     "needs:need_confirm": {"GET": "login 405 405 405 405 405", "POST": "login 403 302 403 302 302"},
     "needs:need_status": {"GET": "login 403 200 403 200 200", "POST": "login 403 400 403 400 400"},
     "needs:need_propose": {"GET": "login 403 200 403 200 200", "POST": "login 403 400 403 400 400"},
@@ -130,9 +132,10 @@ EXPECTED = {
         "GET": "login 403 403 403 200 200",
         "POST": "login 403 403 403 400 400",
     },
+    # The former address of the activity import: to the import page.
     "assistance:activity_import": {
-        "GET": "login 403 403 403 200 200",
-        "POST": "login 403 403 403 400 400",
+        "GET": "login 403 403 403 302 302",
+        "POST": "login 403 403 403 405 405",
     },
     "assistance:activity_detail": {
         "GET": "200 200 200 200 200 200",

@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assistance.models import DonorInterest, FundingContribution
-from core.models import User
+from core.models import ImportJob, ImportStatus, User
 from dashboard.services import recompute_figures, snapshot_create
-from needs.models import Acceptance, ImportJob, ImportKind, ImportStatus, Need
+from needs.models import Acceptance, Need
 from needs.services import need_delete
 from tests import factories
 
@@ -98,7 +98,7 @@ def build_world(people, home_state, published_review, published_need, unpublishe
         label="End of 2025", taken_on=datetime.date(2025, 12, 31), user=people["staff"]
     )
     import_job = ImportJob.objects.create(
-        kind=ImportKind.NEEDS,
+        kind="needs",
         filename="needs.csv",
         data=b"state,cycle\n",
         status=ImportStatus.CHECKED,
@@ -281,7 +281,7 @@ def arguments_for(route: Route, world: World) -> dict:
     pk_by_name = {
         "reviews:": world.review.pk,
         "needs:proposal_decide": world.proposal.pk,
-        "needs:import": world.import_job.pk,
+        "imports:": world.import_job.pk,
         "needs:": need.pk,
         "assistance:provider": activity.provider.pk,
         "assistance:donor": world.people["donor"].donor_id,

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from reviews.country_selectors import review_stage
+from core.imports.reader import Problem
 from reviews.filters import ReviewFilterSet
 from reviews.forms import ReviewForm
-from reviews.imports import Problem, import_reviews
-from reviews.milestones import milestone_problems
+from reviews.imports import import_reviews
+from reviews.milestones import milestone_problems, review_stage
 from reviews.models import Review
 from reviews.services import review_update
 from tests import factories
@@ -125,7 +125,7 @@ def test_the_conflict_explanation_in_french(staff, published_review):
 
 def test_the_state_list_stages_in_french(client, published_review, unpublished_review):
     Review.objects.filter(pk=published_review.pk).update(country_report_published=False)
-    page = french(client, reverse("reviews:state_list"))
+    page = french(client, reverse("countries:state_list"))
 
     assert "Résumé analytique publié" in page
     assert "Nom ou code ISO3" in page

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from reviews.country_selectors import review_stage, review_timeline
 from reviews.filters import MILESTONE_CHOICES, ReviewFilterSet, StateFilterSet
 from reviews.forms import ReviewForm, alphabetical
+from reviews.milestones import review_stage, review_timeline
 from reviews.models import DirectDialogue, RegionalGroup, Review
 from tests.needs.import_files import signed_in
 from translations.lookup import localized
@@ -36,7 +36,7 @@ def test_the_country_page_shows_the_kind_of_direct_dialogue_in_every_language(
     Review.objects.filter(pk=published_review.pk).update(
         direct_dialogue_kind=DirectDialogue.COUNTRY_VISIT
     )
-    url = reverse("reviews:state_detail", args=[published_review.state.iso3])
+    url = reverse("countries:state_detail", args=[published_review.state.iso3])
 
     response = Client().get(url, HTTP_ACCEPT_LANGUAGE=language)
 
@@ -154,7 +154,7 @@ def test_the_review_list_names_states_in_the_active_language(staff, published_re
 
 
 def test_the_country_chart_names_its_series_in_the_active_language(published_need):
-    url = reverse("reviews:state_detail", args=["KEN"])
+    url = reverse("countries:state_detail", args=["KEN"])
     response = Client().get(url, HTTP_ACCEPT_LANGUAGE="fr")
 
     chart = str(response.context["category_chart"])

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from assistance.services import recompute_coverage
-from dashboard.services import figures_changed
+from core.changes import data_changed
+from needs.models import Need
 
 
 class Command(BaseCommand):
@@ -16,5 +17,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             written = recompute_coverage()
-            figures_changed()
+            data_changed(sender=Need)
         self.stdout.write(f"Coverage recomputed for {written} need(s).")

@@ -1,7 +1,9 @@
 import pytest
 from rest_framework.test import APIClient
 
-from dashboard.services import figures_changed, recompute_figures
+from core.changes import data_changed
+from dashboard.services import recompute_figures
+from needs.models import Need
 from tests import factories
 
 URL = "/api/v1/dashboard/"
@@ -83,7 +85,7 @@ def test_it_reads_stored_figures_in_two_queries_without_recomputing(
     api, computed, django_assert_max_num_queries
 ):
     factories.NeedFactory(review=computed[("PER", 2)])
-    figures_changed()
+    data_changed(sender=Need)
 
     with django_assert_max_num_queries(2):
         body = api.get(URL, {"cycle": 2, "region": "latin_american_caribbean"}).json()

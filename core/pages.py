@@ -1,0 +1,77 @@
+"""What the pages of every app share: letting a person in, reading one record they may see,
+paging lists, and showing a service's refusal on a form."""
+
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from .access import signed_in
+
+PAGE_SIZE = 50
+STAFF_ONLY = _("This page is for secretariat staff.")
+
+
+def allowed_by(check, refusal=STAFF_ONLY, *, after_sign_in=None):
+    """Let through users for whom `check(user)` is true. Anonymous users are sent to sign in
+    first (and then back to the page, or to `after_sign_in(request, **kwargs)` for a form's
+    target that cannot be opened on its own); others are refused with a 403 saying
+    `refusal`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not signed_in(request.user):
+                back = after_sign_in(request, *args, **kwargs) if after_sign_in else None
+                return redirect_to_login(back or request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied(str(refusal))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def visible_or_404(queryset, user, **lookup):
+    """The one record of `queryset` matching `lookup` that `user` may see; 404 otherwise, so
+    that a record one may not see is indistinguishable from one that does not exist."""
+    return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+def query_without_page(request) -> str:
+    """The list's query string without its page, for the links to the other pages."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def tidy_filter_form(form: forms.Form) -> forms.Form:
+    """Lists offer "Any" first and multiple choices show a few lines, so that an unfiltered
+    page does not look filtered."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.NullBooleanSelect):
+            widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+        elif isinstance(widget, forms.SelectMultiple):
+            widget.attrs.setdefault("size", 4)
+        elif isinstance(field, forms.ChoiceField) and all(
+            value != "" for value, _label in field.choices
+        ):
+            field.choices = [("", _("Any")), *field.choices]
+    return form
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError, aliases=None) -> None:
+    """Show a service's ValidationError next to the fields it names (`aliases` maps a
+    service's field name to the form field that carries it); the rest above the form."""
+    aliases = aliases or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        name = aliases.get(name, name)
+        form.add_error(name if name in form.fields else None, messages)
