@@ -44,8 +44,8 @@ def normalised_query(*, view: str, query: Mapping) -> dict[str, list[str]]:
     """
     data = QueryDict(mutable=True)
     for name, values in as_query_dict(query).lists():
-        # An empty value on a page's form means "any": not a filter.
-        if any(value.strip() for value in values):
+        # An empty value on a page's form means "any": not a filter. Nor is the page number.
+        if name != "page" and any(value.strip() for value in values):
             data.setlist(name, [value for value in values if value.strip()])
     if view == SearchedView.CATALOGUE:
         data, _defaults = catalogue_query(data)

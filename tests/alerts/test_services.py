@@ -28,7 +28,7 @@ def test_it_keeps_only_the_filters_that_filter_sorted():
     # What the needs list's GET form submits: every field, most of them empty.
     query = QueryDict(
         "q=+judges+&cycle=&stale=unknown&state=PER&state=KEN&state=KEN&priority=&"
-        "identified_after=&ordering=-priority"
+        "identified_after=&ordering=-priority&page=3"
     )
 
     assert normalised_query(view="needs", query=query) == {
@@ -65,7 +65,7 @@ def test_a_catalogue_address_with_its_marker_keeps_the_visitors_choice():
         ({"cycle": "3"}, "cycle: Select a valid choice."),
         ({"identified_after": "yesterday"}, "identified_after: Enter a valid date."),
         ({"stale": "maybe"}, "stale: use true or false."),
-        ({"colour": "red", "page": "2"}, "Unknown filters: colour, page."),
+        ({"colour": "red", "size": "2"}, "Unknown filters: colour, size."),
         ({"ordering": "shoe_size"}, "ordering: Select a valid choice."),
     ],
 )
