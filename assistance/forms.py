@@ -173,10 +173,3 @@ class InterestForm(InputOnlyModelForm):
         if len(currency) != 3 or not currency.isalpha():
             raise forms.ValidationError(CURRENCY_CODE_ERROR)
         return currency
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet (.csv or .xlsx)"),
-        help_text=_("The file is checked first; nothing is imported until you confirm."),
-    )

@@ -2,9 +2,6 @@
 funding and links to needs, providers and donors. Reading is public (assistance delivered is
 public information, linked needs are filtered by who may see them); writing is for staff."""
 
-import base64
-import hashlib
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import can_manage_assistance
@@ -35,18 +32,13 @@ from .forms import (
     ActivityForm,
     DonorForm,
     FundingForm,
-    ImportForm,
     LinkNeedForm,
     ProviderForm,
 )
 from .iati import iati_document
-from .imports import CODE_VALUES, COLUMNS, REQUIRED_COLUMNS, activity_rows, import_activities
+from .imports import COLUMNS, activity_rows
 from .models import Activity, Donor, FundingContribution, Provider
 from .selectors import activity_detail, activity_export_rows, activity_iati_rows, activity_list
-
-IMPORT_SESSION_KEY = "assistance_import"
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
 
 staff_only = allowed_by(
     can_manage_assistance, gettext_lazy("Only secretariat staff manage assistance records.")
@@ -301,72 +293,10 @@ def funding_remove(request, ref: str, contribution_id: int):
 
 # --- Import -------------------------------------------------------------------------------
 @staff_only
-@require_http_methods(["GET", "POST"])
+@require_GET
 def activity_import(request):
-    """Upload, dry run (the report), then import on confirmation of the same file."""
-    report = digest = None
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    if request.method == "POST" and request.POST.get("confirm"):
-        if not pending or pending["digest"] != request.POST.get("digest"):
-            messages.error(request, _("That checked file is no longer waiting: upload it again."))
-            return redirect("assistance:activity_import")
-        data = base64.b64decode(pending["data"])
-        report = import_activities(data, pending["filename"], dry_run=False, user=request.user)
-        if report.ok:
-            del request.session[IMPORT_SESSION_KEY]
-            messages.success(
-                request,
-                ngettext(
-                    "Imported %(rows)s row: %(created)s created, %(updated)s updated.",
-                    "Imported %(rows)s rows: %(created)s created, %(updated)s updated.",
-                    report.rows,
-                )
-                % {"rows": report.rows, "created": report.created, "updated": report.updated},
-            )
-            return redirect("assistance:activity_list")
-        form = ImportForm()
-        return render(
-            request,
-            "assistance/activity_import.html",
-            {"form": form, "report": report, **_import_guide()},
-            status=400,
-        )
-    form = ImportForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > MAX_IMPORT_BYTES:
-                form.add_error("file", _("The file is larger than 5 MB; split it into parts."))
-            else:
-                data = upload.read()
-                report = import_activities(data, upload.name, dry_run=True, user=request.user)
-                if report.ok:
-                    status = 200
-                    digest = hashlib.sha256(data).hexdigest()
-                    request.session[IMPORT_SESSION_KEY] = {
-                        "filename": upload.name,
-                        "digest": digest,
-                        "data": base64.b64encode(data).decode("ascii"),
-                    }
-    return render(
-        request,
-        "assistance/activity_import.html",
-        {"form": form, "report": report, "digest": digest, **_import_guide()},
-        status=status,
-    )
-
-
-def _import_guide() -> dict:
-    """What the import page says about the format, read from the importer itself: the
-    column names and codes are the file's own and are shown as they are in every language."""
-    return {
-        "columns": COLUMNS,
-        "column": {name: name for name in COLUMNS},
-        "required_columns": REQUIRED_COLUMNS,
-        "code_values": CODE_VALUES,
-    }
+    """The former address of the activity import: now the import page of every kind."""
+    return redirect(reverse("imports:upload") + "?kind=activities")
 
 
 # --- Providers and donors -----------------------------------------------------------------

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .imports import registry
+
 
 class Role(models.TextChoices):
     SECRETARIAT = "secretariat", _("Secretariat staff")
@@ -132,3 +134,85 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"Data version {self.version}"
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Checking the file")
+    CHECKED = "checked", _("Checked: ready to import")
+    REJECTED = "rejected", _("Rejected: nothing imported")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed: nothing imported")
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way in: first checked (dry run), then imported on confirmation.
+
+    `kind` names the importer (`core.imports.registry`) that reads the file; the apps register
+    theirs, so the kinds are checked when a job starts rather than by the database.
+    Big files are checked and imported by a Celery worker, which reads the file from `data`
+    and reports its progress in `stage`/`processed_rows`/`total_rows` for the page to poll.
+    `started_at` is empty while a step waits for a worker; a worker claims the step by
+    setting it, so a redelivered task never runs a step twice at the same time.
+    """
+
+    kind = models.CharField(max_length=10)
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField(editable=False)
+    size = models.PositiveIntegerField(default=0)
+    allow_duplicates = models.BooleanField(
+        default=False, help_text="Import rows reported as probable duplicates anyway."
+    )
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
+    # The language of the person who uploaded (or last confirmed) the file: the problems and
+    # messages stored with the job are written in it, even by a worker.
+    language = models.CharField(max_length=10, blank=True)
+    in_worker = models.BooleanField(default=False)
+    stage = models.CharField(max_length=20, blank=True)
+    processed_rows = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    file_error = models.TextField(blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    duplicates = models.JSONField(default=list, blank=True)
+    # {ref: version} of the records the check found to update: the import refuses rows whose
+    # record was saved by someone else between the check and the confirmation.
+    seen_versions = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="import_job_status_valid", condition=Q(status__in=ImportStatus.values)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} import {self.pk}: {self.filename}"
+
+    @property
+    def importer(self):
+        return registry.get(self.kind)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        if self.status in (ImportStatus.CHECKED, ImportStatus.DONE):
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

@@ -3,11 +3,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views import i18n as i18n_views
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from .access import can_lift_lockouts, can_save_searches, focal_point_state_id
 from .health import broker_status, database_status, worker_status
@@ -25,6 +26,14 @@ def home(request):
     # The saved searches are an app above core: reached through the reverse relation.
     saved_searches = user.saved_searches.all() if can_save_searches(user) else None
     return render(request, "core/home.html", {"saved_searches": saved_searches})
+
+
+@require_safe
+@cache_control(max_age=24 * 60 * 60)
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's, the API's
+    documentation and answers); a 404 there is an error in their console."""
+    return redirect(static("favicon.svg"))
 
 
 @never_cache

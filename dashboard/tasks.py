@@ -3,9 +3,9 @@ from celery import shared_task
 from . import services
 
 
-# Well under the worker-wide limits of the settings: at a hundred times today's volume the
-# thirty GROUP BY queries take tens of seconds, not minutes.
-@shared_task(soft_time_limit=300, time_limit=360)
+# Under the time limits of every task (CELERY_TASK_*_TIME_LIMIT): at a hundred times today's
+# volume the thirty GROUP BY queries take about a second (BENCHMARKS.md).
+@shared_task
 def recompute_figures() -> str:
     """Recompute the dashboard figures unless they are already computed from the current data.
 

@@ -1,6 +1,5 @@
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +9,7 @@ from reviews.selectors import articles_reviewed_in, chapters_reviewed_in
 from translations.fields import LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
 from translations.lookup import localized
 
-from .models import Category, ImportKind, Need, Priority, Status, Subcategory, Theme
+from .models import Category, Need, Priority, Status, Subcategory, Theme
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHAPTER_PREFIX = "chapter:"
@@ -186,47 +185,3 @@ def initial_for(need: Need) -> dict:
         "identified_on": need.identified_on,
         "version": need.version,
     }
-
-
-class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=ImportKind.choices,
-        widget=forms.RadioSelect,
-        initial=ImportKind.NEEDS,
-        label=_("The file contains"),
-    )
-    file = forms.FileField(label=_("File"))
-    allow_duplicates = forms.BooleanField(
-        required=False,
-        label=_("Import probable duplicates anyway"),
-        help_text=_(
-            "A row without ref that repeats a need of the same review (same article, "
-            "category and description) is reported as a probable duplicate and, unless this is "
-            "ticked, rejects the file."
-        ),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Here rather than on the field: the size is written in the language of the request.
-        self.fields["file"].help_text = gettext(
-            "A .csv (UTF-8) or .xlsx file with the columns of the template; at most %(size)s."
-        ) % {"size": filesizeformat(settings.MAX_UPLOAD_BYTES)}
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                gettext(
-                    "The file is %(size)s; files of at most %(limit)s are accepted. "
-                    "Split it into smaller files."
-                )
-                % {
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(settings.MAX_UPLOAD_BYTES),
-                },
-                code="too_big",
-            )
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(gettext("Upload a .csv or .xlsx file."), code="file_type")
-        return upload

@@ -20,43 +20,67 @@ with the importing user, as the services record it.
 """
 
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.functions import Lower
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from core.access import can_manage_needs
+from core.bulk import BATCH_SIZE, insert_rows, update_objects
 from core.changes import data_changed
-from reviews.imports import CYCLES, ImportResult, Problem, Progress, RowReader, read_import_table
+from core.imports.reader import ImportResult, Problem, Progress, RowReader, read_import_table
+from core.imports.registry import DATES, LIST, Column, Doc, Importer
+from reviews.imports import CYCLES, STATE
 from reviews.models import Article, Chapter, Review, State
 
 from .models import Acceptance, Category, Need, Priority, Status, Subcategory, Theme, new_need_ref
 from .services import validate_need_placement
 
-NEED_COLUMNS = (
-    "ref",
-    "state",
-    "cycle",
-    "chapter",
-    "article",
-    "category",
-    "subcategory",
-    "themes",
-    "description",
-    "priority",
-    "status",
-    "identified_on",
-)
-# Without these a row cannot say what it is about; the others may be left out of a file,
-# and a column left out leaves that field of an updated need as it is.
-REQUIRED_COLUMNS = ("state", "cycle", "chapter", "article", "category", "description")
-REF_MAX_LENGTH = Need._meta.get_field("ref").max_length
 PRIORITIES = tuple(Priority.values)
 STATUSES = tuple(Status.values)
-BATCH_SIZE = 2000
+# Without the required columns a row cannot say what it is about; the others may be left out
+# of a file, and a column left out leaves that field of an updated need as it is.
+FILE_COLUMNS = (
+    Column("ref", _("The need's stable reference; empty for a new need.")),
+    Column("state", STATE, required=True),
+    Column("cycle", codes=CYCLES, required=True),
+    Column(
+        "chapter",
+        Doc(_("The chapter's roman numeral, e.g. %(example)s."), {"example": "II"}),
+        required=True,
+    ),
+    Column(
+        "article",
+        _("The article's number; empty for a need about the chapter in general."),
+        required=True,
+    ),
+    Column(
+        "category",
+        codes=lambda: Category.objects.order_by("position").values_list("code", flat=True),
+        required=True,
+    ),
+    Column(
+        "subcategory",
+        codes=lambda: Subcategory.objects.order_by("position").values_list("code", flat=True),
+    ),
+    Column(
+        "themes",
+        LIST,
+        codes=lambda: Theme.objects.order_by("position").values_list("code", flat=True),
+    ),
+    Column("description", _("Text."), required=True),
+    Column("priority", codes=PRIORITIES),
+    Column("status", codes=STATUSES, default=Status.UNMET),
+    Column("identified_on", DATES),
+)
+NEED_COLUMNS = tuple(column.name for column in FILE_COLUMNS)
+REQUIRED_COLUMNS = tuple(column.name for column in FILE_COLUMNS if column.required)
+REF_MAX_LENGTH = Need._meta.get_field("ref").max_length
 PROGRESS_EVERY = 1000
 # Fields a row sets, by the column that carries them.
 COLUMN_FIELDS = {
@@ -574,95 +598,28 @@ class _History:
         )
 
 
-def insert_rows(model, rows: list[dict]) -> list[int]:
-    """Insert rows ({attname: value}; each gets its primary key) and return the keys, in order.
-
-    On PostgreSQL with COPY, keys drawn from the table's sequence first: a tenth of the
-    time bulk_create takes for the tens of thousands of rows of a big import. Elsewhere
-    (SQLite for a quick local look) with bulk_create.
-    """
-    if not rows:
-        return []
-    if connection.vendor != "postgresql":
-        created = model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH_SIZE)
-        return [obj.pk for obj in created]
-    meta = model._meta
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        for pk, row in zip(ids, rows, strict=True):
-            row[meta.pk.attname] = pk
-        _copy(cursor, meta.db_table, meta.concrete_fields, rows)
-    return ids
-
-
-def update_objects(model, objs: list, field_names: list[str]) -> None:
-    """Save `field_names` of `objs`: on PostgreSQL by COPY into a temporary table and one
-    UPDATE ... FROM (bulk_update's CASE expressions cost minutes for tens of thousands of
-    rows); elsewhere with bulk_update."""
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_update(objs, field_names, batch_size=500)
-        return
-    meta = model._meta
-    fields = [meta.pk, *(meta.get_field(name) for name in field_names)]
-    quote = connection.ops.quote_name
-    staging = quote(f"import_staging_{meta.db_table}")
-    columns = ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
-            f"SELECT {columns} FROM {quote(meta.db_table)} WITH NO DATA"
-        )
-        _copy(
-            cursor,
-            staging,
-            fields,
-            [{f.attname: getattr(obj, f.attname) for f in fields} for obj in objs],
-        )
-        assignments = ", ".join(
-            f"{quote(f.column)} = staging.{quote(f.column)}" for f in fields[1:]
-        )
-        pk = quote(meta.pk.column)
-        cursor.execute(
-            f"UPDATE {quote(meta.db_table)} AS target SET {assignments} "
-            f"FROM {staging} AS staging WHERE target.{pk} = staging.{pk}"
-        )
-        cursor.execute(f"DROP TABLE {staging}")
-
-
-def _copy(cursor, table: str, fields, rows: list[dict]) -> None:
-    """COPY `rows` ({attname: value}) into the `fields` of `table` (PostgreSQL)."""
-    quote = connection.ops.quote_name
-    names = [f.attname for f in fields]
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join([_copy_text(row.get(name)) for name in names]))
-        buffer.write("\n")
-    buffer.seek(0)
-    columns = ", ".join(quote(f.column) for f in fields)
-    # COPY goes to the driver directly: wrap its errors as Django's, like execute().
-    with connection.wrap_database_errors:
-        cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", buffer)
-
-
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value) -> str:
-    """A value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(COPY_ESCAPES)
-    if isinstance(value, datetime.date):  # dates and datetimes
-        return value.isoformat()
-    return str(value)
+IMPORTER = Importer(
+    kind="needs",
+    label=_("Needs"),
+    columns=FILE_COLUMNS,
+    may_import=can_manage_needs,
+    run=import_needs,
+    results_url="needs:need_list",
+    results_label=_("See the needs"),
+    notes=(
+        Doc(
+            _(
+                "A row whose <code>ref</code> matches an existing need updates it instead of "
+                'creating another. An export from the <a href="%(need_list)s">needs list</a> is '
+                "also a valid file."
+            ),
+            {"need_list": reverse_lazy("needs:need_list")},
+        ),
+    ),
+    options=("allow_duplicates", "seen_versions"),
+    duplicates_rule=_(
+        "A row without ref that repeats a need of the same review (same article, "
+        "category and description) is reported as a probable duplicate and, unless this is "
+        "ticked, rejects the file."
+    ),
+)

@@ -1,18 +1,17 @@
 """Staff pages for needs: the list with export, add/edit/delete from the review page,
-history, deleted needs and their restoration, and the spreadsheet import."""
+history, deleted needs and their restoration."""
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.access import can_manage_needs, can_manage_reviews
+from core.access import can_manage_needs
 from core.exceptions import ConcurrentEditError
 from core.history import describe_changes, history_entries
 from core.pages import (
@@ -23,25 +22,14 @@ from core.pages import (
     tidy_filter_form,
     visible_or_404,
 )
-from core.tabular import csv_response
-from reviews.imports import REVIEW_COLUMNS
 from reviews.models import Review
 
 from .exports import FORMATS, export_response
 from .filters import NeedFilterSet
-from .forms import DATE_WIDGET, ImportUploadForm, NeedForm
-from .import_jobs import (
-    SHOWN_PROBLEMS,
-    confirm_import_job,
-    recheck_allowing_duplicates,
-    start_import_job,
-)
-from .imports import NEED_COLUMNS
-from .models import ImportJob, ImportKind, Need
+from .forms import DATE_WIDGET, NeedForm
+from .models import Need
 from .selectors import need_list
 from .services import need_create, need_delete, need_restore, need_update
-
-RECENT_JOBS = 15
 
 
 # --- List and export ----------------------------------------------------------------------
@@ -245,147 +233,3 @@ def need_restore_view(request, history_id: int):
         )
     messages.success(request, gettext("Need %(ref)s restored.") % {"ref": need.ref})
     return redirect(_review_page(need))
-
-
-# --- Import -------------------------------------------------------------------------------
-def _may_import(user, kind: str) -> bool:
-    return can_manage_reviews(user) if kind == ImportKind.REVIEWS else can_manage_needs(user)
-
-
-def _recent_jobs():
-    return ImportJob.objects.defer("data").select_related("created_by")[:RECENT_JOBS]
-
-
-@allowed_by(can_manage_needs)
-@require_http_methods(["GET", "POST"])
-def import_upload(request):
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            kind = form.cleaned_data["kind"]
-            if not _may_import(request.user, kind):
-                raise PermissionDenied("You may not import this kind of file.")
-            upload = form.cleaned_data["file"]
-            job = start_import_job(
-                kind=kind,
-                filename=upload.name,
-                data=upload.read(),
-                user=request.user,
-                allow_duplicates=form.cleaned_data["allow_duplicates"],
-            )
-            return redirect("needs:import_job", pk=job.pk)
-        too_big = any(error.code == "too_big" for error in form.errors.as_data().get("file", []))
-        status = 413 if too_big else 400
-    return render(
-        request,
-        "needs/import_upload.html",
-        {"form": form, "jobs": _recent_jobs()},
-        status=status,
-    )
-
-
-@allowed_by(can_manage_needs)
-@require_GET
-def import_template(request, kind: str):
-    columns = {ImportKind.REVIEWS: REVIEW_COLUMNS, ImportKind.NEEDS: NEED_COLUMNS}.get(kind)
-    if columns is None:
-        raise Http404("There are templates for reviews and needs.")
-    return csv_response(f"{kind}-template.csv", list(columns), [])
-
-
-def _job(request, pk: int) -> ImportJob:
-    job = get_object_or_404(ImportJob.objects.defer("data").select_related("created_by"), pk=pk)
-    if not _may_import(request.user, job.kind):
-        raise PermissionDenied("You may not see this import.")
-    return job
-
-
-def stage_label(job: ImportJob) -> str:
-    """What a running step is doing, for a person: the page and its progress script show it."""
-    if job.stage == "saving":
-        return gettext("Saving")
-    if job.stage == "checking":
-        return gettext("Checking rows")
-    if job.started_at:
-        return gettext("Reading the file")
-    return gettext("Waiting for the background worker")
-
-
-def _status_payload(job: ImportJob) -> dict:
-    return {
-        "status": job.status,
-        "status_label": job.get_status_display(),
-        "stage": job.stage,
-        "stage_label": stage_label(job),
-        "processed_rows": job.processed_rows,
-        "total_rows": job.total_rows,
-        "percent": job.percent,
-        "running": job.is_running,
-    }
-
-
-def _job_page(request, job: ImportJob, *, error: str = "", status: int = 200):
-    return render(
-        request,
-        "needs/import_job.html",
-        {
-            "job": job,
-            "stage_label": stage_label(job),
-            "error": error,
-            "shown_problems": job.problems[:SHOWN_PROBLEMS],
-            "hidden_problems": max(len(job.problems) - SHOWN_PROBLEMS, 0),
-            "only_duplicates": bool(job.duplicates)
-            and len(job.problems) == len(job.duplicates)
-            and not job.allow_duplicates,
-            "is_uploader": job.created_by_id == request.user.pk,
-        },
-        status=status,
-    )
-
-
-@allowed_by(can_manage_needs)
-@never_cache
-@require_GET
-def import_job(request, pk: int):
-    return _job_page(request, _job(request, pk))
-
-
-@allowed_by(can_manage_needs)
-@never_cache
-@require_GET
-def import_job_status(request, pk: int):
-    return JsonResponse(_status_payload(_job(request, pk)))
-
-
-@allowed_by(can_manage_needs)
-@require_GET
-def import_job_problems(request, pk: int):
-    job = _job(request, pk)
-    return csv_response(
-        f"import-{job.pk}-problems.csv",
-        [gettext("problem")],
-        ([problem] for problem in job.problems),
-    )
-
-
-@allowed_by(can_manage_needs)
-@require_POST
-def import_job_confirm(request, pk: int):
-    job = _job(request, pk)
-    try:
-        confirm_import_job(job=job, user=request.user)
-    except ValidationError as error:
-        return _job_page(request, job, error=" ".join(error.messages), status=409)
-    return redirect("needs:import_job", pk=job.pk)
-
-
-@allowed_by(can_manage_needs)
-@require_POST
-def import_job_recheck(request, pk: int):
-    job = _job(request, pk)
-    try:
-        recheck_allowing_duplicates(job=job, user=request.user)
-    except ValidationError as error:
-        return _job_page(request, job, error=" ".join(error.messages), status=409)
-    return redirect("needs:import_job", pk=job.pk)

@@ -3,38 +3,59 @@
 Every row is checked first and every problem collected as `row N: column: problem` (N as a
 spreadsheet shows it: the header is row 1). Only a file without problems is written, in one
 transaction, through `reviews.services`; a row for a State and cycle that already has a
-review updates it, any other row creates one.
-
-`Problem`, `ImportResult` and `RowReader` are shared with the import of needs.
+review updates it, any other row creates one. Registered with the import pipeline
+(`core.imports`) in `apps.py`.
 """
 
-import datetime
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from core.tabular import Table, TableError, read_table
+from core.access import can_manage_reviews
+from core.imports.reader import ImportResult, Problem, Progress, RowReader, read_import_table
+from core.imports.registry import DATES, FLAGS, Column, Doc, Importer
+from core.tabular import Table
 from translations.lookup import localized
 
 from .milestones import milestone_problems
 from .models import CYCLE_CHOICES, Review, State
 from .services import review_create, review_update
 
-REVIEW_COLUMNS = (
-    "state",
-    "cycle",
-    "review_year",
-    "reviewing_states",
-    "self_assessment_submitted",
-    "direct_dialogue",
-    "executive_summary_completed",
-    "country_report_completed",
-    "executive_summary_published",
-    "country_report_published",
+CYCLES = tuple(value for value, _label in CYCLE_CHOICES)
+# Column documentation for the upload page (the importers of needs and activities use it too).
+STATE = Doc(
+    _("The State party's ISO 3166 alpha-3 code (<code>%(eu)s</code> for the European Union)."),
+    {"eu": "EUU"},
 )
+STATES = Doc(
+    _(
+        "ISO 3166 alpha-3 codes separated by <code>%(separator)s</code>, e.g. "
+        "<code>%(example)s</code> (<code>%(eu)s</code> for the European Union)."
+    ),
+    {"separator": ";", "example": "KEN;TZA", "eu": "EUU"},
+)
+
+# Every column is required: a file that leaves one out would not say whether it is empty.
+FILE_COLUMNS = (
+    Column("state", STATE, required=True),
+    Column("cycle", codes=CYCLES, required=True),
+    Column(
+        "review_year",
+        Doc(_("The year drawn by lot, e.g. %(example)s."), {"example": "2017"}),
+        required=True,
+    ),
+    Column("reviewing_states", STATES, required=True),
+    Column("self_assessment_submitted", DATES, required=True),
+    Column("direct_dialogue", DATES, required=True),
+    Column("executive_summary_completed", DATES, required=True),
+    Column("country_report_completed", DATES, required=True),
+    Column("executive_summary_published", codes=FLAGS, required=True),
+    Column("country_report_published", codes=FLAGS, required=True),
+)
+REVIEW_COLUMNS = tuple(column.name for column in FILE_COLUMNS)
 DATE_COLUMNS = (
     "self_assessment_submitted",
     "direct_dialogue",
@@ -42,159 +63,6 @@ DATE_COLUMNS = (
     "country_report_completed",
 )
 FLAG_COLUMNS = ("executive_summary_published", "country_report_published")
-CYCLES = tuple(value for value, _label in CYCLE_CHOICES)
-TRUE_WORDS = {"true", "yes", "1"}
-FALSE_WORDS = {"false", "no", "0", ""}
-
-# progress(stage, done, total): called now and then while a long file is processed.
-Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        # The column is the name of a column of the file (a code, the same in every language).
-        return gettext("row %(row)s: %(column)s: %(problem)s") % {
-            "row": self.row,
-            "column": self.column,
-            "problem": self.message,
-        }
-
-
-@dataclass
-class ImportResult:
-    """What an import did, or in a dry run would do."""
-
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    file_error: str = ""
-    problems: list[Problem] = field(default_factory=list)
-    # Probable duplicates: problems unless the person chose to import them anyway.
-    duplicates: list[Problem] = field(default_factory=list)
-    # {ref: version} of the needs the rows would update (see ImportJob.seen_versions).
-    seen_versions: dict[str, int] = field(default_factory=dict)
-    written: bool = False
-
-    @property
-    def rejected(self) -> bool:
-        return bool(self.file_error or self.problems)
-
-    def summary(self, *, dry_run: bool) -> str:
-        if self.file_error:
-            return "The file was rejected; nothing was imported."
-        counts = (
-            f"{self.created} to create, {self.updated} to update, {self.unchanged} unchanged"
-            if dry_run or not self.written
-            else f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-        )
-        if self.rejected:
-            return (
-                f"{self.rows} rows checked: {len(self.problems)} problems, so nothing was "
-                f"imported (without them: {counts})."
-            )
-        if dry_run:
-            return f"{self.rows} rows checked, no problems: {counts}. Nothing was written."
-        return f"{self.rows} rows imported: {counts}."
-
-    def messages(self) -> list[str]:
-        if self.file_error:
-            return [self.file_error]
-        return [str(problem) for problem in sorted(self.problems, key=_problem_order)]
-
-
-def _problem_order(problem: Problem) -> tuple[int, str]:
-    return (problem.row, problem.column)
-
-
-class RowReader:
-    """Reads the cells of one row, noting a problem for each cell that cannot be used."""
-
-    def __init__(self, number: int, row: dict[str, str], problems: list[Problem]):
-        self.number = number
-        self.row = row
-        self.problems = problems
-        self.ok = True
-
-    def problem(self, column: str, message: str) -> None:
-        self.ok = False
-        self.problems.append(Problem(self.number, column, message))
-
-    def text(self, column: str, *, required: bool = False) -> str:
-        value = self.row.get(column, "").strip()
-        if required and not value:
-            self.problem(column, gettext("is required."))
-        return value
-
-    def integer(self, column: str, *, required: bool = False) -> int | None:
-        value = self.text(column, required=required)
-        if not value:
-            return None
-        try:
-            return int(value)
-        except ValueError:
-            self.problem(
-                column, gettext("%(value)s is not a whole number.") % {"value": repr(value)}
-            )
-            return None
-
-    def choice(self, column: str, allowed, *, required: bool = False):
-        """An int or code from `allowed`, matched case-insensitively for codes."""
-        value = self.text(column, required=required)
-        if not value:
-            return None
-        for option in allowed:
-            if str(option).lower() == value.lower():
-                return option
-        self.problem(
-            column,
-            gettext("%(value)s is not one of %(allowed)s.")
-            % {"value": repr(value), "allowed": ", ".join(str(option) for option in allowed)},
-        )
-        return None
-
-    def date(self, column: str) -> datetime.date | None:
-        value = self.text(column)
-        if not value:
-            return None
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            self.problem(
-                column,
-                gettext("%(value)s is not a date written as YYYY-MM-DD.") % {"value": repr(value)},
-            )
-            return None
-
-    def flag(self, column: str) -> bool:
-        value = self.text(column).lower()
-        if value in TRUE_WORDS:
-            return True
-        if value not in FALSE_WORDS:
-            self.problem(
-                column, gettext("%(value)s is neither true nor false.") % {"value": repr(value)}
-            )
-        return False
-
-    def codes(self, column: str) -> list[str]:
-        """Codes separated by `;`, without blanks, in the order given."""
-        return [code.strip() for code in self.text(column).split(";") if code.strip()]
-
-
-def read_import_table(data: bytes, filename: str, columns) -> Table | str:
-    """The table, or the reason why the file as a whole cannot be used."""
-    try:
-        table = read_table(data, filename, expected=columns)
-    except TableError as error:
-        return str(error)
-    if not table.rows:
-        return gettext("The file has a header row but no data rows.")
-    return table
 
 
 @dataclass
@@ -353,3 +221,22 @@ def _write(plans: list[_PlannedReview], user, result: ImportResult) -> None:
                 result.problems.extend(Problem(plan.number, column, text) for text in texts)
     if result.problems:
         raise _Rejected
+
+
+IMPORTER = Importer(
+    kind="reviews",
+    label=_("Reviews"),
+    columns=FILE_COLUMNS,
+    may_import=can_manage_reviews,
+    run=import_reviews,
+    results_url="reviews:review_list",
+    results_label=_("See the reviews"),
+    notes=(
+        Doc(
+            _(
+                "A row for a State and cycle that already has a review updates that review; "
+                "any other row creates one."
+            )
+        ),
+    ),
+)

@@ -185,14 +185,16 @@ step "manage.py compilemessages" compile_messages
 step "manage.py check" python manage.py check
 step "manage.py makemigrations --check --dry-run" python manage.py makemigrations --check --dry-run
 # The deploy check generates the OpenAPI schema, whose filter parameters list the reference
-# codes the database holds: it runs, as in production, against a migrated database (a
-# scratch SQLite file, so that no database given through DATABASE_URL is touched).
+# codes the database holds. It runs as a deployment may: before `migrate` (no tables yet; the
+# schema then lists no codes) and after it, on a scratch SQLite file, so that no database
+# given through DATABASE_URL is touched.
 deploy_check() {
     local scratch="sqlite:///$RUN_DIR/deploy-check.sqlite3"
-    DATABASE_URL=$scratch python manage.py migrate --noinput -v 0 &&
-        DATABASE_URL=$scratch DEBUG=false python manage.py check --deploy --fail-level WARNING
+    DATABASE_URL=$scratch python manage.py check --deploy --fail-level WARNING &&
+        DATABASE_URL=$scratch python manage.py migrate --noinput -v 0 &&
+        DATABASE_URL=$scratch python manage.py check --deploy --fail-level WARNING
 }
-step "manage.py migrate + check --deploy --fail-level WARNING" deploy_check
+step "manage.py check --deploy, before and after migrate" deploy_check
 # The tests talk to the live server over plain http, so no redirect to https there; the
 # deploy check above ran with the production default (redirect on).
 step "pytest" env SECURE_SSL_REDIRECT=false python -m pytest -x --no-header -q "$@"

@@ -77,3 +77,17 @@ def env_url(name: str, default: str | None, schemes: tuple[str, ...]) -> str | N
             f"{', '.join(s + '://' for s in schemes)}, not {value!r}."
         )
     return value
+
+
+def env_time_limits(name: str, soft: int, hard: int) -> tuple[int, int]:
+    """A Celery task's soft and hard time limits in seconds, from `<name>_SOFT_TIME_LIMIT` and
+    `<name>_TIME_LIMIT`. The soft limit must come first: it lets the task stop cleanly (say
+    why, undo its work) before the hard one kills the worker process."""
+    soft = env_int(f"{name}_SOFT_TIME_LIMIT", soft, minimum=1)
+    hard = env_int(f"{name}_TIME_LIMIT", hard, minimum=1)
+    if soft >= hard:
+        raise ImproperlyConfigured(
+            f"The environment variable {name}_SOFT_TIME_LIMIT must be less than "
+            f"{name}_TIME_LIMIT ({soft} is not less than {hard})."
+        )
+    return soft, hard

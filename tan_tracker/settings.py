@@ -5,10 +5,10 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str, env_url
+from .env import env_bool, env_int, env_list, env_str, env_time_limits, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,6 +51,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses the pages and the API's answers (WhiteNoise above serves the static files
+    # compressed already); above every middleware that writes a body. Why BREACH does not
+    # apply: docs/OPERATIONS.md, "Compression".
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -116,8 +120,17 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120, minimum=1)
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180, minimum=1)
+# Every task's time limits, in seconds (a task names no limits of its own): these for all of
+# them but the two below. The dashboard recomputation takes about a second at a hundred times
+# today's volume, the daily digest one e-mail per focal point.
+CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT = env_time_limits("CELERY_TASK", 300, 360)
+# The import of a big file in the worker (its page tells the user what happened).
+IMPORT_TASK_SOFT_TIME_LIMIT, IMPORT_TASK_TIME_LIMIT = env_time_limits("IMPORT_TASK", 600, 660)
+# The worker's heartbeat, every minute: one that cannot write within seconds is stopped, so
+# that it does not hold the worker (/healthz shows when the worker was last seen).
+HEARTBEAT_TASK_SOFT_TIME_LIMIT, HEARTBEAT_TASK_TIME_LIMIT = env_time_limits(
+    "HEARTBEAT_TASK", 10, 20
+)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must fail fast when the broker is down: the write is already committed and
 # the figures are flagged stale, so a request must not hang on retries.
@@ -133,7 +146,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
     "old-import-files": {
-        "task": "needs.tasks.discard_old_import_files_task",
+        "task": "core.tasks.discard_old_import_files_task",
         "schedule": crontab(hour=3, minute=30),
     },
     # Each run sends a batch of the saved searches' alerts that are due (daily, weekly).
@@ -270,7 +283,9 @@ SPECTACULAR_SETTINGS = {
         "Authenticate with `Authorization: Token <key>` (staff issue tokens) or the signed-in "
         "session. Without either you see what the public pages show. Lists are paged "
         "(`page`, `page_size` up to 500), take the filters of the matching pages, sort with "
-        "`ordering`, and answer as CSV with `?format=csv`. Every error is JSON: "
+        "`ordering`, and answer as CSV with `?format=csv`. A query parameter an operation does "
+        "not take, or a field a list cannot sort by, is refused with 400 (never ignored), "
+        "naming the ones it takes. Every error is JSON: "
         '`{"detail": ..., "code": ..., "errors": {field: [...]}}`. Changes send the `version` '
         "they read and are refused with 409 if someone saved the record since."
     ),
@@ -291,15 +306,18 @@ SPECTACULAR_SETTINGS = {
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-# No inline script anywhere: pages load their JavaScript from /static/. Inline styles are
-# allowed because pygal's SVG charts carry their own <style> element. The API's Redoc page
-# runs its search in a worker made from a blob: URL by its own (same-origin) script.
+# No inline script or style anywhere: pages load their JavaScript and CSS from /static/ (the
+# charts too: static/css/charts.css, see core/charts.py). Scripts may still set an element's
+# style through the DOM, which a policy does not restrict. The API's Redoc page writes
+# <style> elements: it alone reads request.csp_nonce, so its policy alone allows the nonce
+# (static/js/redoc-nonce.js). It runs its search in a worker made from a blob: URL by its
+# own (same-origin) script.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "worker-src": [SELF, "blob:"],
-        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],

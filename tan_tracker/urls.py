@@ -5,6 +5,7 @@ from core import views as core_views
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("core.imports.urls")),
     path("", include("reviews.urls")),
     path("", include("needs.urls")),
     path("", include("assistance.urls")),

@@ -55,6 +55,84 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+# Redoc's bundle (drf-spectacular-sidecar's redoc.standalone.js) always shows its maker's logo
+# from their CDN, with no option to leave it out; the Content Security Policy blocks the
+# request, as it should, and Chromium logs the block. Nothing of ours can prevent it.
+NOT_OURS = ("https://cdn.redoc.ly/redoc/logo-mini.svg",)
+
+
+class BrowserErrors:
+    """What went wrong in the pages of a test's browser contexts: console errors, uncaught
+    exceptions, failed sub-requests and sub-resources answered with an error status."""
+
+    def __init__(self):
+        self.found: list[str] = []
+
+    def watch(self, context) -> None:
+        context.on("console", self._console)
+        context.on("weberror", self._uncaught)
+        context.on("requestfailed", self._request_failed)
+        context.on("response", self._response)
+
+    def _add(self, page, problem: str) -> None:
+        if any(url in problem for url in NOT_OURS):
+            return
+        self.found.append(f"{page.url if page else '?'}: {problem}")
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            source = message.location.get("url")
+            where = (
+                f" ({source})" if source and source != getattr(message.page, "url", None) else ""
+            )
+            self._add(message.page, f"console error: {message.text}{where}")
+
+    def _uncaught(self, web_error) -> None:
+        error = web_error.error
+        self._add(web_error.page, f"uncaught {error.name}: {error.message}")
+
+    def _request_failed(self, request) -> None:
+        # ERR_ABORTED: the page moved on (a navigation, a download) before the request ended.
+        if request.failure != "net::ERR_ABORTED":
+            self._add(request.frame.page, f"{request.url} failed: {request.failure}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and not response.request.is_navigation_request():
+            self._add(response.frame.page, f"{response.url} answered {response.status}")
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_browser_errors(request, monkeypatch):
+    """A browser test fails if any page it opened logged an error, threw, or could not load
+    one of its resources, whether the page came from the `page` fixture or from
+    `browser.new_page()` / `browser.new_context()`."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    errors = BrowserErrors()
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        errors.watch(context)
+        return context
+
+    def watched_page(*args, **kwargs):
+        page = new_page(*args, **kwargs)
+        errors.watch(page.context)
+        return page
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    monkeypatch.setattr(browser, "new_page", watched_page)
+    yield errors
+    if errors.found:
+        pytest.fail(
+            "The browser reported errors:\n" + "\n".join(f"  {line}" for line in errors.found),
+            pytrace=False,
+        )
+
+
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     path = ARTIFACTS / "screenshots"

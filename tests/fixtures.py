@@ -94,6 +94,12 @@ def unpublished_need(unpublished_review):
 
 
 @pytest.fixture
+def provider(db):
+    """UNODC, the provider the activity files of the tests name."""
+    return factories.ProviderFactory(name="UNODC", short_name="UNODC", is_unodc=True)
+
+
+@pytest.fixture
 def world(published_review, unpublished_review, other_state):
     """Two States, each with a published and an unpublished review, a need in each, a
     proposal waiting and a declined one on each published review, and a donor's interest in

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.conf import settings
 from django.db import connection
 
 from tests.conftest import database_url_is_postgres
@@ -51,6 +52,43 @@ def test_a_task_runs_in_the_separate_worker_process(worker):
     assert connection.vendor == "postgresql"
     assert heartbeat.pid == worker.pid
     assert heartbeat.pid != os.getpid()
+
+
+# --- Task time limits ---------------------------------------------------------------------
+# Each task and the settings its time limits come from (README, "Configuration"): a new task
+# needs a line here.
+TASK_TIME_LIMITS = {
+    "alerts.tasks.send_saved_search_alerts_task": "CELERY_TASK",
+    "core.tasks.record_worker_heartbeat": "HEARTBEAT_TASK",
+    "dashboard.tasks.recompute_figures": "CELERY_TASK",
+    "needs.tasks.send_confirmation_digests_task": "CELERY_TASK",
+    "core.tasks.discard_old_import_files_task": "CELERY_TASK",
+    "core.tasks.run_import_job_task": "IMPORT_TASK",
+}
+
+
+def test_every_task_takes_its_time_limits_from_the_settings():
+    from tan_tracker.celery import app as celery_app
+
+    celery_app.loader.import_default_modules()
+    # Celery's own tasks (celery.*) run under the defaults.
+    tasks = {n: task for n, task in celery_app.tasks.items() if not n.startswith("celery.")}
+
+    assert set(tasks) == set(TASK_TIME_LIMITS)
+    for name, task in tasks.items():
+        prefix = TASK_TIME_LIMITS[name]
+        assert (task.soft_time_limit, task.time_limit) == (
+            getattr(settings, f"{prefix}_SOFT_TIME_LIMIT"),
+            getattr(settings, f"{prefix}_TIME_LIMIT"),
+        ), name
+        assert task.soft_time_limit < task.time_limit, name
+
+
+def test_the_time_limits_of_every_task_are_the_celery_defaults():
+    from tan_tracker.celery import app as celery_app
+
+    assert celery_app.conf.task_soft_time_limit == settings.CELERY_TASK_SOFT_TIME_LIMIT
+    assert celery_app.conf.task_time_limit == settings.CELERY_TASK_TIME_LIMIT
 
 
 # --- docker-compose.yml -------------------------------------------------------------------
@@ -116,3 +154,37 @@ def test_script_exists_is_executable_and_parses(path):
     assert os.access(script, os.X_OK), f"{path} is not executable"
     result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+# --- Browser errors -----------------------------------------------------------------------
+BROKEN_PAGE_SCRIPT = """() => {
+  console.error("a console error");
+  setTimeout(() => { throw new Error("an uncaught exception"); });
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = "/static/no-such-file.css";
+  document.head.append(link);
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_tests_collect_every_error_of_every_page(
+    page, browser, live_server, _fail_on_browser_errors
+):
+    other = browser.new_page()
+    for tab in (page, other):
+        tab.goto(live_server.url)
+        with tab.expect_response(lambda response: "no-such-file" in response.url):
+            tab.evaluate(BROKEN_PAGE_SCRIPT)
+        tab.wait_for_timeout(100)
+    found = _fail_on_browser_errors.found
+
+    for url in (page.url, other.url):
+        assert f"{url}: console error: a console error" in found
+        assert f"{url}: uncaught Error: an uncaught exception" in found
+        assert f"{url}: {live_server.url}/static/no-such-file.css answered 404" in found
+    # Each 404 is also logged in the console ("Failed to load resource").
+    assert len(found) == 8
+    found.clear()  # seen: this test is not to fail for them
+    other.close()

@@ -8,7 +8,6 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from assistance import services
@@ -22,6 +21,7 @@ from assistance.models import Activity, Donor, DonorInterest, FundingContributio
 from assistance.rules import can_register_interest, can_withdraw_interest
 from assistance.selectors import activity_detail
 from core.access import can_manage_assistance, signed_in
+from core.api.filters import StrictOrderingFilter
 from core.api.viewsets import ApiViewSet, refusal_is_conflict
 
 from . import serializers
@@ -203,7 +203,7 @@ class FundingViewSet(ReadOnlyApiViewSet, mixins.CreateModelMixin, mixins.Destroy
     )
     serializer_class = serializers.FundingSerializer
     lookup_value_regex = "[0-9]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["year", "amount"]
     write_rules = {"create": can_manage_assistance, "destroy": can_manage_assistance}
 

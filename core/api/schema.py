@@ -6,6 +6,7 @@ drf-spectacular documents the success responses; `ApiAutoSchema` adds the error 
 """
 
 import django_filters
+from django.db import DatabaseError, connections
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
@@ -44,7 +45,9 @@ class ConflictSerializer(ErrorSerializer):
 
 
 ERROR_DESCRIPTIONS = {
-    "400": "Invalid input: `detail` says what is wrong and `errors` names each field concerned.",
+    "400": "Invalid input: `detail` says what is wrong and `errors` names each field or query "
+    "parameter concerned. A query parameter the operation does not take, or a field a list "
+    "cannot sort by, is refused, never ignored: its message lists the ones taken.",
     "401": "Not signed in, or the token is invalid: send `Authorization: Token <key>`.",
     "403": "Signed in, but your role does not allow this (or the session's CSRF token is missing).",
     "404": "No such record, or not one you may see (or no such page of results).",
@@ -103,8 +106,16 @@ class ReferenceDataFilterExtension(DjangoFilterExtension):
 
 
 def _reference_values(queryset, field_name: str, limit: int = MAX_ENUM_VALUES) -> list | None:
-    """The values of `field_name` in `queryset`, if there are few enough to list."""
-    values = list(queryset.order_by(field_name).values_list(field_name, flat=True)[: limit + 1])
+    """The values of `field_name` in `queryset`, if there are few enough to list.
+
+    None while the table does not exist: `check --deploy` generates the schema, possibly before
+    `migrate`. Any other database error is raised."""
+    try:
+        values = list(queryset.order_by(field_name).values_list(field_name, flat=True)[: limit + 1])
+    except DatabaseError:
+        if queryset.model._meta.db_table in connections[queryset.db].introspection.table_names():
+            raise
+        return None
     return values if 0 < len(values) <= limit else None
 
 
@@ -176,9 +187,8 @@ class ApiAutoSchema(AutoSchema):
     def _error_codes(self, operation) -> list[str]:
         """The errors this operation can really give, from what it takes and who may call it."""
         parameters = operation.get("parameters", [])
-        codes = ["401"]  # an invalid token is refused on every operation
-        if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
-            codes.append("400")
+        # Every operation refuses an invalid token, and a query parameter it does not take.
+        codes = ["400", "401"]
         if not anonymous_may_call(self.view, self.method):
             codes.append("403")
         if any(p["in"] == "path" for p in parameters) or any(

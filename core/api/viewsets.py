@@ -1,5 +1,5 @@
 """What every API view shares: who sees which rows, role rules, JSON errors, CSV lists,
-optimistic locking."""
+optimistic locking, and no query parameter it does not read."""
 
 import contextlib
 
@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
 
 from core.access import VisibleQuerySet
 from core.exceptions import ConcurrentEditError
@@ -22,7 +23,32 @@ IF_MATCH_HELP = (
 )
 
 
-class ApiViewSet(viewsets.GenericViewSet):
+class KnownQueryParameters:
+    """An API view mixin: a query parameter the operation does not read is refused (400).
+
+    Ignored, a misspelt filter (`/api/v1/needs/?ref=X`) would answer the whole list as if it
+    were the filtered one. The message names the parameters the operation takes: those
+    `query_parameters()` gives, and `format`. Checked after the role rules, so a caller who
+    may not call the operation learns nothing from it.
+    """
+
+    def query_parameters(self) -> set[str]:
+        return set()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method == "OPTIONS" or not hasattr(self, request.method.lower()):
+            return  # not an operation of the API: DRF's metadata, or a 405
+        taken = sorted({api_settings.URL_FORMAT_OVERRIDE, *self.query_parameters()})
+        unknown = sorted(set(request.query_params) - set(taken))
+        if unknown:
+            problem = _("Unknown parameter. This request takes: %(names)s.") % {
+                "names": ", ".join(taken)
+            }
+            raise ValidationError({name: [problem] for name in unknown})
+
+
+class ApiViewSet(KnownQueryParameters, viewsets.GenericViewSet):
     permission_classes = [RoleRules]
     write_rules: dict = {}
     object_rules: dict = {}
@@ -41,6 +67,19 @@ class ApiViewSet(viewsets.GenericViewSet):
         if isinstance(queryset, VisibleQuerySet):
             queryset = queryset.visible_to(self.request.user)
         return queryset
+
+    def query_parameters(self) -> set[str]:
+        """A list takes its filters, `ordering` and the page's; other operations none."""
+        if self.action != "list":
+            return set()
+        readers = [backend() for backend in self.filter_backends]
+        if self.paginator is not None:
+            readers.append(self.paginator)
+        return {
+            parameter["name"]
+            for reader in readers
+            for parameter in reader.get_schema_operation_parameters(self)
+        }
 
     def get_renderers(self):
         # No action: a method the route does not take, answered 405 whatever the format.

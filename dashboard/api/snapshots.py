@@ -4,9 +4,9 @@ dashboard page). Kept apart from `dashboard/api/views.py`, which serves the live
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
-from rest_framework.filters import OrderingFilter
 
 from core.access import can_see_donor_interest
+from core.api.filters import StrictOrderingFilter
 from core.api.viewsets import ApiViewSet
 from dashboard.figures import snapshot_document
 from dashboard.models import Snapshot, SnapshotFigureSet
@@ -55,7 +55,7 @@ class SnapshotDetailSerializer(SnapshotSerializer):
 )
 class SnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     lookup_value_regex = "[0-9]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["taken_on", "label"]
 
     def get_queryset(self):

@@ -4,16 +4,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.schema import ErrorSerializer
+from core.api.viewsets import KnownQueryParameters
 from dashboard.models import ALL_REGIONS
 from dashboard.selectors import empty_figures, figure_set
 
 from .serializers import REGION_CODES, DashboardQuerySerializer, DashboardSerializer
 
 
-class DashboardView(APIView):
+class DashboardView(KnownQueryParameters, APIView):
     """The dashboard's figures for one cycle, all regions or one regional group."""
 
     permission_classes = [AllowAny]
+
+    def query_parameters(self) -> set[str]:
+        return set(DashboardQuerySerializer().fields)
 
     @extend_schema(
         operation_id="dashboard_retrieve",
@@ -42,8 +46,9 @@ class DashboardView(APIView):
             200: DashboardSerializer,
             400: OpenApiResponse(
                 ErrorSerializer,
-                description="The cycle is missing or not 1 or 2, or the region is not a "
-                "regional group's code.",
+                description="The cycle is missing or not 1 or 2, the region is not a "
+                "regional group's code, or a parameter other than `cycle`, `region` and "
+                "`format` is given.",
             ),
         },
     )

@@ -9,10 +9,10 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from core.access import can_manage_needs, signed_in
+from core.api.filters import StrictOrderingFilter
 from core.api.viewsets import ApiViewSet, refusal_is_conflict
 from needs import services
 from needs.filters import NeedFilterSet
@@ -65,7 +65,7 @@ class CategoryViewSet(ReadOnlyApiViewSet):
     serializer_class = serializers.NeedCategorySerializer
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["position", "code"]
 
 
@@ -78,7 +78,7 @@ class ThemeViewSet(ReadOnlyApiViewSet):
     serializer_class = serializers.NeedThemeSerializer
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["position", "code"]
 
 

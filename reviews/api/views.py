@@ -1,10 +1,10 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from core.access import can_manage_reviews
+from core.api.filters import StrictOrderingFilter
 from core.api.viewsets import ApiViewSet, refusal_is_conflict
 from reviews import services
 from reviews.filters import ReviewFilterSet, StateFilterSet
@@ -30,7 +30,7 @@ class RegionViewSet(ReadOnlyApiViewSet):
     serializer_class = serializers.RegionalGroupSerializer
     lookup_field = "code"
     lookup_value_regex = "[a-z_]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["code", "name"]
 
 
@@ -72,7 +72,7 @@ class ChapterViewSet(ReadOnlyApiViewSet):
     serializer_class = serializers.ConventionChapterSerializer
     lookup_field = "roman"
     lookup_value_regex = "[IVX]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["number"]
 
 
@@ -85,7 +85,7 @@ class ArticleViewSet(ReadOnlyApiViewSet):
     serializer_class = serializers.ConventionArticleSerializer
     lookup_field = "number"
     lookup_value_regex = "[0-9]+"
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["number"]
 
 

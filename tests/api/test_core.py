@@ -1,6 +1,8 @@
 """What every endpoint shares: error shape, authentication, paging, CSV, tokens."""
 
+import gzip
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -93,6 +95,15 @@ def test_a_page_beyond_the_last_is_404_and_a_bad_page_size_400(clients, api_data
     bad_size = clients["anonymous"].get("/api/v1/needs/", {"page_size": 0})
     assert bad_size.status_code == 400
     assert set(bad_size.json()["errors"]) == {"page_size"}
+
+
+def test_an_answer_is_gzipped_for_a_client_that_accepts_it(clients, api_data):
+    plain = clients["anonymous"].get("/api/v1/needs/")
+    compressed = clients["anonymous"].get("/api/v1/needs/", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert "Content-Encoding" not in plain
+    assert compressed["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(compressed.content)) == plain.json()
 
 
 def test_lists_page_with_next_links(clients, api_data):

@@ -1,7 +1,12 @@
 import pytest
+from django.db import OperationalError, connection
+from django.db.models import QuerySet
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
+
+from core.api.schema import _reference_values
+from reviews.models import State
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +29,8 @@ def test_every_operation_documents_its_error_codes(schema):
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             codes = set(operation["responses"])
-            expected = {"401"}
-            takes_input = "requestBody" in operation or any(
-                parameter["in"] == "query" for parameter in operation.get("parameters", [])
-            )
-            if takes_input:
-                expected.add("400")
+            # Any operation may be sent a query parameter it does not take (400).
+            expected = {"400", "401"}
             if method != "get":
                 expected |= {"403", "409"}
             if "{" in path:
@@ -38,6 +39,21 @@ def test_every_operation_documents_its_error_codes(schema):
                 missing[f"{method.upper()} {path}"] = sorted(expected - codes)
 
     assert missing == {}
+
+
+def test_the_400_says_unknown_parameters_and_sort_fields_are_refused(schema):
+    response = schema["paths"]["/api/v1/needs/{ref}/"]["get"]["responses"]["400"]
+
+    assert "A query parameter the operation does not take" in response["description"]
+    assert "a field a list cannot sort by" in response["description"]
+
+
+def test_lists_without_a_filterset_document_the_fields_they_sort_by(schema):
+    parameters = schema["paths"]["/api/v1/funding/"]["get"]["parameters"]
+    ordering = next(p for p in parameters if p["name"] == "ordering")
+
+    assert ordering["schema"]["items"]["enum"] == ["year", "amount", "-year", "-amount"]
+    assert (ordering["style"], ordering["explode"]) == ("form", False)
 
 
 def test_errors_are_documented_with_the_error_shape(schema):
@@ -61,3 +77,22 @@ def test_the_schema_is_served_at_api_schema(client, api_data):
 
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "TA Needs Tracker API"
+
+
+def test_the_filters_list_no_codes_while_the_reference_table_does_not_exist(monkeypatch):
+    # As `check --deploy` before `migrate`: the query fails and the table is not there.
+    monkeypatch.setattr(QuerySet, "order_by", _failing_query)
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *args, **kwargs: [])
+
+    assert _reference_values(State.objects.all(), "iso3") is None
+
+
+def test_any_other_database_error_while_listing_codes_is_raised(monkeypatch):
+    monkeypatch.setattr(QuerySet, "order_by", _failing_query)
+
+    with pytest.raises(OperationalError, match="the server went away"):
+        _reference_values(State.objects.all(), "iso3")
+
+
+def _failing_query(*args, **kwargs):
+    raise OperationalError("the server went away")

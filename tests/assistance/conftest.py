@@ -1,14 +1,9 @@
-"""Fixtures for the assistance tests: a provider, an activity and a second donor user."""
+"""Fixtures for the assistance tests: an activity (of the `provider`) and a second donor user."""
 
 import pytest
 
 from core.models import Role
 from tests import factories
-
-
-@pytest.fixture
-def provider(db):
-    return factories.ProviderFactory(name="UNODC", short_name="UNODC", is_unodc=True)
 
 
 @pytest.fixture

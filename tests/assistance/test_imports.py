@@ -32,10 +32,10 @@ def test_a_good_file_is_checked_then_imported(provider, norway, published_need, 
         f"NO:500:EUR:2024,{published_need.ref}:full"
     )
     report = import_activities(data, "a.csv", dry_run=True, user=staff)
-    assert report.ok and (report.created, report.updated) == (1, 0)
+    assert not report.rejected and (report.created, report.updated) == (1, 0)
     assert not Activity.objects.exists()
     report = import_activities(data, "a.csv", dry_run=False, user=staff)
-    assert report.ok
+    assert report.written
     activity = Activity.objects.get(ref="A-1")
     assert {s.iso3 for s in activity.beneficiary_states.all()} == {"KEN", "PER"}
     assert activity.budget_currency == "USD"
@@ -52,7 +52,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(provider, norway):
     )
     report = import_activities(data, "a.csv", dry_run=False)
     assert not Activity.objects.exists()
-    problems = "\n".join(report.problems)
+    problems = "\n".join(report.messages())
     for expected in (
         "row 3: title: required",
         "row 3: type: 'lecture' is not one of",
@@ -75,7 +75,7 @@ def test_a_rule_checked_by_the_database_rolls_back_the_whole_file(provider):
         "A-2,Dates,training,national,UNODC,,2024-05-01,2024-01-01,,,,,",
     )
     report = import_activities(data, "a.csv", dry_run=False)
-    assert report.problems == ["row 3: end_date: The end date is before the start date."]
+    assert report.messages() == ["row 3: end_date: The end date is before the start date."]
     assert not Activity.objects.exists()
 
 
@@ -105,7 +105,7 @@ def test_columns_left_out_leave_existing_data_alone(activity, home_state):
         f"{activity.ref},Renamed,training,national,UNODC",
         header="ref,title,type,level,provider\n",
     )
-    assert import_activities(data, "a.csv", dry_run=False).ok
+    assert import_activities(data, "a.csv", dry_run=False).written
     assert list(activity.beneficiary_states.all()) == [home_state]
 
 
@@ -133,7 +133,7 @@ def test_xlsx_files_are_read_with_spreadsheet_row_numbers(provider):
     buffer = io.BytesIO()
     workbook.save(buffer)
     report = import_activities(buffer.getvalue(), "a.xlsx", dry_run=True)
-    assert report.problems == ["row 3: level: 'nowhere' is not one of global, regional, national"]
+    assert report.messages() == ["row 3: level: 'nowhere' is not one of global, regional, national"]
 
 
 def test_the_export_reads_back_as_the_same_activities(
@@ -145,7 +145,7 @@ def test_the_export_reads_back_as_the_same_activities(
     response = client.get("/assistance/activities.csv")
     data = b"".join(response.streaming_content)
     report = import_activities(data, "export.csv", dry_run=False)
-    assert report.ok and report.updated == 1
+    assert report.written and report.updated == 1
     activity.refresh_from_db()
     assert activity.funding.get().amount == 10
     assert activity.need_links.get().extent == "full"

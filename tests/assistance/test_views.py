@@ -51,7 +51,6 @@ def test_everyone_reads_the_activity_list_and_detail(client, people, role, activ
     "name,args",
     [
         ("activity_create", []),
-        ("activity_import", []),
         ("provider_list", []),
         ("donor_list", []),
         ("provider_create", []),
@@ -161,29 +160,44 @@ def test_the_import_page_checks_then_imports_on_confirmation(client, staff, prov
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(staff)
-    url = reverse("assistance:activity_import")
+    url = reverse("imports:upload")
     upload = SimpleUploadedFile(
         "a.csv", b"ref,title,type,level,provider\nA-1,Fine,training,national,UNODC\n"
     )
-    checked = client.post(url, {"file": upload})
+    checked = client.post(url, {"kind": "activities", "file": upload}, follow=True)
     assert checked.status_code == 200
-    assert b"import-ready" in checked.content
+    assert b"1 row checked, no problems" in b" ".join(checked.content.split())
     assert not Activity.objects.exists()
-    digest = checked.context["digest"]
-    assert client.post(url, {"confirm": "1", "digest": digest}).status_code == 302
+    confirm = reverse("imports:job_confirm", args=[checked.context["job"].pk])
+    assert client.post(confirm).status_code == 302
     assert Activity.objects.filter(ref="A-1").exists()
-    # The confirmed file is gone: confirming again imports nothing twice.
-    assert client.post(url, {"confirm": "1", "digest": digest}).status_code == 302
+    # The confirmed file is imported: confirming again imports nothing twice.
+    assert client.post(confirm).status_code == 409
+    assert Activity.objects.count() == 1
 
 
-def test_the_import_page_lists_problems_with_a_400(client, staff, provider):
+def test_the_import_page_lists_problems(client, staff, provider):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(staff)
     upload = SimpleUploadedFile("a.csv", b"ref,title,type,level,provider\nA-1,,x,national,UNODC\n")
-    response = client.post(reverse("assistance:activity_import"), {"file": upload})
-    assert response.status_code == 400
+    response = client.post(
+        reverse("imports:upload"), {"kind": "activities", "file": upload}, follow=True
+    )
+    assert response.context["job"].status == "rejected"
     assert b"row 2: title: required" in response.content
+
+
+def test_the_former_import_address_sends_staff_to_the_import_page(client, people):
+    url = reverse("assistance:activity_import")
+    assert client.get(url).status_code == 302  # anonymous: sign in first
+    for role in ("donor", "focal_point", "other_focal_point"):
+        client.force_login(people[role])
+        assert client.get(url).status_code == 403, role
+    client.force_login(people["staff"])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:upload") + "?kind=activities"
 
 
 def test_staff_create_and_edit_providers_and_donors(client, staff):

@@ -61,6 +61,9 @@ def test_a_good_environment_starts():
         ("NEED_STALE_AFTER_DAYS", "abc"),
         ("NEED_STALE_AFTER_DAYS", "0"),
         ("ALLOWED_HOSTS", ","),
+        ("HEARTBEAT_TASK_TIME_LIMIT", "0"),
+        # A soft time limit after the hard one would never let the task stop cleanly.
+        ("IMPORT_TASK_SOFT_TIME_LIMIT", "700"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):

@@ -76,6 +76,17 @@ def test_error_pages_are_in_the_reader_language(client, db):
     assert '<html lang="ar" dir="rtl">' in response.content.decode()
 
 
+def test_a_bad_host_header_gets_the_bad_request_page_not_a_server_error(db):
+    # The host is refused before the authentication middleware has seen the request.
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/", HTTP_HOST="evil.example", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 400
+    assert "core/400.html" in [template.name for template in response.templates]
+    assert '<html lang="fr" dir="ltr">' in response.content.decode()
+
+
 def test_a_refusal_has_its_own_page(client, people):
     client.force_login(people["donor"])
 

@@ -1,4 +1,4 @@
-"""The base layout, home page, sign-in and sign-out, and /healthz."""
+"""The base layout, home page, sign-in and sign-out, /favicon.ico and /healthz."""
 
 import socket
 import time
@@ -114,6 +114,18 @@ def test_signing_out_needs_a_post(client, people):
     client.force_login(people["donor"])
     assert client.get(reverse("logout")).status_code == 405
     assert "_auth_user_id" in client.session
+
+
+def test_pages_name_their_icon_and_favicon_ico_leads_to_it(client, db):
+    page = client.get(reverse("home"))
+    icon = client.get("/favicon.ico")
+    image = client.get(icon["Location"])
+
+    assertContains(page, f'<link rel="icon" href="{icon["Location"]}" type="image/svg+xml">')
+    assert icon.status_code == 302
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/svg+xml"
+    assert client.head("/favicon.ico").status_code == 302
 
 
 def test_healthz_reports_database_and_broker(client, db):

@@ -154,6 +154,8 @@ def test_the_command_fails_when_a_digest_could_not_be_sent(focal_point, kenya_ne
 def test_the_task_runs_the_digest_with_time_limits(focal_point, kenya_needs):
     assert send_confirmation_digests_task.apply().get() == 1
     assert len(mail.outbox) == 1
+    assert send_confirmation_digests_task.soft_time_limit == settings.CELERY_TASK_SOFT_TIME_LIMIT
+    assert send_confirmation_digests_task.time_limit == settings.CELERY_TASK_TIME_LIMIT
     assert (
         send_confirmation_digests_task.soft_time_limit < send_confirmation_digests_task.time_limit
     )

@@ -19,9 +19,9 @@ def test_the_task_recomputes_stale_figures_and_then_skips(regional_reviews):
     assert tasks.recompute_figures() == services.ALREADY_FRESH
 
 
-def test_the_task_has_its_own_time_limits():
-    assert tasks.recompute_figures.soft_time_limit == 300
-    assert tasks.recompute_figures.time_limit == 360
+def test_the_task_runs_under_the_time_limits_of_every_task(settings):
+    assert tasks.recompute_figures.soft_time_limit == settings.CELERY_TASK_SOFT_TIME_LIMIT == 300
+    assert tasks.recompute_figures.time_limit == settings.CELERY_TASK_TIME_LIMIT == 360
 
 
 def test_beat_runs_the_task_every_few_minutes(settings):

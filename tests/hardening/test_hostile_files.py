@@ -15,9 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core.models import ImportJob, ImportStatus
 from core.tabular import MAX_COLUMNS, xlsx_bytes
 from needs.imports import NEED_COLUMNS
-from needs.models import ImportJob, ImportStatus, Need
+from needs.models import Need
 from tests.needs.import_files import need_row, needs_file, table_bytes
 
 FORMULAS = (
@@ -213,7 +214,7 @@ def import_through_the_page(client: Client, hostile: Hostile) -> tuple[int, str]
     """Upload, and confirm when the check passes. Returns the needs written and the message
     the person reads."""
     upload = SimpleUploadedFile(hostile.filename, hostile.data)
-    response = client.post(reverse("needs:import_upload"), {"kind": "needs", "file": upload})
+    response = client.post(reverse("imports:upload"), {"kind": "needs", "file": upload})
     assert response.status_code < 500, hostile.name
     if response.status_code != 302:
         assert response.status_code == 400, hostile.name
@@ -224,7 +225,7 @@ def import_through_the_page(client: Client, hostile: Hostile) -> tuple[int, str]
     if job.status == ImportStatus.REJECTED:
         return 0, " ".join([job.file_error, *job.problems, *job.duplicates])
     assert job.status == ImportStatus.CHECKED, (hostile.name, job.status)
-    confirmed = client.post(reverse("needs:import_job_confirm", args=[job.pk]))
+    confirmed = client.post(reverse("imports:job_confirm", args=[job.pk]))
     assert confirmed.status_code == 302, hostile.name
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE, (hostile.name, job.status, job.file_error)
@@ -323,7 +324,7 @@ def test_an_upload_over_the_limit_is_refused_with_a_clear_message(
     needs_before = Need.objects.count()
 
     response = staff_client.post(
-        reverse("needs:import_upload"),
+        reverse("imports:upload"),
         {"kind": "needs", "file": SimpleUploadedFile("big.csv", data)},
     )
 

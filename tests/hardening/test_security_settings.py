@@ -73,6 +73,17 @@ def test_the_deploy_check_finds_nothing_to_warn_about(django_db_setup):
     assert "no issues" in result.stdout
 
 
+def test_the_deploy_check_also_passes_before_the_database_is_migrated(tmp_path):
+    # It generates the API schema, whose filters list the reference codes of the database.
+    env = production_environment(DEBUG="false")
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'not-migrated.sqlite3'}"
+
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
 def test_debug_is_off_and_https_enforced_unless_asked_otherwise():
     result = run(["-c", PRINT_SETTINGS], production_environment())
     assert result.returncode == 0, result.stderr
@@ -110,7 +121,7 @@ def test_every_page_carries_the_security_headers(client, url_name):
         "default-src": "'self'",
         "script-src": "'self'",
         "worker-src": "'self' blob:",
-        "style-src": "'self' 'unsafe-inline'",
+        "style-src": "'self'",
         "img-src": "'self' data:",
         "font-src": "'self' data:",
         "connect-src": "'self'",
@@ -119,10 +130,27 @@ def test_every_page_carries_the_security_headers(client, url_name):
         "object-src": "'none'",
         "base-uri": "'self'",
     }
+    assert "unsafe" not in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def style_sources(response) -> str:
+    directives = (d.strip() for d in response["Content-Security-Policy"].split(";"))
+    return next(d for d in directives if d.startswith("style-src ")).removeprefix("style-src ")
+
+
+def test_only_the_redoc_page_allows_its_style_elements_by_a_nonce_of_its_own(client, db):
+    redoc = client.get(reverse("api:redoc"))
+    again = client.get(reverse("api:redoc"))
+    dashboard = client.get(reverse("dashboard:index"))
+
+    nonce = re.fullmatch(r"'self' 'nonce-([\w+/=]+)'", style_sources(redoc))[1]
+    assert f'nonce="{nonce}"' in redoc.content.decode()
+    assert style_sources(again) != style_sources(redoc)
+    assert style_sources(dashboard) == "'self'"
 
 
 # <script> without src (other than JSON data blocks), on*="..." handlers, javascript: URLs.
@@ -151,3 +179,18 @@ def test_no_template_has_script_that_the_content_security_policy_blocks():
     ]
 
     assert offenders == [], "move this JavaScript to a file under static/"
+
+
+TEMPLATE_COMMENT = re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}", re.S)
+
+
+def test_no_template_has_an_inline_style():
+    offenders = [
+        f"{template.relative_to(ROOT)}: {match.group(0)}"
+        for template in project_templates()
+        for match in re.finditer(
+            r"<style\b|\sstyle=", TEMPLATE_COMMENT.sub("", template.read_text())
+        )
+    ]
+
+    assert offenders == [], "move this style to a file under static/css/"

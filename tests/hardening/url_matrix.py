@@ -4,6 +4,7 @@ their arguments, and the request made for each role and method, each undone afte
 import datetime
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from django.apps import apps
 from django.conf import settings
@@ -15,9 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from alerts.sending import unsubscribe_token
 from alerts.services import saved_search_create
 from assistance.models import DonorInterest, FundingContribution
-from core.models import User
+from core.models import ImportJob, ImportStatus, User
 from dashboard.services import recompute_figures, snapshot_create
-from needs.models import Acceptance, ImportJob, ImportKind, ImportStatus, Need
+from needs.models import Acceptance, Need
 from needs.services import need_delete
 from tests import factories
 
@@ -100,7 +101,7 @@ def build_world(people, home_state, published_review, published_need, unpublishe
         label="End of 2025", taken_on=datetime.date(2025, 12, 31), user=people["staff"]
     )
     import_job = ImportJob.objects.create(
-        kind=ImportKind.NEEDS,
+        kind="needs",
         filename="needs.csv",
         data=b"state,cycle\n",
         status=ImportStatus.CHECKED,
@@ -217,7 +218,8 @@ def data_fingerprint() -> tuple:
 def request_cell(client: Client, user, method: str, url: str, *, check_unchanged: bool):
     """One request as `user`, undone afterwards, so that no cell sees what another did.
 
-    Returns the outcome token, and whether the data was unchanged (when asked to check)."""
+    Returns the outcome token, whether the data was unchanged (when asked to check) and the
+    response."""
     session = client.cookies.get(settings.SESSION_COOKIE_NAME)
     if user.is_authenticated and (session is None or not session.value):
         client.force_login(user)  # again, after a cell that signed out
@@ -226,7 +228,28 @@ def request_cell(client: Client, user, method: str, url: str, *, check_unchanged
         response = client.generic(method, url, data=b"{}", content_type="application/json")
         unchanged = data_fingerprint() == before if check_unchanged else True
         transaction.set_rollback(True)
-    return outcome_token(response), unchanged
+    return outcome_token(response), unchanged, response
+
+
+class _InlineStyles(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "style":
+            self.found.append("<style>")
+        self.found += [f'<{tag} style="{value}">' for name, value in attrs if name == "style"]
+
+
+def inline_styles(response) -> list[str]:
+    """The <style> elements and style="" attributes of an HTML page, which the Content
+    Security Policy blocks."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return []
+    parser = _InlineStyles()
+    parser.feed(response.content.decode(response.charset or "utf-8"))
+    return parser.found
 
 
 def url_for(route: Route, kwargs: dict) -> str:
@@ -267,7 +290,7 @@ def arguments_for(route: Route, world: World) -> dict:
     pk_by_name = {
         "reviews:": world.review.pk,
         "needs:proposal_decide": world.proposal.pk,
-        "needs:import": world.import_job.pk,
+        "imports:": world.import_job.pk,
         "needs:": need.pk,
         "assistance:provider": activity.provider.pk,
         "assistance:donor": world.people["donor"].donor_id,

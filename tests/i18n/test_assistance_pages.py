@@ -19,7 +19,7 @@ from django.utils import translation
 
 from assistance.filters import ActivityFilterSet
 from assistance.forms import ActivityForm
-from assistance.imports import CODE_VALUES, COLUMNS, import_activities
+from assistance.imports import COLUMNS, IMPORTER, import_activities
 from assistance.models import ActivityNeedLink, FundingContribution
 from tests import factories
 
@@ -41,11 +41,6 @@ def main_text(response) -> str:
     main = page.split("<main", 1)[1].split(">", 1)[1].split("</main>", 1)[0]
     attributes = " ".join(re.findall(r'\b(?:aria-label|title|placeholder|alt)="([^"]*)"', main))
     return html.unescape(re.sub(r"<[^>]*>", " ", main) + " " + attributes)
-
-
-@pytest.fixture
-def provider(db):
-    return factories.ProviderFactory(name="UNODC", short_name="UNODC", is_unodc=True)
 
 
 @pytest.fixture
@@ -170,12 +165,12 @@ def test_merged_catalogues_the_activity_form_in_french(client, staff):
 def test_merged_catalogues_import_problems_in_french_keep_columns_and_codes(staff, provider):
     data = b"ref,title,type,level,provider\nA-1,,training,nowhere,UNODC\n"
     with translation.override("fr"):
-        report = import_activities(data, "a.csv", dry_run=True, user=staff)
+        problems = import_activities(data, "a.csv", dry_run=True, user=staff).messages()
 
-    assert "ligne 2 : title : obligatoire" in report.problems
+    assert "ligne 2 : title : obligatoire" in problems
     assert (
         "ligne 2 : level : 'nowhere' ne fait pas partie des valeurs global, regional, national"
-        in report.problems
+        in problems
     )
 
 
@@ -218,11 +213,13 @@ def test_merged_catalogues_no_english_is_left_on_the_assistance_pages(
             "Zeta note",
             *(d.name for d in type(donor.donor).objects.all()),
             *COLUMNS,
-            *(code for codes in CODE_VALUES.values() for code in codes),
+            *(code for column in IMPORTER.columns for code in column.code_list()),
             # The import page's examples and formats, and acronyms.
             "KEN;TZA EUU need-ref:full need-ref:partial donor:amount:currency:year",
             "Norway:50000:NOK:2024;EU:20000:EUR:2025 YYYY-MM-DD UTF-8 .xlsx .csv",
             "USD EUR CSV Excel IATI XML ISO alpha-3 Ctrl Cmd Mac UNODC",
+            # The upload limit's unit, as Chinese writes it too ("20.0 MB").
+            "MB",
         ]
     )
     allowed = set(re.findall(r"[A-Za-z]{2,}", data_words))
@@ -231,7 +228,7 @@ def test_merged_catalogues_no_english_is_left_on_the_assistance_pages(
         reverse("assistance:activity_detail", args=[activity.ref]),
         reverse("assistance:activity_edit", args=[activity.ref]),
         reverse("assistance:activity_delete", args=[activity.ref]),
-        reverse("assistance:activity_import"),
+        reverse("imports:upload") + "?kind=activities",
         reverse("assistance:provider_list"),
         reverse("assistance:donor_list"),
         reverse("assistance:donor_create"),

@@ -7,6 +7,7 @@ the needs code goes through the translation machinery. Those of the second part
 once those are merged into locale/.
 """
 
+import dataclasses
 import html
 
 import pytest
@@ -14,9 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from needs import import_jobs
+from core.imports import jobs, registry
+from core.models import ImportJob
 from needs.exports import EXPORT_COLUMNS, export_headers, export_rows
-from needs.models import ImportJob, Need
+from needs.models import Need
 from tests import factories
 from tests.needs.import_files import need_row, needs_file, signed_in
 
@@ -119,15 +121,15 @@ def test_an_upload_remembers_its_language_and_the_check_runs_in_it(
     staff_client, published_review, monkeypatch
 ):
     seen = []
-    real = import_jobs.import_needs
+    needs = registry.get("needs")
 
     def spy(**kwargs):
         seen.append(translation.get_language())
-        return real(**kwargs)
+        return needs.run(**kwargs)
 
-    monkeypatch.setattr(import_jobs, "import_needs", spy)
+    monkeypatch.setitem(registry._importers, "needs", dataclasses.replace(needs, run=spy))
     staff_client.post(
-        reverse("needs:import_upload"),
+        reverse("imports:upload"),
         {"kind": "needs", "file": SimpleUploadedFile("n.csv", needs_file([need_row()]))},
         HTTP_ACCEPT_LANGUAGE="fr",
     )
@@ -137,7 +139,7 @@ def test_an_upload_remembers_its_language_and_the_check_runs_in_it(
     # A worker has no request: it writes in the language the file was uploaded in.
     ImportJob.objects.filter(pk=job.pk).update(status="checking", started_at=None)
     with translation.override("en"):
-        import_jobs.run_import_job(job.pk)
+        jobs.run_import_job(job.pk)
 
     assert seen == ["fr", "fr"]
 
@@ -209,11 +211,11 @@ def test_merged_catalogues_the_need_list_page_in_french(staff_client, chapter_ne
 
 
 def test_merged_catalogues_the_import_pages_in_french(staff_client, published_review):
-    page = get(staff_client, reverse("needs:import_upload"), "fr").content.decode()
-    assert "Importer des examens ou des besoins" in page
+    page = get(staff_client, reverse("imports:upload"), "fr").content.decode()
+    assert "Importer depuis une feuille de calcul" in page
 
     staff_client.post(
-        reverse("needs:import_upload"),
+        reverse("imports:upload"),
         {
             "kind": "needs",
             "file": SimpleUploadedFile("n.csv", needs_file([need_row(), need_row(category="x")])),
@@ -221,7 +223,7 @@ def test_merged_catalogues_the_import_pages_in_french(staff_client, published_re
         HTTP_ACCEPT_LANGUAGE="fr",
     )
     job = ImportJob.objects.get()
-    page = text_of(get(staff_client, reverse("needs:import_job", args=[job.pk]), "fr"))
+    page = text_of(get(staff_client, reverse("imports:job", args=[job.pk]), "fr"))
 
     assert "Rejeté : rien n'a été importé" in page
     assert "n'est pas un code de catégorie" in page

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from core.imports.reader import Problem
 from reviews.filters import ReviewFilterSet
 from reviews.forms import ReviewForm
-from reviews.imports import Problem, import_reviews
+from reviews.imports import import_reviews
 from reviews.milestones import milestone_problems, review_stage
 from reviews.models import Review
 from reviews.services import review_update

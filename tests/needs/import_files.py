@@ -5,6 +5,7 @@ import io
 
 from django.test import Client
 
+from assistance.imports import COLUMNS as ACTIVITY_COLUMNS
 from core.tabular import xlsx_bytes
 from needs.imports import NEED_COLUMNS
 from reviews.imports import REVIEW_COLUMNS
@@ -65,3 +66,20 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def activity_row(**values) -> dict:
+    """A valid row for a new activity provided by UNODC (the `provider` fixture)."""
+    row = {
+        "ref": "A-1",
+        "title": "Mentoring for prosecutors",
+        "type": "mentoring",
+        "level": "national",
+        "provider": "UNODC",
+    }
+    row.update(values)
+    return row
+
+
+def activities_file(rows: list[dict], fmt: str = "csv") -> bytes:
+    return table_bytes(ACTIVITY_COLUMNS, rows, fmt)

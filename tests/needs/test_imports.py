@@ -1,23 +1,15 @@
 """Import of needs: checked first, written whole or not at all, updates by ref, duplicates."""
 
 import datetime
-import time
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
-from needs.import_jobs import (
-    CLAIM_EXPIRES_AFTER,
-    confirm_import_job,
-    run_import_job,
-    start_import_job,
-)
 from needs.imports import import_needs
-from needs.models import ImportJob, ImportStatus, Need, Status
+from needs.models import Need, Status
 from needs.services import need_delete, need_restore, need_update
 from tests import factories
-from tests.needs.import_files import need_row, needs_file, signed_in
+from tests.needs.import_files import need_row, needs_file
 
 pytestmark = pytest.mark.django_db
 
@@ -323,147 +315,3 @@ def test_the_command_reports_duplicates_and_imports_them_when_asked(review, tmp_
     call_command("import_needs", str(path), "--allow-duplicates")
 
     assert Need.objects.count() == 2
-
-
-# --- Big files through the worker ----------------------------------------------------------
-BIG_FILE_ROWS = 20_000
-
-
-def big_needs_file(rows: int) -> bytes:
-    """`rows` distinct needs over the articles of chapters II and V, quickly."""
-    articles = ["5", "6", "7", "8", "9", "10", "12", "13", "51", "52", "53", "54", "57", ""]
-    chapters = {a: ("V" if a in ("51", "52", "53", "54", "57") else "II") for a in articles}
-    chapters[""] = "II"
-    header = "state,cycle,chapter,article,category,themes,description,priority\n"
-    lines = [
-        f"KEN,2,{chapters[a]},{a},capacity_building,training;technology,Need number {n},low\n"
-        for n in range(rows)
-        for a in (articles[n % len(articles)],)
-    ]
-    return (header + "".join(lines)).encode()
-
-
-@pytest.mark.worker
-def test_a_20000_row_file_is_checked_and_imported_by_the_worker_with_progress(
-    worker, published_review, staff, settings
-):
-    settings.IMPORT_IN_WORKER_ABOVE_ROWS = 2000
-    job = start_import_job(
-        kind="needs", filename="big.csv", data=big_needs_file(BIG_FILE_ROWS), user=staff
-    )
-    assert job.in_worker
-    client = signed_in(staff)
-    status_url = f"/import/{job.pk}/status/"
-
-    check_seen = follow(client, status_url, timeout=120)
-    assert check_seen[-1]["status"] == ImportStatus.CHECKED
-    response = client.post(f"/import/{job.pk}/confirm/")
-    assert response.status_code == 302
-    started = time.monotonic()
-    import_seen = follow(client, status_url, timeout=240)
-    elapsed = time.monotonic() - started
-
-    job.refresh_from_db()
-    assert job.status == ImportStatus.DONE, (job.file_error, job.problems[:5])
-    assert job.created_count == BIG_FILE_ROWS
-    assert Need.objects.count() == BIG_FILE_ROWS
-    assert Need.history.count() == BIG_FILE_ROWS
-    # The page saw the import under way, not only before and after.
-    under_way = [s["percent"] for s in import_seen if s["running"] and 0 < s["percent"] < 100]
-    assert under_way, import_seen
-    assert sorted(under_way) == under_way
-    print(f"\n20,000-row import through the worker: {elapsed:.1f} s seen by the page")
-
-
-def follow(client, url: str, *, timeout: float) -> list[dict]:
-    """Poll the status endpoint until the step is over; return everything seen."""
-    seen = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = client.get(url).json()
-        seen.append(status)
-        if not status["running"]:
-            return seen
-        time.sleep(0.2)
-    pytest.fail(f"The import did not finish within {timeout} s: {seen[-3:]}")
-
-
-def test_a_small_file_is_checked_during_the_request(published_review, staff, settings):
-    settings.IMPORT_IN_WORKER_ABOVE_ROWS = 2000
-
-    job = start_import_job(
-        kind="needs", filename="small.csv", data=needs_file([need_row()]), user=staff
-    )
-
-    job.refresh_from_db()
-    assert not job.in_worker
-    assert (job.status, job.rows, job.created_count) == (ImportStatus.CHECKED, 1, 1)
-    assert ImportJob.objects.get().data  # kept until the import is confirmed
-
-
-# --- The import job: each step runs once, even when its task is delivered twice ------------
-def test_running_a_step_again_does_nothing(published_review, staff):
-    job = start_import_job(
-        kind="needs", filename="small.csv", data=needs_file([need_row()]), user=staff
-    )
-    assert run_import_job(job.pk) == "nothing to do (checked)"
-    confirm_import_job(job=job, user=staff)
-
-    assert run_import_job(job.pk) == "nothing to do (done)"
-    assert Need.objects.count() == 1
-
-
-def test_a_step_being_run_is_not_started_a_second_time(published_review, staff):
-    job = ImportJob.objects.create(
-        kind="needs",
-        filename="needs.csv",
-        data=needs_file([need_row()]),
-        status=ImportStatus.IMPORTING,
-        in_worker=True,
-        started_at=timezone.now(),
-        created_by=staff,
-    )
-
-    assert run_import_job(job.pk) == "already running"
-    assert not Need.objects.exists()
-
-
-def test_a_step_lost_with_its_worker_is_run_again(published_review, staff):
-    job = ImportJob.objects.create(
-        kind="needs",
-        filename="needs.csv",
-        data=needs_file([need_row()]),
-        status=ImportStatus.IMPORTING,
-        in_worker=True,
-        started_at=timezone.now() - CLAIM_EXPIRES_AFTER - datetime.timedelta(seconds=1),
-        created_by=staff,
-    )
-
-    run_import_job(job.pk)
-
-    job.refresh_from_db()
-    assert (job.status, job.created_count) == (ImportStatus.DONE, 1)
-    assert Need.objects.count() == 1
-
-
-def test_a_big_file_waits_for_the_commit_and_says_so_when_the_broker_is_down(
-    published_review, staff, settings, monkeypatch, django_capture_on_commit_callbacks
-):
-    from needs.tasks import run_import_job_task
-
-    settings.IMPORT_IN_WORKER_ABOVE_ROWS = 1
-
-    def broker_down(*args, **kwargs):
-        raise ConnectionError("Connection refused")
-
-    monkeypatch.setattr(run_import_job_task, "delay", broker_down)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        job = start_import_job(
-            kind="needs", filename="two.csv", data=needs_file([need_row(), need_row()]), user=staff
-        )
-    assert len(callbacks) == 1  # nothing is sent before the job row is committed
-    callbacks[0]()
-
-    job.refresh_from_db()
-    assert job.status == ImportStatus.FAILED
-    assert "background worker could not be reached" in job.file_error

@@ -1,12 +1,12 @@
 """Staff pages for needs: list with filters and export buttons, add/edit/delete from the
-review page, and the import pages (upload, check, confirm, progress)."""
+review page."""
 
 import pytest
 from django.urls import reverse
 
-from needs.models import ImportJob, ImportStatus, Need, Subcategory
+from needs.models import Need, Subcategory
 from tests import factories
-from tests.needs.import_files import need_row, needs_file, signed_in
+from tests.needs.import_files import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,6 @@ def need_form(**values) -> dict:
 STAFF_PAGES = [
     ("needs:need_list", []),
     ("needs:deleted_needs", []),
-    ("needs:import_upload", []),
-    ("needs:import_template", ["needs"]),
 ]
 
 
@@ -171,148 +169,3 @@ def test_staff_delete_a_need(staff_client, published_need):
 
     assert response.status_code == 302
     assert not Need.objects.exists()
-
-
-# --- Import pages --------------------------------------------------------------------------
-def upload(client, data: bytes, name="needs.csv", **fields):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return client.post(
-        reverse("needs:import_upload"),
-        {"kind": "needs", "file": SimpleUploadedFile(name, data), **fields},
-    )
-
-
-def test_a_small_file_is_checked_then_imported_on_confirmation(staff_client, published_review):
-    response = upload(staff_client, needs_file([need_row(), need_row(article="6")]))
-
-    job = ImportJob.objects.get()
-    assert response["Location"] == reverse("needs:import_job", args=[job.pk])
-    page = staff_client.get(response["Location"])
-    assert "2 rows checked, no problems" in " ".join(page.content.decode().split())
-    assert "<strong>2</strong> to create" in page.content.decode()
-    assert not Need.objects.exists()
-
-    staff_client.post(reverse("needs:import_job_confirm", args=[job.pk]))
-
-    job.refresh_from_db()
-    assert (job.status, job.created_count) == (ImportStatus.DONE, 2)
-    assert Need.objects.count() == 2
-    assert job.data in (b"", memoryview(b""))  # the file is not kept once imported
-
-
-def test_a_rejected_file_lists_every_problem_and_cannot_be_confirmed(
-    staff_client, published_review
-):
-    upload(staff_client, needs_file([need_row(), need_row(category="x"), need_row(article="99")]))
-    job = ImportJob.objects.get()
-
-    page = staff_client.get(reverse("needs:import_job", args=[job.pk])).content.decode()
-    confirm = staff_client.post(reverse("needs:import_job_confirm", args=[job.pk]))
-
-    assert job.status == ImportStatus.REJECTED
-    assert "row 3: category: &#x27;x&#x27; is not a category code." in page
-    assert "row 4: article: the Convention has no article 99." in page
-    assert confirm.status_code == 409
-    assert not Need.objects.exists()
-
-
-def test_probable_duplicates_can_be_checked_again_and_imported(staff_client, published_review):
-    factories.NeedFactory(review=published_review, description="Training for judges")
-    upload(staff_client, needs_file([need_row(description="Training for judges")]))
-    job = ImportJob.objects.get()
-    assert job.status == ImportStatus.REJECTED
-
-    staff_client.post(reverse("needs:import_job_recheck", args=[job.pk]))
-    job.refresh_from_db()
-    assert (job.status, job.allow_duplicates, len(job.duplicates)) == (
-        ImportStatus.CHECKED,
-        True,
-        1,
-    )
-    staff_client.post(reverse("needs:import_job_confirm", args=[job.pk]))
-
-    assert Need.objects.count() == 2
-
-
-def test_only_the_uploader_confirms(staff_client, administrator, published_review):
-    upload(staff_client, needs_file([need_row()]))
-    job = ImportJob.objects.get()
-
-    response = signed_in(administrator).post(reverse("needs:import_job_confirm", args=[job.pk]))
-
-    assert response.status_code == 409
-    assert "Only the person who uploaded the file" in response.content.decode()
-    assert not Need.objects.exists()
-
-
-def test_a_file_too_big_is_refused_with_its_size(staff_client, settings):
-    settings.MAX_UPLOAD_BYTES = 1024
-
-    response = upload(staff_client, b"x" * 2048)
-
-    assert response.status_code == 413
-    assert (
-        "The file is 2.0\xa0KB; files of at most 1.0\xa0KB are accepted"
-        in (response.context["form"].errors["file"][0])
-    )
-    assert not ImportJob.objects.exists()
-
-
-def test_a_file_of_another_type_is_refused(staff_client):
-    response = upload(staff_client, b"%PDF", name="needs.pdf")
-
-    assert response.status_code == 400
-    assert response.context["form"].errors["file"] == ["Upload a .csv or .xlsx file."]
-
-
-def test_reviews_are_imported_from_the_same_page(staff_client):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.needs.import_files import review_row, reviews_file
-
-    staff_client.post(
-        reverse("needs:import_upload"),
-        {"kind": "reviews", "file": SimpleUploadedFile("r.csv", reviews_file([review_row()]))},
-    )
-    job = ImportJob.objects.get()
-    staff_client.post(reverse("needs:import_job_confirm", args=[job.pk]))
-
-    job.refresh_from_db()
-    assert (job.kind, job.status, job.created_count) == ("reviews", ImportStatus.DONE, 1)
-
-
-def test_the_status_endpoint_reports_progress(staff_client, staff):
-    job = ImportJob.objects.create(
-        kind="needs",
-        filename="big.csv",
-        data=b"",
-        created_by=staff,
-        in_worker=True,
-        stage="checking",
-        processed_rows=500,
-        total_rows=2000,
-    )
-
-    status = staff_client.get(reverse("needs:import_job_status", args=[job.pk])).json()
-
-    assert status == {
-        "status": "checking",
-        "status_label": "Checking the file",
-        "stage": "checking",
-        "stage_label": "Checking rows",
-        "processed_rows": 500,
-        "total_rows": 2000,
-        "percent": 25,
-        "running": True,
-    }
-
-
-def test_the_template_has_the_import_columns(staff_client):
-    response = staff_client.get(reverse("needs:import_template", args=["needs"]))
-
-    header = b"".join(response.streaming_content).decode("utf-8-sig").strip()
-    assert header == (
-        "ref,state,cycle,chapter,article,category,subcategory,themes,description,priority,"
-        "status,identified_on"
-    )

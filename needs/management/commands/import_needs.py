@@ -1,5 +1,5 @@
+from core.imports.command import ImportCommand
 from needs.imports import import_needs
-from reviews.management.commands._import_command import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,6 +1,5 @@
+from core.imports.command import ImportCommand
 from reviews.imports import import_reviews
-
-from ._import_command import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,8 +1,10 @@
 """Uploaded files on their way in: checked first (a dry run), imported on confirmation.
 
-A file of up to `settings.IMPORT_IN_WORKER_ABOVE_ROWS` rows is checked and imported during
-the request; a bigger one by a Celery worker (`needs.tasks.run_import_job_task`), which reads
-the file from the ImportJob row and writes its progress there for the page to poll.
+The same for every kind of file: the job's `kind` names the importer (registered by its app,
+see `core.imports.registry`) that checks and imports it. A file of up to
+`settings.IMPORT_IN_WORKER_ABOVE_ROWS` rows is checked and imported during the request; a
+bigger one by a Celery worker (`core.tasks.run_import_job_task`), which reads the file from
+the ImportJob row and writes its progress there for the page to poll.
 
 Progress is written through a connection of its own, outside the import's transaction, so
 that the page sees it while the import (one transaction) is still running; the import never
@@ -24,17 +26,16 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from reviews.imports import ImportResult, import_reviews
+from core.models import ImportJob, ImportStatus
 
-from .imports import import_needs
-from .models import ImportJob, ImportKind, ImportStatus
+from . import registry
+from .reader import ImportResult
 
 logger = logging.getLogger(__name__)
 
-IMPORT_SOFT_TIME_LIMIT = 600
-IMPORT_TIME_LIMIT = 660
-# A step claimed longer ago than the hard time limit was lost with its worker: run it again.
-CLAIM_EXPIRES_AFTER = datetime.timedelta(seconds=IMPORT_TIME_LIMIT + 60)
+# A step claimed longer ago than the task's hard time limit was lost with its worker: run it
+# again.
+CLAIM_EXPIRES_AFTER = datetime.timedelta(seconds=settings.IMPORT_TASK_TIME_LIMIT + 60)
 PROGRESS_INTERVAL_SECONDS = 0.25
 SHOWN_PROBLEMS = 500
 
@@ -60,10 +61,12 @@ def start_import_job(
     *, kind: str, filename: str, data: bytes, user, allow_duplicates: bool = False
 ) -> ImportJob:
     """Store the file and check it: now if it is small, in the worker if it is big."""
-    if kind not in ImportKind.values:
+    importer = registry.get(kind)
+    if importer is None:
         raise ValidationError(
             {"kind": gettext("Unknown kind of file %(kind)s.") % {"kind": repr(kind)}}
         )
+    rows = estimate_rows(data, filename)
     job = ImportJob.objects.create(
         kind=kind,
         filename=filename[:255],
@@ -72,7 +75,7 @@ def start_import_job(
         allow_duplicates=allow_duplicates,
         status=ImportStatus.CHECKING,
         language=translation.get_language() or settings.LANGUAGE_CODE,
-        in_worker=estimate_rows(data, filename) > settings.IMPORT_IN_WORKER_ABOVE_ROWS,
+        in_worker=rows * importer.row_weight > settings.IMPORT_IN_WORKER_ABOVE_ROWS,
         created_by=user,
     )
     _dispatch(job)
@@ -86,12 +89,7 @@ def confirm_import_job(*, job: ImportJob, user) -> None:
             gettext("Only the person who uploaded the file can confirm its import.")
         )
     moved = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-        status=ImportStatus.IMPORTING,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-        started_at=None,
-        stage="",
-        processed_rows=0,
-        total_rows=0,
+        status=ImportStatus.IMPORTING, **_next_step()
     )
     if not moved:
         raise ValidationError(gettext("This file is not waiting for confirmation any more."))
@@ -102,20 +100,26 @@ def recheck_allowing_duplicates(*, job: ImportJob, user) -> None:
     """Check a rejected file again, this time accepting its probable duplicates."""
     if job.created_by_id != user.pk:
         raise ValidationError(gettext("Only the person who uploaded the file can check it again."))
+    if "allow_duplicates" not in registry.get(job.kind).options:
+        raise ValidationError(gettext("This file cannot be checked again."))
     moved = ImportJob.objects.filter(
         pk=job.pk, status=ImportStatus.REJECTED, allow_duplicates=False
-    ).update(
-        status=ImportStatus.CHECKING,
-        allow_duplicates=True,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-        started_at=None,
-        stage="",
-        processed_rows=0,
-        total_rows=0,
-    )
+    ).update(status=ImportStatus.CHECKING, allow_duplicates=True, **_next_step())
     if not moved:
         raise ValidationError(gettext("This file cannot be checked again."))
     _dispatch(job)
+
+
+def _next_step() -> dict:
+    """A job's fields as a step starts again: unclaimed, without progress, and written in the
+    language of the person who asked for it."""
+    return {
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
+        "started_at": None,
+        "stage": "",
+        "processed_rows": 0,
+        "total_rows": 0,
+    }
 
 
 def discard_old_import_files(*, now: datetime.datetime | None = None) -> int:
@@ -154,7 +158,7 @@ def _dispatch(job: ImportJob) -> None:
 
 
 def _enqueue(job_id: int) -> None:
-    from .tasks import run_import_job_task
+    from core.tasks import run_import_job_task
 
     try:
         run_import_job_task.delay(job_id)
@@ -225,9 +229,9 @@ def _run_step(job_id: int) -> str:
                 "imported. Split it into smaller files.",
                 "The file took longer than %(minutes)s minutes and was stopped; nothing was "
                 "imported. Split it into smaller files.",
-                IMPORT_SOFT_TIME_LIMIT // 60,
+                settings.IMPORT_TASK_SOFT_TIME_LIMIT // 60,
             )
-            % {"minutes": IMPORT_SOFT_TIME_LIMIT // 60},
+            % {"minutes": settings.IMPORT_TASK_SOFT_TIME_LIMIT // 60},
         )
         return "stopped by the time limit"
     except Exception:
@@ -244,23 +248,19 @@ def _run_step(job_id: int) -> str:
 
 
 def _run(job: ImportJob, *, dry_run: bool, progress) -> ImportResult:
-    data = bytes(job.data)
-    if job.kind == ImportKind.REVIEWS:
-        return import_reviews(
-            data=data,
-            filename=job.filename,
-            user=job.created_by,
-            dry_run=dry_run,
-            progress=progress,
-        )
-    return import_needs(
-        data=data,
+    importer = registry.get(job.kind)
+    options = {
+        "allow_duplicates": job.allow_duplicates,
+        # The check records them; the import compares them with the records as they are.
+        "seen_versions": None if dry_run else job.seen_versions,
+    }
+    return importer.run(
+        data=bytes(job.data),
         filename=job.filename,
         user=job.created_by,
         dry_run=dry_run,
-        allow_duplicates=job.allow_duplicates,
-        seen_versions=None if dry_run else job.seen_versions,
         progress=progress,
+        **{name: options[name] for name in importer.options},
     )
 
 

@@ -1,4 +1,5 @@
-"""What `import_reviews` and `import_needs` share: arguments, reporting and exit status."""
+"""What the import commands (`import_reviews`, `import_needs`, `import_activities`) share:
+arguments, reporting and exit status."""
 
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from django.db import InterfaceError, OperationalError, connection
 
 
 class ImportCommand(BaseCommand):
-    # import_reviews or import_needs (keyword arguments: data, filename, user, dry_run).
+    # The importer's function (keyword arguments: data, filename, user, dry_run).
     importer = None
 
     def add_arguments(self, parser):
@@ -22,6 +23,9 @@ class ImportCommand(BaseCommand):
 
     def importer_options(self, options) -> dict:
         return {}
+
+    def summary(self, result, *, dry_run: bool) -> str:
+        return result.summary(dry_run=dry_run)
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -63,5 +67,5 @@ class ImportCommand(BaseCommand):
             for duplicate in result.duplicates:
                 self.stderr.write(f"{duplicate} (imported anyway, as asked)")
         if result.rejected:
-            raise CommandError(result.summary(dry_run=dry_run))
-        self.stdout.write(result.summary(dry_run=dry_run))
+            raise CommandError(self.summary(result, dry_run=dry_run))
+        self.stdout.write(self.summary(result, dry_run=dry_run))

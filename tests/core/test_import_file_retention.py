@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from needs.import_jobs import confirm_import_job, discard_old_import_files
-from needs.models import ImportJob, ImportKind, ImportStatus
+from core.imports.jobs import confirm_import_job, discard_old_import_files
+from core.models import ImportJob, ImportStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ NOW = timezone.now()
 
 def job(status, *, days_ago, user, language="en"):
     return ImportJob.objects.create(
-        kind=ImportKind.NEEDS,
+        kind="needs",
         filename="needs.csv",
         data=b"ref,description\n",
         size=16,
@@ -64,12 +64,12 @@ def test_a_file_never_confirmed_is_closed_saying_why_in_the_uploaders_language(s
 
 
 def test_the_deletion_runs_every_night(settings):
-    from needs import tasks
+    from core import tasks
 
     entry = next(
         entry
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
-        if entry["task"] == "needs.tasks.discard_old_import_files_task"
+        if entry["task"] == "core.tasks.discard_old_import_files_task"
     )
     assert entry["schedule"].hour == {3}
     assert tasks.discard_old_import_files_task.name == entry["task"]

@@ -1,0 +1,125 @@
+"""The charts carry no style of their own: static/css/charts.css draws them, with the classes
+core.charts keeps and the font sizes pygal lays them out for."""
+
+import re
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+from django.conf import settings
+
+from core.charts import SERIES_CLASS, STYLE, STYLED_CLASSES, bar_chart, line_chart
+
+STYLESHEET = (settings.BASE_DIR / "static" / "css" / "charts.css").read_text()
+# The page's own wrapper of a chart (templates), not a class of the SVG.
+PAGE_CLASSES = {"chart"}
+
+
+class Elements(HTMLParser):
+    """Each element's tag and attributes, as a browser reads the page."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.elements: list[tuple[str, dict]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+
+def declarations(selector: str) -> str:
+    """The declarations of every rule of charts.css that names this selector."""
+    css = re.sub(r"/\*.*?\*/", "", STYLESHEET, flags=re.S)
+    found = [
+        body
+        for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css)
+        if selector in (s.strip() for s in selectors.split(","))
+    ]
+    assert found, f"no rule for {selector} in charts.css"
+    return ";".join(found)
+
+
+def charts() -> list[str]:
+    return [
+        str(
+            bar_chart(
+                title="Needs by chapter",
+                labels=["Chapter II", "Chapter V"],
+                series={"Needs": [12, 7], "States": [5, 3]},
+            )
+        ),
+        str(bar_chart(title="Nothing", labels=[], series={})),
+        str(
+            line_chart(
+                title="Over time",
+                x_labels=["2024", "2025", "Now"],
+                series={f"Chapter {n}": [n, n + 1, n + 2] for n in range(6)},
+            )
+        ),
+    ]
+
+
+@pytest.mark.parametrize("svg", charts())
+def test_a_chart_has_no_style_script_or_id_of_its_own(svg):
+    elements = Elements(svg).elements
+
+    assert [tag for tag, _ in elements if tag in ("style", "script", "desc", "defs")] == []
+    assert [(tag, attrs) for tag, attrs in elements if "style" in attrs] == []
+    assert [(tag, attrs) for tag, attrs in elements if "id" in attrs] == []
+    assert "<!--" not in svg
+
+
+@pytest.mark.parametrize("svg", charts())
+def test_a_chart_keeps_only_the_classes_the_stylesheet_draws_with(svg):
+    used = {c for _, attrs in Elements(svg).elements for c in attrs.get("class", "").split()}
+
+    assert used - STYLED_CLASSES == {c for c in used if SERIES_CLASS.fullmatch(c)}
+    assert "pygal-chart" in used
+
+
+def test_the_stylesheet_draws_with_the_classes_the_charts_keep():
+    css = re.sub(r"/\*.*?\*/", "", STYLESHEET, flags=re.S)
+    selectors = set(re.findall(r"\.([a-z][\w-]*)", css))
+    series = {c for c in selectors if SERIES_CLASS.fullmatch(c)}
+
+    assert selectors - series - PAGE_CLASSES == STYLED_CLASSES
+
+
+@pytest.mark.parametrize(
+    ("selector", "size"),
+    [
+        (".pygal-chart .title", STYLE.title_font_size),
+        (".pygal-chart .legends text", STYLE.legend_font_size),
+        (".pygal-chart .axis text", STYLE.label_font_size),
+        (".pygal-chart .text-overlay text", STYLE.value_font_size),
+    ],
+)
+def test_the_stylesheet_writes_in_the_sizes_pygal_lays_out_for(selector, size):
+    assert f"font-size: {size}px" in declarations(selector)
+
+
+def test_each_line_of_a_line_chart_has_its_own_dash_pattern():
+    svg = charts()[2]
+    patterns = {
+        re.search(r"stroke-dasharray:\s*([^;]+)", declarations(f".pygal-chart.line-chart {s}"))[1]
+        for s in (".series.serie-1", ".series.serie-2", ".series.serie-3", ".series.serie-4")
+    }
+
+    assert len(patterns) == 4  # the first line (serie-0) solid, the next four dashed
+    assert 'class="pygal-chart line-chart"' in svg
+    assert all(f'class="series serie-{index} ' in svg for index in range(6))
+
+
+def test_the_values_stay_written_on_the_bars():
+    svg = str(bar_chart(title="T", labels=["a", "b"], series={"Needs": [Decimal("12.5"), 3]}))
+
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", svg).count("12.5") == 1
+    assert "<title>T</title>" in svg
+    assert 'role="img" aria-label="T"' in svg
+
+
+def test_coordinates_are_written_in_whole_units():
+    for svg in charts():
+        for _, attrs in Elements(svg).elements:
+            for name in ("x", "y", "width", "height", "cx", "cy", "d", "transform"):
+                assert not re.search(r"\d\.\d|\de-?\d", attrs.get(name, "")), (name, attrs)
