@@ -33,32 +33,24 @@ from .forms import InterestForm
 from .models import DonorInterest, InterestKind
 from .rules import can_register_interest, can_see_who_registered_interest, can_withdraw_interest
 from .selectors import (
-    CATALOGUE_DEFAULTS,
     active_interests_for,
     cached_facet_counts,
     catalogue_base,
     catalogue_export_values,
+    catalogue_query,
     catalogue_rows,
     need_links_for,
 )
 from .views import invalid_filter_response
 
 PAGE_SIZE = 25
-FILTERED_MARKER = "filtered"
 EXPORT_CHUNK = 2000
 
 
 def catalogue_filterset(request) -> tuple[NeedFilterSet, QueryDict, bool]:
     """The catalogue's FilterSet, the query it was given (defaults filled in when the URL
     has no filter state yet), and whether the defaults are in use."""
-    data = request.GET.copy()
-    data.pop("page", None)
-    using_defaults = FILTERED_MARKER not in data
-    if using_defaults:
-        for name, values in CATALOGUE_DEFAULTS.items():
-            if name not in data:
-                data.setlist(name, list(values))
-        data[FILTERED_MARKER] = "1"
+    data, using_defaults = catalogue_query(request.GET)
     filterset = NeedFilterSet(data, queryset=catalogue_base(request.user), request=request)
     return filterset, data, using_defaults
 

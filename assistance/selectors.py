@@ -18,6 +18,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,23 @@ CATALOGUE_DEFAULTS = {
     "coverage": [Coverage.UNMET, Coverage.PARTLY_COVERED],
     "status": [Status.UNMET, Status.IN_PROGRESS, Status.PARTIALLY_MET],
 }
+# In a catalogue address, the mark of a filter state chosen by the visitor (a submitted form):
+# without it the catalogue applies its defaults.
+CATALOGUE_FILTERED_MARKER = "filtered"
+
+
+def catalogue_query(query: QueryDict) -> tuple[QueryDict, bool]:
+    """The filters a catalogue address asks for, with the marker: as given once the visitor
+    chose them, otherwise the defaults filled in. Also whether the defaults are in use."""
+    data = query.copy()
+    data.pop("page", None)
+    using_defaults = CATALOGUE_FILTERED_MARKER not in data
+    if using_defaults:
+        for name, values in CATALOGUE_DEFAULTS.items():
+            if name not in data:
+                data.setlist(name, list(values))
+        data[CATALOGUE_FILTERED_MARKER] = "1"
+    return data, using_defaults
 
 
 def _count_subquery(queryset: QuerySet, outer_field: str) -> Coalesce:

@@ -48,16 +48,19 @@ def is_administrator(user) -> bool:
 
 @dataclass(frozen=True)
 class Audience:
-    """What a visibility rule may look at: the role facts of one user, nothing else."""
+    """What a visibility rule may look at: the role facts of one user, nothing else, and
+    who they are, for records that belong to one person (a saved search)."""
 
     signed_in: bool
     staff: bool
     state_id: int | None
     donor_id: int | None
+    user_id: int | None
 
     @classmethod
     def of(cls, user) -> "Audience":
         return cls(
+            user_id=user.pk if signed_in(user) else None,
             signed_in=signed_in(user),
             staff=is_staff_member(user),
             state_id=focal_point_state_id(user),
@@ -118,6 +121,12 @@ def can_see_personal_data(user) -> bool:
 
 def can_see_donor_interest(user) -> bool:
     """Donor interest, and the dashboard's figures about it: signed-in users only."""
+    return signed_in(user)
+
+
+def can_save_searches(user) -> bool:
+    """Keep a filtered list under a name, with an optional e-mail alert: anyone signed in
+    (which lists each may save is the alerts app's rule)."""
     return signed_in(user)
 
 

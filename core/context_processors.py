@@ -6,6 +6,7 @@ from .access import (
     can_manage_assistance,
     can_manage_needs,
     can_manage_reviews,
+    can_save_searches,
     can_use_back_office,
     focal_point_state_id,
     role_label,
@@ -30,6 +31,7 @@ def can(request):
             "manage_api_tokens": can_manage_api_tokens(user),
             "use_back_office": can_use_back_office(user),
             "import_files": may_import_any(user),
+            "save_searches": can_save_searches(user),
         },
         "own_state": user.state if focal_point_state_id(user) is not None else None,
     }

@@ -10,7 +10,7 @@ from django.views import i18n as i18n_views
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from .access import can_lift_lockouts, focal_point_state_id
+from .access import can_lift_lockouts, can_save_searches, focal_point_state_id
 from .health import broker_status, database_status, worker_status
 from .languages import preferred_language_remember
 from .lockouts import active_lockouts, lockout_lift
@@ -23,7 +23,9 @@ def home(request):
     if focal_point_state_id(user) is not None and request.GET.get("stay") is None:
         # The country pages are an app above core: named by their URL, not imported.
         return redirect("countries:state_detail", iso3=user.state.iso3)
-    return render(request, "core/home.html")
+    # The saved searches are an app above core: reached through the reverse relation.
+    saved_searches = user.saved_searches.all() if can_save_searches(user) else None
+    return render(request, "core/home.html", {"saved_searches": saved_searches})
 
 
 @require_safe

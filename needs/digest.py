@@ -1,28 +1,24 @@
 """The daily digest that asks each focal point to confirm their State's possibly stale needs.
 
 Sending is idempotent per day through the database: a `DigestDelivery` row (unique per user
-and day) is written in the same transaction as the e-mail is sent, so a second run the same
-day — even one overlapping the first — finds the row and sends nothing, and a failed send
-leaves no row, so the next run tries again.
+and day) is written in the same transaction as the e-mail is sent (`core.mail.send_once`).
 """
 
 import datetime
 import logging
-import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
-from core.languages import supported_language
+from core.mail import SEND_ERRORS, absolute_url, send_once
 from core.models import DigestDelivery, Role, User
 from translations.lookup import localized
 
@@ -34,6 +30,8 @@ logger = logging.getLogger(__name__)
 MAX_NEEDS_LISTED = 50
 # Needs met or no longer relevant do not need a confirmation that they are still relevant.
 SETTLED_STATUSES = (Status.MET, Status.OBSOLETE)
+
+
 # The filters of a State's list of needs (countries:state_needs) that show what the digest
 # asks to confirm: possibly stale and still open.
 TO_CONFIRM_QUERY = urlencode(
@@ -92,7 +90,7 @@ def send_confirmation_digests(*, today: datetime.date | None = None) -> DigestRu
             continue
         try:
             delivered = _send_digest(user=user, needs=needs, today=today)
-        except (smtplib.SMTPException, OSError):
+        except SEND_ERRORS:
             # Nothing was recorded for this person, so the next run tries again; the others
             # still get theirs.
             logger.exception("The confirmation digest to user %s could not be sent", user.pk)
@@ -108,39 +106,38 @@ def send_confirmation_digests(*, today: datetime.date | None = None) -> DigestRu
 
 
 def _send_digest(*, user: User, needs: list[Need], today: datetime.date) -> bool:
-    """Send one focal point's digest unless a run already recorded it today.
+    """Send one focal point's digest unless a run already recorded it today."""
 
-    Written in the language the person last chose on the site (a background task has no
-    request, hence no language cookie, to read it from)."""
-    language = supported_language(user.preferred_language) or settings.LANGUAGE_CODE
-    try:
-        with transaction.atomic(), translation.override(language):
-            DigestDelivery.objects.create(user=user, sent_on=today, need_count=len(needs))
-            state_name = localized(user.state)
-            context = {
-                "user": user,
-                "state": user.state,
-                "state_name": state_name,
-                "needs": needs[:MAX_NEEDS_LISTED],
-                "more": max(len(needs) - MAX_NEEDS_LISTED, 0),
-                "total": len(needs),
-                "stale_after_days": settings.NEED_STALE_AFTER_DAYS,
-                "state_url": settings.SITE_URL.rstrip("/")
-                + reverse("countries:state_needs", args=[user.state.iso3])
-                + f"?{TO_CONFIRM_QUERY}",
-            }
-            send_mail(
-                subject=ngettext(
-                    "%(count)s need of %(state)s to confirm",
-                    "%(count)s needs of %(state)s to confirm",
-                    len(needs),
-                )
-                % {"count": len(needs), "state": state_name},
-                message=render_to_string("needs/focal_digest_email.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[user.email],
+    def send():
+        state_name = localized(user.state)
+        context = {
+            "user": user,
+            "state": user.state,
+            "state_name": state_name,
+            "needs": needs[:MAX_NEEDS_LISTED],
+            "more": max(len(needs) - MAX_NEEDS_LISTED, 0),
+            "total": len(needs),
+            "stale_after_days": settings.NEED_STALE_AFTER_DAYS,
+            "state_url": absolute_url(
+                reverse("countries:state_needs", args=[user.state.iso3]) + f"?{TO_CONFIRM_QUERY}"
+            ),
+        }
+        send_mail(
+            subject=ngettext(
+                "%(count)s need of %(state)s to confirm",
+                "%(count)s needs of %(state)s to confirm",
+                len(needs),
             )
-    except IntegrityError:
-        # Another run recorded this user's digest for today between our check and insert.
-        return False
-    return True
+            % {"count": len(needs), "state": state_name},
+            message=render_to_string("needs/focal_digest_email.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.email],
+        )
+
+    return send_once(
+        recipient=user,
+        record=lambda: DigestDelivery.objects.create(
+            user=user, sent_on=today, need_count=len(needs)
+        ),
+        send=send,
+    )

@@ -36,6 +36,7 @@ v1 = [
     path("", include("reviews.api.urls")),
     path("", include("needs.api.urls")),
     path("", include("assistance.api.urls")),
+    path("", include("alerts.api.urls")),
     path("", include(snapshots.urls)),
 ]
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "reviews",
     "needs",
     "assistance",
+    "alerts",
     "dashboard",
     "countries",
     "translations",
@@ -148,6 +149,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.discard_old_import_files_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Each run sends a batch of the saved searches' alerts that are due (daily, weekly).
+    "saved-search-alerts": {
+        "task": "alerts.tasks.send_saved_search_alerts_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------------------
@@ -244,6 +250,12 @@ NEED_STALE_AFTER_DAYS = env_int("NEED_STALE_AFTER_DAYS", 365, minimum=1)
 IATI_REPORTING_ORG_REF = env_str("IATI_REPORTING_ORG_REF", "XI-IATI-UNCAC-TRACKER")
 IATI_REPORTING_ORG_NAME = env_str("IATI_REPORTING_ORG_NAME", "UNCAC secretariat, UNODC")
 IATI_REPORTING_ORG_TYPE = env_str("IATI_REPORTING_ORG_TYPE", "40")
+
+# Saved searches' e-mail alerts: how many one run of the task sends at most, and how far back
+# the window of "new or changed" needs ends (a need's change time is set before its
+# transaction commits; see alerts/sending.py).
+SAVED_SEARCH_ALERTS_BATCH = env_int("SAVED_SEARCH_ALERTS_BATCH", 500, minimum=1)
+SAVED_SEARCH_ALERTS_SETTLE_MINUTES = env_int("SAVED_SEARCH_ALERTS_SETTLE_MINUTES", 10, minimum=0)
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("needs.urls")),
     path("", include("assistance.urls")),
+    path("", include("alerts.urls")),
     path("", include("dashboard.urls")),
     path("", include("countries.urls")),
     path("api/v1/", include("dashboard.api.urls")),

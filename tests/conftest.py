@@ -294,6 +294,16 @@ class CeleryWorkerProcess:
         self._signal_group(signal.SIGKILL)
         self.process.wait()
 
+    def wait_for_tasks(self, task_ids: list[str], timeout: float = 60) -> str:
+        """Wait until the worker's log says each task succeeded; return the log."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            log = self.log_path.read_text(errors="replace")
+            if all(f"[{task_id}] succeeded" in log for task_id in task_ids):
+                return log
+            time.sleep(0.3)
+        pytest.fail(f"the worker did not run the tasks\n{self.log_tail()}")
+
     def log_tail(self, lines: int = 40) -> str:
         try:
             text = self.log_path.read_text(errors="replace").splitlines()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from alerts.services import saved_search_create
 from assistance.models import Activity, FundingContribution
 from dashboard.models import Snapshot, SnapshotFigureSet
 from tests import factories
@@ -42,8 +43,9 @@ def clients(people):
 
 @pytest.fixture
 def api_data(people, published_review, unpublished_review, other_state):
-    """A small world: needs published and not, a proposal, an activity with funding and a
-    donor interest; the first need has the reference the schema uses as its example."""
+    """A small world: needs published and not, a proposal, an activity with funding, a
+    donor interest and the donor's saved search; the first need has the reference the schema
+    uses as its example."""
     published = factories.NeedFactory(
         review=published_review, ref=EXAMPLE_NEED_REF, identified_on=datetime.date(2019, 2, 1)
     )
@@ -66,7 +68,15 @@ def api_data(people, published_review, unpublished_review, other_state):
     SnapshotFigureSet.objects.create(
         snapshot=snapshot, cycle=2, scope="all", figures={"totals": {"needs": 1}}
     )
+    saved_search = saved_search_create(
+        owner=people["donor"],
+        name="Unmet needs in Kenya",
+        view="catalogue",
+        query={"state": "KEN"},
+        alert="weekly",
+    )
     return {
+        "saved_search": saved_search,
         "snapshot": snapshot,
         "empty_review": empty_review,
         "published_need": published,

@@ -3,7 +3,8 @@
 The same rules as the pages (the models' `visible_to`, `core.access`, the apps' `rules.py`):
 the public and donors read published data; a focal point also reads everything of their own
 State and maintains its needs; staff change everything; donors register and withdraw their own
-interest. 401 means "sign in", 403 "your role may not", 404 "not a record you may see".
+interest; everyone signed in keeps their own saved searches (of the needs list: staff only).
+401 means "sign in", 403 "your role may not", 404 "not a record you may see".
 """
 
 import json
@@ -33,6 +34,11 @@ def staff_only(code: int) -> dict[str, int]:
 
 def own_state_and_staff(code: int) -> dict[str, int]:
     return {**staff_only(code), "focal_point": code}
+
+
+def owner_only(code: int) -> dict[str, int]:
+    """A record of one person (the donor's saved search): others are told it does not exist."""
+    return {**dict.fromkeys(ROLES, 404), "anonymous": 401, "donor": code}
 
 
 HIDDEN_FROM_OUTSIDERS = {
@@ -329,6 +335,53 @@ OPERATIONS = [
         "/api/v1/donor-interests/{id}/withdraw/",
         lambda d: f"{V1}/donor-interests/{d['interest'].pk}/withdraw/",
         {**staff_only(200), "donor": 200},
+    ),
+    Operation("GET", "/api/v1/saved-searches/", lambda d: f"{V1}/saved-searches/", SIGNED_IN),
+    Operation(
+        "POST",
+        "/api/v1/saved-searches/",
+        lambda d: f"{V1}/saved-searches/",
+        {**SIGNED_IN, **dict.fromkeys(ROLES[1:], 201)},
+        lambda d: {"name": "Chapter V", "view": "catalogue", "query": {"chapter": ["V"]}},
+        note="catalogue",
+    ),
+    Operation(
+        "POST",
+        "/api/v1/saved-searches/",
+        lambda d: f"{V1}/saved-searches/",
+        staff_only(201),
+        lambda d: {"name": "Proposals", "view": "needs", "query": {"acceptance": "proposed"}},
+        note="needs list",
+    ),
+    Operation(
+        "GET",
+        "/api/v1/saved-searches/{id}/",
+        lambda d: f"{V1}/saved-searches/{d['saved_search'].pk}/",
+        owner_only(200),
+    ),
+    Operation(
+        "PUT",
+        "/api/v1/saved-searches/{id}/",
+        lambda d: f"{V1}/saved-searches/{d['saved_search'].pk}/",
+        owner_only(200),
+        lambda d: {
+            "name": "Kenya and Peru",
+            "view": "catalogue",
+            "query": {"state": ["KEN", "PER"]},
+        },
+    ),
+    Operation(
+        "PATCH",
+        "/api/v1/saved-searches/{id}/",
+        lambda d: f"{V1}/saved-searches/{d['saved_search'].pk}/",
+        owner_only(200),
+        lambda d: {"alert": "none"},
+    ),
+    Operation(
+        "DELETE",
+        "/api/v1/saved-searches/{id}/",
+        lambda d: f"{V1}/saved-searches/{d['saved_search'].pk}/",
+        owner_only(204),
     ),
     Operation("GET", "/api/v1/dashboard/", lambda d: f"{V1}/dashboard/?cycle=2", EVERYONE),
     Operation("GET", "/api/v1/snapshots/", lambda d: f"{V1}/snapshots/", EVERYONE),

@@ -22,6 +22,7 @@ LISTS = {
     "/api/v1/donor-interests/": {},
     "/api/v1/funding/": {},
     "/api/v1/snapshots/": {},
+    "/api/v1/saved-searches/": {},
     "/api/v1/dashboard/": {"cycle": 2},
 }
 TAKES = "This request takes: "

@@ -103,3 +103,39 @@ def test_two_donors_see_each_others_interest(browser, live_server, catalogue_dat
     assert alert_box["y"] < form_box["y"]
     second.screenshot(path=screenshot_dir / "catalogue-second-donor-warned.png", full_page=True)
     second_context.close()
+
+
+def test_a_donor_saves_a_catalogue_search_and_opens_it_from_home(
+    browser, live_server, catalogue_data, screenshot_dir
+):
+    target = catalogue_data["target"]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    sign_in(page, live_server.url, "first-donor")
+    page.get_by_test_id("nav-catalogue").click()
+    page.locator('fieldset[data-facet="chapter"] input[value="V"]').check()
+    page.locator('fieldset[data-facet="region"] input[value="african"]').check()
+    page.get_by_role("button", name="Apply filters").first.click()
+    expect(page.get_by_test_id("catalogue-table").locator("tbody tr")).to_have_count(2)
+
+    save = page.get_by_test_id("save-search")
+    save.get_by_text("Save this search").click()
+    save.get_by_label("Name").fill("Asset recovery in Africa")
+    save.get_by_label("E-mail alert").select_option(label="Weekly e-mail")
+    page.screenshot(path=screenshot_dir / "saved-search-form.png", full_page=True)
+    save.get_by_role("button", name="Save the search").click()
+    expect(page.locator(".alert-success")).to_contain_text("Asset recovery in Africa")
+
+    page.get_by_test_id("main-nav").get_by_role("link", name="Home").click()
+    saved = page.get_by_test_id("home-saved-searches")
+    expect(saved).to_contain_text("Weekly e-mail")
+    page.screenshot(path=screenshot_dir / "saved-search-home.png", full_page=True)
+    saved.get_by_role("link", name="Asset recovery in Africa").click()
+
+    rows = page.get_by_test_id("catalogue-table").locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.get_by_test_id("catalogue-table")).to_contain_text(target.ref)
+    expect(page.locator('fieldset[data-facet="chapter"] input[value="V"]')).to_be_checked()
+    expect(page.get_by_test_id("default-view")).to_have_count(0)
+    page.get_by_test_id("nav-saved-searches").click()
+    expect(page.get_by_test_id("saved-search")).to_contain_text("Asset recovery in Africa")
+    page.screenshot(path=screenshot_dir / "saved-search-list.png", full_page=True)

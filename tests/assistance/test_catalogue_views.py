@@ -64,6 +64,14 @@ def test_an_invalid_filter_gets_a_400_with_a_message(client, needs):
     assert b"filter-errors" in response.content
 
 
+def test_filters_that_match_nothing_say_so_not_that_they_are_invalid(client, needs):
+    response = catalogue(client, filtered=1, q="nothing-matches-this")
+
+    assert response.status_code == 200
+    assert b"No need matches these filters." in response.content
+    assert b'data-testid="filter-errors"' not in response.content
+
+
 def test_facet_counts_ignore_their_own_filter(client, needs, other_state):
     peru = factories.ReviewFactory(state=other_state)
     factories.NeedFactory(review=peru)

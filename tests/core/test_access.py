@@ -4,6 +4,8 @@ another, for each model with `visible_to`; and the visibility keys derived from 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from alerts.models import SavedSearch
+from alerts.services import saved_search_create
 from assistance.models import Activity, ActivityNeedLink, DonorInterest, FundingContribution
 from core import access
 from needs.models import Need
@@ -115,6 +117,19 @@ def test_a_user_without_a_role_sees_only_published_data(world):
 
 def test_an_anonymous_user_object_sees_no_donor_interest(world):
     assert not DonorInterest.objects.visible_to(AnonymousUser()).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_saved_search_is_seen_by_its_owner_alone(people, role):
+    searches = {
+        owner: saved_search_create(owner=user, name="Mine", view="catalogue")
+        for owner, user in people.items()
+        if owner != "anonymous"
+    }
+    visible = set(SavedSearch.objects.visible_to(people[role]))
+    assert visible == ({searches[role]} if role in searches else set())
+    keys = {SavedSearch.objects.visibility_key(user) for user in people.values()}
+    assert len(keys) == len(people)
 
 
 # --- Visibility keys: derived from the same rule ------------------------------------------

@@ -1,6 +1,5 @@
 import datetime
 import smtplib
-import time
 from unittest import mock
 
 import pytest
@@ -177,15 +176,7 @@ def test_beat_runs_the_task_daily():
 def test_the_worker_sends_the_digest_once(worker, focal_point, kenya_needs):
     task_ids = [send_confirmation_digests_task.delay().id for _ in range(2)]
 
-    deadline = time.monotonic() + 60
-    log = ""
-    while time.monotonic() < deadline:
-        log = worker.log_path.read_text(errors="replace")
-        if all(f"[{task_id}] succeeded" in log for task_id in task_ids):
-            break
-        time.sleep(0.3)
-    else:
-        pytest.fail(f"the worker did not run both tasks\n{worker.log_tail()}")
+    log = worker.wait_for_tasks(task_ids)
     assert DigestDelivery.objects.filter(user=focal_point).count() == 1
     assert f"[{task_ids[0]}] succeeded" in log
 

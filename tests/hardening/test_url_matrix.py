@@ -223,6 +223,25 @@ EXPECTED = {
         "GET": "405 405 405 405 405 405",
         "POST": "login 302 403 403 302 302",
     },
+    # --- alerts: one's own saved searches (the donor's here); the e-mails' unsubscribe link --
+    "alerts:saved_search_list": {
+        "GET": "login 200 200 200 200 200",
+        "POST": "login 405 405 405 405 405",
+    },
+    "alerts:saved_search_create": {
+        "GET": "405 405 405 405 405 405",
+        "POST": "login 400 400 400 400 400",
+    },
+    "alerts:saved_search_edit": {
+        "GET": "login 200 404 404 404 404",
+        "POST": "login 400 404 404 404 404",
+    },
+    "alerts:saved_search_delete": {
+        "GET": "login 200 404 404 404 404",
+        "POST": "login 302 404 404 404 404",
+    },
+    # Signed in or not: the link's signed token is the permission (GET asks, POST turns off).
+    "alerts:unsubscribe": {"GET": "200 200 200 200 200 200", "POST": "200 200 200 200 200 200"},
     # --- dashboard -----------------------------------------------------------------------
     "dashboard:index": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
     "dashboard:figure_csv": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
@@ -316,6 +335,17 @@ EXPECTED = {
     "api:donor-interest-withdraw": {
         "GET": "401 405 405 405 405 405",
         "POST": "401 200 403 403 200 200",
+    },
+    "api:saved-search-list": {
+        "GET": "401 200 200 200 200 200",
+        "POST": "401 400 400 400 400 400",
+    },
+    "api:saved-search-detail": {
+        "GET": "401 200 404 404 404 404",
+        "POST": "401 403 403 403 403 403",
+        "DELETE": "401 204 404 404 404 404",
+        "PATCH": "401 200 404 404 404 404",
+        "PUT": "401 400 404 404 404 404",
     },
     "api:snapshot-list": {"GET": "200 200 200 200 200 200", "POST": "401 403 403 403 403 403"},
     "api:snapshot-detail": {"GET": "200 200 200 200 200 200", "POST": "401 403 403 403 403 403"},

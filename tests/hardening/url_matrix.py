@@ -13,6 +13,8 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from alerts.sending import unsubscribe_token
+from alerts.services import saved_search_create
 from assistance.models import DonorInterest, FundingContribution
 from core.models import ImportJob, ImportStatus, User
 from dashboard.services import recompute_figures, snapshot_create
@@ -71,6 +73,7 @@ class World:
     interest: object
     snapshot: object
     import_job: object
+    saved_search: object
 
 
 def build_world(people, home_state, published_review, published_need, unpublished_need):
@@ -104,6 +107,10 @@ def build_world(people, home_state, published_review, published_need, unpublishe
         status=ImportStatus.CHECKED,
         created_by=people["staff"],
     )
+    # The donor's, with its alert on: only they see it; its unsubscribe link works for anyone.
+    saved_search = saved_search_create(
+        owner=people["donor"], name="Kenya", view="catalogue", query={"state": "KEN"}, alert="daily"
+    )
     return World(
         people=people,
         review=published_review,
@@ -116,6 +123,7 @@ def build_world(people, home_state, published_review, published_need, unpublishe
         interest=interest,
         snapshot=snapshot,
         import_job=import_job,
+        saved_search=saved_search,
     )
 
 
@@ -277,6 +285,7 @@ def arguments_for(route: Route, world: World) -> dict:
         "roman": "II",
         "number": need.article.number,
         "unmatched": "no-such-resource/",
+        "token": unsubscribe_token(world.saved_search),
     }
     pk_by_name = {
         "reviews:": world.review.pk,
@@ -286,6 +295,8 @@ def arguments_for(route: Route, world: World) -> dict:
         "assistance:provider": activity.provider.pk,
         "assistance:donor": world.people["donor"].donor_id,
         "dashboard:": world.snapshot.pk,
+        "alerts:": world.saved_search.pk,
+        "api:saved-search": world.saved_search.pk,
         "api:review": world.review.pk,
         "api:provider": activity.provider.pk,
         "api:donor-interest": world.interest.pk,

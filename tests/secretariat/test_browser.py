@@ -73,3 +73,28 @@ def test_staff_create_a_review_add_two_needs_and_see_them(page, live_server, sta
     # Readable at 200% zoom: the same page in half the width.
     page.set_viewport_size({"width": 640, "height": 900})
     page.screenshot(path=screenshot_dir / "secretariat-review-page-zoom.png", full_page=True)
+
+
+def test_staff_save_a_needs_list_search_and_open_it_from_home(
+    page, live_server, staff, published_need, unpublished_need, screenshot_dir
+):
+    page.goto(f"{live_server.url}{reverse('login')}")
+    page.get_by_label("Username").fill(staff.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_test_id("nav-needs").click()
+    page.get_by_label("Cycle").select_option(label="1")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_test_id("need-row")).to_have_count(1)
+
+    save = page.get_by_test_id("save-search")
+    save.get_by_text("Save this search").click()
+    save.get_by_label("Name").fill("First cycle")
+    save.get_by_role("button", name="Save the search").click()
+    expect(page.locator(".alert-success")).to_contain_text("First cycle")
+
+    page.get_by_test_id("main-nav").get_by_role("link", name="Home").click()
+    page.get_by_test_id("home-saved-searches").get_by_role("link", name="First cycle").click()
+    expect(page.get_by_test_id("need-row")).to_have_count(1)
+    expect(page.get_by_test_id("need-row")).to_contain_text(unpublished_need.ref)
+    page.screenshot(path=screenshot_dir / "saved-search-staff-needs.png", full_page=True)
