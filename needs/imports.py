@@ -12,9 +12,13 @@ import; they reject the file unless the person chose to import them anyway
 (`allow_duplicates`). The way out for a row that is really the same need is to give it that
 need's `ref`, which makes it an update.
 
-Speed: reference codes, reviews and the needs named by `ref` are read with a few queries up
-front; needs, their themes and their history are written with bulk inserts (about 20,000
-rows in a few seconds on PostgreSQL). The checks are those of `needs.services` (the same
+Speed (100,000 rows; BENCHMARKS.md, "Import speed"): reference codes, reviews and the needs
+named by `ref` are read with a few queries up front, the probable duplicates with one. A
+row written the common way is checked by dictionary lookups (`_QuickCheck`); any other row
+goes through `_check_row`, which explains each cell, so messages and row numbers do not
+depend on the fast path. On PostgreSQL new needs go by COPY into a temporary table, then
+one INSERT ... SELECT writes the needs and one more their history and themes; updates go
+by COPY and one UPDATE. The checks are those of `needs.services` (the same
 `validate_need_placement`, the same choices), and every need written gets a history entry
 with the importing user, as the services record it.
 """
