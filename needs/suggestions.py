@@ -1,0 +1,204 @@
+"""Suggested placement of a new need: the category, subcategory and article of the recorded
+needs whose descriptions are most like the one being typed.
+
+A k-nearest-neighbours vote computed by the database in one statement: the `NEIGHBOURS` needs
+(of those the person may see, accepted ones only) that share the most words with the
+description, ranked, then grouped by placement (GROUP BY category, subcategory, chapter,
+article) with their ranks summed. A placement's score is its share of the neighbours' ranks.
+
+- PostgreSQL matches the stored search vector of each need (needs/0005: a GIN-indexed
+  `tsvector` written by a trigger with the `english` configuration) against an OR of the
+  description's words, normalised by the same configuration, and ranks with `ts_rank`. The
+  configuration only stems English words and drops English stop words; words of the other
+  languages are kept as they are written (lower case) on both sides, so they match too. A
+  Chinese text has no spaces between words: it matches by whole runs of characters only.
+- SQLite (the embedded default) has no stored vector: it counts, in one query, how many needs
+  hold each word (icontains), keeps the rarest few and ranks the needs by the sum of their
+  words' inverse frequencies (a LIKE per word).
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext
+
+from translations.lookup import translate_reference
+from translations.models import ReferenceKind
+
+from .models import Need
+
+MAX_DESCRIPTION_LENGTH = 5000
+NEIGHBOURS = 30
+SUGGESTIONS = 5
+MAX_TERMS = 40
+# SQLite: the rarest words kept, each one a LIKE over the needs.
+FALLBACK_TERMS = 6
+
+WORD = re.compile(r"\w+")
+# Function words of the languages whose words are separated by spaces. PostgreSQL's
+# `english` configuration drops the English ones itself; the others would match almost every
+# need written in their language and drown the words that tell needs apart.
+STOP_WORDS_BY_LANGUAGE = {
+    "en": "a an and are as at be by for from has have in into is it of on or that the their "
+    "this to was were which with within its all other such also more",
+    "fr": "au aux avec ce ces dans de des du elle en et est il ils la le les leur leurs mais ne "
+    "par pas pour qui que sa se ses son sur un une",
+    "es": "al con del el en es la las lo los para por que se su sus un una y o",
+    "ru": "в во и к на не о об от по с со для из или как что это его её их а но",  # noqa: RUF001
+    "ar": "في من على إلى عن مع أو و ال التي الذي هذه هذا",
+}
+# "[Demo]" starts every demonstration need's description.
+STOP_WORDS = frozenset(
+    word for words in [*STOP_WORDS_BY_LANGUAGE.values(), "demo"] for word in words.split(" ")
+)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    category: str
+    category_label: str
+    subcategory: str | None
+    subcategory_label: str
+    chapter: str
+    article: int | None
+    article_label: str
+    score: float
+
+
+def terms_of(description: str) -> list[str]:
+    """The description's distinct words in lower case, without stop words and lone digits;
+    the longest first when there are too many (long words are the rarer ones)."""
+    seen: dict[str, None] = {}
+    for word in WORD.findall(description.lower()):
+        word = word.strip("_")
+        if not word or word in STOP_WORDS or word.isdigit():
+            continue
+        if len(word) < 2 and word.isascii():
+            continue
+        seen.setdefault(word, None)
+    terms = list(seen)
+    if len(terms) > MAX_TERMS:
+        terms = sorted(terms, key=len, reverse=True)[:MAX_TERMS]
+    return terms
+
+
+def suggest_placements(
+    *, user, description: str, cycle: int | None = None, limit: int = SUGGESTIONS
+) -> list[Suggestion]:
+    """The most likely placements of a need described so, best first (at most `limit`), from
+    the accepted needs `user` may see (of `cycle` when given). Two queries on SQLite, one on
+    PostgreSQL, whatever the number of needs; none for a description without words."""
+    terms = terms_of(description[:MAX_DESCRIPTION_LENGTH])
+    if not terms:
+        return []
+    needs = Need.objects.visible_to(user).filter(Need.COUNTED)
+    if cycle is not None:
+        needs = needs.filter(review__cycle=cycle)
+    if connection.vendor == "postgresql":
+        score = _postgres_score(terms)
+        neighbours = needs.filter(search_vector=_or_query(terms))
+    else:
+        score = _fallback_score(needs, terms)
+        if score is None:
+            return []
+        neighbours = needs.alias(match=score).filter(match__gt=0)
+    nearest = neighbours.alias(match=score).order_by("-match", "-pk").values("pk")[:NEIGHBOURS]
+    votes = list(
+        Need.objects.filter(pk__in=nearest)
+        .order_by()
+        .values(
+            "category__code",
+            "category__label",
+            "category__position",
+            "subcategory__code",
+            "subcategory__label",
+            "chapter__roman",
+            "article__number",
+            "article__title",
+        )
+        .annotate(score=Sum(score), neighbours=Count("pk"))
+    )
+    # At most NEIGHBOURS groups: their shares are computed here.
+    total = sum(vote["score"] or 0 for vote in votes)
+    if not total:
+        return []
+    votes.sort(
+        key=lambda v: (
+            -(v["score"] or 0),
+            -v["neighbours"],
+            v["category__position"],
+            v["subcategory__code"] or "",
+            v["chapter__roman"],
+            v["article__number"] or 0,
+        )
+    )
+    return [_suggestion(vote, (vote["score"] or 0) / total) for vote in votes[:limit]]
+
+
+def _or_query(terms: list[str]) -> SearchQuery:
+    # Each word is quoted for to_tsquery, which normalises it with the stored vector's
+    # configuration; \w+ words hold no quote or operator.
+    return SearchQuery(
+        " | ".join(f"'{term}'" for term in terms), search_type="raw", config="english"
+    )
+
+
+def _postgres_score(terms: list[str]):
+    return SearchRank(F("search_vector"), _or_query(terms))
+
+
+def _fallback_score(needs: QuerySet, terms: list[str]):
+    """Sum of the inverse document frequencies of the rarest terms a need holds (SQLite)."""
+    counts = needs.aggregate(
+        total=Count("pk"),
+        **{f"t{i}": Count("pk", filter=Q(description__icontains=t)) for i, t in enumerate(terms)},
+    )
+    total = counts.pop("total")
+    found = [(counts[f"t{i}"], term) for i, term in enumerate(terms) if counts[f"t{i}"]]
+    if not found:
+        return None
+    rarest = sorted(found)[:FALLBACK_TERMS]
+    return sum(
+        (
+            Case(
+                When(description__icontains=term, then=Value(math.log(1 + total / count))),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+            for count, term in rarest
+        ),
+        start=Value(0.0, output_field=FloatField()),
+    )
+
+
+def _suggestion(vote: dict, score: float) -> Suggestion:
+    number, roman = vote["article__number"], vote["chapter__roman"]
+    if number is None:
+        article_label = gettext("Chapter %(roman)s in general") % {"roman": roman}
+    else:
+        title = translate_reference(ReferenceKind.ARTICLE, number, vote["article__title"])
+        article_label = gettext("Article %(number)s: %(title)s") % {
+            "number": number,
+            "title": title,
+        }
+    subcategory = vote["subcategory__code"]
+    return Suggestion(
+        category=vote["category__code"],
+        category_label=translate_reference(
+            ReferenceKind.CATEGORY, vote["category__code"], vote["category__label"]
+        ),
+        subcategory=subcategory,
+        subcategory_label=translate_reference(
+            ReferenceKind.SUBCATEGORY, subcategory, vote["subcategory__label"] or ""
+        )
+        if subcategory
+        else "",
+        chapter=roman,
+        article=number,
+        article_label=article_label,
+        score=round(score, 3),
+    )
