@@ -21,9 +21,21 @@ import math
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.translation import gettext
 
 from translations.lookup import translate_reference
@@ -35,6 +47,9 @@ MAX_DESCRIPTION_LENGTH = 5000
 NEIGHBOURS = 30
 SUGGESTIONS = 5
 MAX_TERMS = 40
+# PostgreSQL: the needs worth ranking hold a word fewer than this share of needs hold.
+COMMON_SHARE = 0.02
+RAREST_WORDS = 2
 # SQLite: the rarest words kept, each one a LIKE over the needs.
 FALLBACK_TERMS = 6
 
@@ -87,20 +102,26 @@ def terms_of(description: str) -> list[str]:
 
 
 def suggest_placements(
-    *, user, description: str, cycle: int | None = None, limit: int = SUGGESTIONS
+    *,
+    user,
+    description: str,
+    cycle: int | None = None,
+    limit: int = SUGGESTIONS,
+    among: QuerySet | None = None,
 ) -> list[Suggestion]:
     """The most likely placements of a need described so, best first (at most `limit`), from
-    the accepted needs `user` may see (of `cycle` when given). Two queries on SQLite, one on
-    PostgreSQL, whatever the number of needs; none for a description without words."""
+    the accepted needs `user` may see (of `cycle` when given; of `among` when given, e.g. the
+    benchmark's held-out split). Two queries on SQLite, one on PostgreSQL, whatever the number
+    of needs; none for a description without words."""
     terms = terms_of(description[:MAX_DESCRIPTION_LENGTH])
     if not terms:
         return []
-    needs = Need.objects.visible_to(user).filter(Need.COUNTED)
+    needs = (Need.objects.all() if among is None else among).visible_to(user).filter(Need.COUNTED)
     if cycle is not None:
         needs = needs.filter(review__cycle=cycle)
-    if connection.vendor == "postgresql":
+    if _full_text():
         score = _postgres_score(terms)
-        neighbours = needs.filter(search_vector=_or_query(terms))
+        neighbours = needs.filter(_Matches(F("search_vector"), _CandidateQuery(terms)))
     else:
         score = _fallback_score(needs, terms)
         if score is None:
@@ -139,6 +160,10 @@ def suggest_placements(
     return [_suggestion(vote, (vote["score"] or 0) / total) for vote in votes[:limit]]
 
 
+def _full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
 def _or_query(terms: list[str]) -> SearchQuery:
     # Each word is quoted for to_tsquery, which normalises it with the stored vector's
     # configuration; \w+ words hold no quote or operator.
@@ -149,6 +174,50 @@ def _or_query(terms: list[str]) -> SearchQuery:
 
 def _postgres_score(terms: list[str]):
     return SearchRank(F("search_vector"), _or_query(terms))
+
+
+class _Matches(Func):
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class _CandidateQuery(Func):
+    """The needs worth ranking: those holding one of the description's rarer words. Those
+    are the words fewer than COMMON_SHARE of the needs hold and, at least, its RAREST_WORDS
+    rarest. PostgreSQL's statistics on the stored vector (pg_stats, kept by ANALYZE) list its
+    most common words with their frequencies; a word not listed is rare. Ranking every need
+    that says "training" or "law" took most of a second at 100 times today's volume. Without
+    statistics (a new database) every word counts as rare.
+    """
+
+    template = (
+        "(SELECT coalesce(string_agg("
+        # Each word quoted for the tsquery syntax (chr(39) is the quote); words holding a
+        # backslash, which would need escaping too, are left out.
+        "chr(39) || replace(ranked.word, chr(39), chr(39) || chr(39)) || chr(39), ' | '"
+        "), '')::tsquery FROM ("
+        "SELECT word, coalesce(common.share, 0) AS share, row_number() OVER ("
+        "ORDER BY coalesce(common.share, 0), word) AS place "
+        "FROM unnest(tsvector_to_array(to_tsvector('english'::regconfig, %(words)s))) AS word "
+        "LEFT JOIN (SELECT entry.word, entry.share FROM pg_stats AS statistics, unnest("
+        "statistics.most_common_elems::text::text[], statistics.most_common_elem_freqs"
+        ") AS entry(word, share) "
+        "WHERE statistics.schemaname = current_schema() "
+        f"AND statistics.tablename = '{Need._meta.db_table}' "
+        "AND statistics.attname = 'search_vector') AS common USING (word) "
+        "WHERE strpos(word, chr(92)) = 0"
+        f") AS ranked WHERE ranked.share <= {COMMON_SHARE} OR ranked.place <= {RAREST_WORDS})"
+    )
+    output_field = SearchQueryField()
+
+    def __init__(self, terms: list[str]):
+        self.words = " ".join(terms)
+        super().__init__()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, words="%s", **extra_context)
+        return sql, [*params, self.words]
 
 
 def _fallback_score(needs: QuerySet, terms: list[str]):
