@@ -4,7 +4,9 @@ needs whose descriptions are most like the one being typed.
 A k-nearest-neighbours vote computed by the database in one statement: the `NEIGHBOURS` needs
 (of those the person may see, accepted ones only) that share the most words with the
 description, ranked, then grouped by placement (GROUP BY category, subcategory, chapter,
-article) with their ranks summed. A placement's score is its share of the neighbours' ranks.
+article) with their ranks summed; placements differing only in subcategory are then merged
+(keeping the heaviest subcategory). A placement's score is its share of the neighbours'
+ranks.
 
 - PostgreSQL matches the stored search vector of each need (needs/0005: a GIN-indexed
   `tsvector` written by a trigger with the `english` configuration) against an OR of the
@@ -143,21 +145,33 @@ def suggest_placements(
         )
         .annotate(score=Sum(score), neighbours=Count("pk"))
     )
-    # At most NEIGHBOURS groups: their shares are computed here.
+    # At most NEIGHBOURS groups, merged here into one suggestion per category and article
+    # (its subcategory the one with the most weight), so that the suggestions shown differ in
+    # more than their subcategory; each one's score is its share of the neighbours' weight.
     total = sum(vote["score"] or 0 for vote in votes)
     if not total:
         return []
-    votes.sort(
-        key=lambda v: (
-            -(v["score"] or 0),
-            -v["neighbours"],
-            v["category__position"],
-            v["subcategory__code"] or "",
-            v["chapter__roman"],
-            v["article__number"] or 0,
-        )
+    merged: dict[tuple, dict] = {}
+    for vote in sorted(votes, key=_heaviest_first):
+        key = (vote["category__code"], vote["chapter__roman"], vote["article__number"])
+        if key in merged:
+            merged[key]["score"] += vote["score"] or 0
+            merged[key]["neighbours"] += vote["neighbours"]
+        else:
+            merged[key] = {**vote, "score": vote["score"] or 0}
+    best = sorted(merged.values(), key=_heaviest_first)[:limit]
+    return [_suggestion(vote, vote["score"] / total) for vote in best]
+
+
+def _heaviest_first(vote: dict) -> tuple:
+    return (
+        -(vote["score"] or 0),
+        -vote["neighbours"],
+        vote["category__position"],
+        vote["subcategory__code"] or "",
+        vote["chapter__roman"],
+        vote["article__number"] or 0,
     )
-    return [_suggestion(vote, (vote["score"] or 0) / total) for vote in votes[:limit]]
 
 
 def _full_text() -> bool:

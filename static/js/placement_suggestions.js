@@ -75,7 +75,16 @@ document.addEventListener("DOMContentLoaded", () => {
       share.className = "d-block small text-muted";
       share.textContent = texts.textSimilar.replace("{share}", percent.format(suggestion.score));
       button.append(what, share);
-      button.addEventListener("click", () => apply(suggestion));
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", () => {
+        for (const other of list.querySelectorAll("button")) {
+          other.classList.remove("active");
+          other.setAttribute("aria-pressed", "false");
+        }
+        button.classList.add("active");
+        button.setAttribute("aria-pressed", "true");
+        apply(suggestion);
+      });
       list.append(button);
     }
     say(suggestions.length ? texts.textFound : texts.textNone);

@@ -167,3 +167,46 @@ def test_terms_drop_stop_words_digits_and_repeats():
         "law",
     ]
     assert terms_of("la formation des juges") == ["formation", "juges"]
+
+
+def test_an_import_check_suggests_a_placement_for_rows_without_a_valid_one(
+    placed_needs, staff, client
+):
+    from django.urls import reverse
+
+    from core.imports.jobs import start_import_job
+    from core.models import ImportStatus
+    from tests.needs.import_files import need_row, needs_file
+
+    rows = [
+        need_row(),  # valid: no hint
+        need_row(category="", description="Training auditors on procurement audits"),
+        need_row(article="99", description="A law on asset declarations of officials"),
+        need_row(category="nonsense", description="zzqxv"),  # nothing alike: no hint
+    ]
+
+    job = start_import_job(kind="needs", filename="n.csv", data=needs_file(rows), user=staff)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REJECTED
+    assert job.hints == [
+        "row 3: the most similar recorded needs suggest chapter II, article 9, category "
+        "capacity_building, subcategory procurement_accounting_audit.",
+        "row 4: the most similar recorded needs suggest chapter II, article 8, category "
+        "legislative_assistance, subcategory legislative_drafting.",
+    ]
+    client.force_login(staff)
+    page = client.get(reverse("imports:job", args=[job.pk]))
+    assert "row 3: the most similar recorded needs suggest" in page.content.decode()
+    assert 'data-testid="import-hints"' in page.content.decode()
+
+
+def test_import_hints_are_bounded(placed_needs, staff):
+    from needs import imports
+    from tests.needs.import_files import need_row, needs_file
+
+    rows = [need_row(category="", description=f"Procurement audits {n}") for n in range(30)]
+
+    result = imports.import_needs(data=needs_file(rows), filename="n.csv", user=staff, dry_run=True)
+
+    assert len(result.hints) == imports.HINTED_ROWS
