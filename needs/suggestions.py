@@ -8,12 +8,14 @@ article) with their ranks summed; placements differing only in subcategory are t
 (keeping the heaviest subcategory). A placement's score is its share of the neighbours'
 ranks.
 
-- PostgreSQL matches the stored search vector of each need (needs/0005: a GIN-indexed
-  `tsvector` written by a trigger with the `english` configuration) against an OR of the
-  description's words, normalised by the same configuration, and ranks with `ts_rank`. The
-  configuration only stems English words and drops English stop words; words of the other
-  languages are kept as they are written (lower case) on both sides, so they match too. A
-  Chinese text has no spaces between words: it matches by whole runs of characters only.
+- PostgreSQL reads the stored search vector of each need (needs/0005: a GIN-indexed
+  `tsvector` written by a trigger with the `english` configuration). The needs ranked are
+  those holding the description's rarest words (`_CandidateQuery`, from PostgreSQL's own
+  word statistics); `ts_rank` ranks them against an OR of all its words, normalised by the
+  same configuration. The configuration only stems English words and drops English stop
+  words; words of the other languages are kept as they are written (lower case) on both
+  sides, so they match too. A Chinese text has no spaces between words: it matches by whole
+  runs of characters only.
 - SQLite (the embedded default) has no stored vector: it counts, in one query, how many needs
   hold each word (icontains), keeps the rarest few and ranks the needs by the sum of their
   words' inverse frequencies (a LIKE per word).
@@ -49,9 +51,15 @@ MAX_DESCRIPTION_LENGTH = 5000
 NEIGHBOURS = 30
 SUGGESTIONS = 5
 MAX_TERMS = 40
-# PostgreSQL: the needs worth ranking hold a word fewer than this share of needs hold.
+# PostgreSQL, the needs worth ranking (`_CandidateQuery`): those holding all of the
+# description's ALL_OF_RAREST rarest words, else those holding one of its words fewer than
+# COMMON_SHARE of the needs hold, or one of its RAREST_WORDS rarest.
+ALL_OF_RAREST = 3
 COMMON_SHARE = 0.02
 RAREST_WORDS = 2
+# ts_rank divides by the document length (2), so that a longer description holding the same
+# words does not outrank an identical one.
+RANK_NORMALIZATION = 2
 # SQLite: the rarest words kept, each one a LIKE over the needs.
 FALLBACK_TERMS = 6
 
@@ -187,7 +195,7 @@ def _or_query(terms: list[str]) -> SearchQuery:
 
 
 def _postgres_score(terms: list[str]):
-    return SearchRank(F("search_vector"), _or_query(terms))
+    return SearchRank(F("search_vector"), _or_query(terms), normalization=Value(RANK_NORMALIZATION))
 
 
 class _Matches(Func):
@@ -197,21 +205,31 @@ class _Matches(Func):
 
 
 class _CandidateQuery(Func):
-    """The needs worth ranking: those holding one of the description's rarer words. Those
-    are the words fewer than COMMON_SHARE of the needs hold and, at least, its RAREST_WORDS
-    rarest. PostgreSQL's statistics on the stored vector (pg_stats, kept by ANALYZE) list its
-    most common words with their frequencies; a word not listed is rare. Ranking every need
-    that says "training" or "law" took most of a second at 100 times today's volume. Without
-    statistics (a new database) every word counts as rare.
+    """The needs worth ranking, as a tsquery: those holding all of the description's
+    ALL_OF_RAREST rarest words when at least NEIGHBOURS needs do; otherwise those holding one
+    of its rarer words (the words fewer than COMMON_SHARE of the needs hold and, at least,
+    its RAREST_WORDS rarest). PostgreSQL's statistics on the stored vector (pg_stats, kept by
+    ANALYZE) list its most common words with their frequencies; a word not listed is rare.
+    Ranking every need that says "training" or "law" took most of a second at 100 times
+    today's volume, ranking those holding any rarer word still 0.25 s (median; their words
+    are few in the generated data); see BENCHMARKS.md. Without statistics (a new database)
+    every word counts as rare.
     """
 
     template = (
-        "(SELECT coalesce(string_agg("
+        "(SELECT CASE WHEN (SELECT count(*) FROM (SELECT FROM "
+        f"{Need._meta.db_table} WHERE search_vector @@ chosen.all_rarest "
+        f"LIMIT {NEIGHBOURS}) AS enough) >= {NEIGHBOURS} "
+        "THEN chosen.all_rarest ELSE chosen.any_rare END FROM (SELECT "
+        f"coalesce(string_agg(quoted, ' & ') FILTER (WHERE place <= {ALL_OF_RAREST}), '')"
+        "::tsquery AS all_rarest, "
+        "coalesce(string_agg(quoted, ' | ') FILTER ("
+        f"WHERE share <= {COMMON_SHARE} OR place <= {RAREST_WORDS}), '')::tsquery AS any_rare "
+        "FROM (SELECT "
         # Each word quoted for the tsquery syntax (chr(39) is the quote); words holding a
         # backslash, which would need escaping too, are left out.
-        "chr(39) || replace(ranked.word, chr(39), chr(39) || chr(39)) || chr(39), ' | '"
-        "), '')::tsquery FROM ("
-        "SELECT word, coalesce(common.share, 0) AS share, row_number() OVER ("
+        "chr(39) || replace(word, chr(39), chr(39) || chr(39)) || chr(39) AS quoted, "
+        "coalesce(common.share, 0) AS share, row_number() OVER ("
         "ORDER BY coalesce(common.share, 0), word) AS place "
         "FROM unnest(tsvector_to_array(to_tsvector('english'::regconfig, %(words)s))) AS word "
         "LEFT JOIN (SELECT entry.word, entry.share FROM pg_stats AS statistics, unnest("
@@ -220,8 +238,7 @@ class _CandidateQuery(Func):
         "WHERE statistics.schemaname = current_schema() "
         f"AND statistics.tablename = '{Need._meta.db_table}' "
         "AND statistics.attname = 'search_vector') AS common USING (word) "
-        "WHERE strpos(word, chr(92)) = 0"
-        f") AS ranked WHERE ranked.share <= {COMMON_SHARE} OR ranked.place <= {RAREST_WORDS})"
+        "WHERE strpos(word, chr(92)) = 0) AS ranked) AS chosen)"
     )
     output_field = SearchQueryField()
 
