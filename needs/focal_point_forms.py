@@ -8,7 +8,12 @@ from reviews.models import Article, Chapter, Review
 from translations.fields import LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
 from translations.lookup import localized
 
-from .forms import description_language_field, offer_description_language
+from .forms import (
+    CodedSelect,
+    PlacementSelect,
+    description_language_field,
+    offer_description_language,
+)
 from .models import Category, Priority, Status, Subcategory, Theme
 
 
@@ -50,16 +55,20 @@ class NeedProposalForm(forms.Form):
 
     placement = forms.ChoiceField(
         label=_("Article"),
+        widget=PlacementSelect,
         help_text=_(
             "The article of the Convention the need is about, or its chapter in general. "
             "The chapter decides the cycle, and so the review, the need belongs to."
         ),
     )
-    category = LocalizedModelChoiceField(label=_("Category"), queryset=Category.objects.all())
+    category = LocalizedModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), widget=CodedSelect
+    )
     subcategory = SubcategoryChoiceField(
         label=_("Subcategory"),
         queryset=Subcategory.objects.select_related("category"),
         required=False,
+        widget=CodedSelect,
         help_text=_("Optional; it must belong to the category chosen."),
     )
     themes = LocalizedModelMultipleChoiceField(
@@ -87,14 +96,20 @@ class NeedProposalForm(forms.Form):
         chapters = Chapter.objects.filter(
             reviewed_in_cycle__in=self.reviews_by_cycle
         ).prefetch_related("articles")
+        placements = self.fields["placement"].widget.placements
         self.fields["placement"].choices = [
             ("", gettext("Choose an article or chapter")),
-            *self._groups(chapters),
+            *self._groups(chapters, placements),
         ]
 
     @staticmethod
-    def _groups(chapters):
+    def _groups(chapters, placements: dict[str, str]):
+        """The choices grouped by chapter; `placements` receives each value's place."""
         for chapter in chapters.order_by("reviewed_in_cycle", "number"):
+            placements[f"chapter:{chapter.pk}"] = f"chapter:{chapter.roman}"
+            placements.update(
+                {f"article:{a.pk}": f"article:{a.number}" for a in chapter.articles.all()}
+            )
             options = [
                 (
                     f"chapter:{chapter.pk}",

@@ -37,7 +37,19 @@ def offer_description_language(form: forms.Form, current: str | None) -> None:
     field.initial = current or translation.get_language() or settings.LANGUAGE_CODE
 
 
-class SubcategorySelect(forms.Select):
+class CodedSelect(forms.Select):
+    """Each option of a taxonomy entry carries its code (`data-code`): the suggested
+    placements (static/js/placement_suggestions.js) name entries by code."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-code"] = instance.code
+        return option
+
+
+class SubcategorySelect(CodedSelect):
     """Each option names its category, so that a small script can offer only the
     subcategories of the chosen category (the server checks the pair in any case)."""
 
@@ -49,16 +61,40 @@ class SubcategorySelect(forms.Select):
         return option
 
 
+class PlacementSelect(forms.Select):
+    """Each option says its place as `article:5` or `chapter:II` (`data-placement`), whatever
+    the form's values, for the suggested placements."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placements: dict[str, str] = {}
+
+    def __deepcopy__(self, memo):
+        copied = super().__deepcopy__(memo)
+        copied.placements = dict(self.placements)
+        return copied
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["data-placement"] = self.placements.get(str(value), str(value))
+        return option
+
+
 class NeedForm(forms.Form):
     placement = forms.ChoiceField(
         label=_("Article"),
+        widget=PlacementSelect,
         help_text=_(
             "Only the chapters reviewed in this cycle; choose “in general” for a need "
             "about a whole chapter."
         ),
     )
     category = LocalizedModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), empty_label=_("Choose a category")
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        empty_label=_("Choose a category"),
+        widget=CodedSelect,
     )
     subcategory = LocalizedModelChoiceField(
         label=_("Subcategory"),

@@ -44,7 +44,12 @@ from reviews.models import Article, Chapter, Review, State
 
 from .models import Acceptance, Category, Need, Priority, Status, Subcategory, Theme, new_need_refs
 from .services import validate_need_placement
+from .suggestions import suggest_placements
 
+# Columns whose problems the placement suggested by similar needs may solve, and how many
+# rows of a file get such a hint (one query each).
+PLACEMENT_COLUMNS = frozenset({"chapter", "article", "category", "subcategory"})
+HINTED_ROWS = 20
 PRIORITIES = tuple(Priority.values)
 STATUSES = tuple(Status.values)
 # Without the required columns a row cannot say what it is about; the others may be left out
@@ -369,8 +374,17 @@ def _compare(row: _Row, need: Need, current_theme_ids: frozenset[int]) -> None:
     row.themes_changed = row.theme_ids is not None and row.theme_ids != current_theme_ids
 
 
-def _plan(table, result: ImportResult, *, lock: bool, allow_duplicates: bool, progress):
-    """Check every row; return the rows to create and the rows to update."""
+def _plan(
+    table,
+    result: ImportResult,
+    *,
+    lock: bool,
+    allow_duplicates: bool,
+    progress,
+    misplaced: list | None = None,
+):
+    """Check every row; return the rows to create and the rows to update. `misplaced`
+    receives (row number, description, cycle) of rows with a placement problem."""
     reference = _Reference()
     present = set(table.headers)
     # The fields this file sets: those of the columns it has.
@@ -381,11 +395,18 @@ def _plan(table, result: ImportResult, *, lock: bool, allow_duplicates: bool, pr
     for index, (number, raw) in enumerate(table.rows, start=1):
         if progress is not None and index % PROGRESS_EVERY == 0:
             progress("checking", index, total)
+        known_problems = len(result.problems)
         row = quick.row(number, raw) or _check_row(
             RowReader(number, raw, result.problems), reference, present, kept
         )
         if row is not None:
             checked_rows.append(row)
+        elif misplaced is not None and len(misplaced) < HINTED_ROWS:
+            columns = {problem.column for problem in result.problems[known_problems:]}
+            description = (raw.get("description") or "").strip()
+            if description and columns & PLACEMENT_COLUMNS:
+                cycle = (raw.get("cycle") or "").strip()
+                misplaced.append((number, description, int(cycle) if cycle in ("1", "2") else None))
 
     refs = [row.ref for row in checked_rows if row.ref]
     existing_query = Need.objects.filter(ref__any=refs).order_by()
@@ -526,7 +547,16 @@ def import_needs(
         return ImportResult(file_error=table)
     result = ImportResult(rows=len(table.rows))
     if dry_run:
-        _plan(table, result, lock=False, allow_duplicates=allow_duplicates, progress=progress)
+        misplaced: list[tuple[int, str, int | None]] = []
+        _plan(
+            table,
+            result,
+            lock=False,
+            allow_duplicates=allow_duplicates,
+            progress=progress,
+            misplaced=misplaced,
+        )
+        result.hints = _placement_hints(misplaced, user)
         return result
     try:
         with transaction.atomic():
@@ -541,6 +571,27 @@ def import_needs(
         return result
     result.written = True
     return result
+
+
+def _placement_hints(misplaced: list[tuple[int, str, int | None]], user) -> list[str]:
+    """For rows whose placement is missing or wrong: the placement of the recorded needs most
+    like their description, in the file's codes (one query per row, at most HINTED_ROWS)."""
+    hints = []
+    for number, description, cycle in misplaced:
+        suggestions = suggest_placements(user=user, description=description, cycle=cycle, limit=1)
+        if not suggestions:
+            continue
+        best = suggestions[0]
+        columns = [f"chapter {best.chapter}"]
+        columns.append(f"article {best.article}" if best.article is not None else "article —")
+        columns.append(f"category {best.category}")
+        if best.subcategory:
+            columns.append(f"subcategory {best.subcategory}")
+        hints.append(
+            gettext("row %(row)s: the most similar recorded needs suggest %(columns)s.")
+            % {"row": number, "columns": ", ".join(columns)}
+        )
+    return hints
 
 
 def _refuse_changed_since_check(updates, seen_versions, result) -> None:

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from core.access import can_see_personal_data
 from core.api.fields import CodeField, StrictBooleanField, StrictJsonTypes
 from needs.models import Category, Need, Priority, Status, Subcategory, Theme
+from needs.suggestions import MAX_DESCRIPTION_LENGTH
 from reviews.models import CYCLE_CHOICES, Article, Chapter, Review, State
 from translations.lookup import localized
 
@@ -217,3 +218,35 @@ class NeedDecisionSerializer(StrictJsonTypes, serializers.Serializer):
         default="",
         help_text=_("Kept as a comment."),
     )
+
+
+class NeedSuggestRequestSerializer(StrictJsonTypes, serializers.Serializer):
+    description = serializers.CharField(
+        max_length=MAX_DESCRIPTION_LENGTH,
+        help_text=_("The description being typed, in any of the six languages."),
+    )
+    cycle = serializers.ChoiceField(
+        choices=CYCLE_CHOICES,
+        required=False,
+        help_text=_("Only needs of this cycle's reviews (its chapters), e.g. the form's review."),
+    )
+
+
+class NeedSuggestionSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    category_label = serializers.CharField()
+    subcategory = serializers.CharField(allow_null=True)
+    subcategory_label = serializers.CharField()
+    chapter = serializers.CharField(help_text=_("Roman numeral, e.g. `II`."))
+    article = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Article number, in the chapter; null for the chapter in general."),
+    )
+    article_label = serializers.CharField()
+    score = serializers.FloatField(
+        help_text=_("Share of the most similar recorded needs placed so (0 to 1).")
+    )
+
+
+class NeedSuggestionsSerializer(serializers.Serializer):
+    suggestions = NeedSuggestionSerializer(many=True)

@@ -18,6 +18,7 @@ from needs import services
 from needs.filters import NeedFilterSet
 from needs.models import Category, Need, Theme
 from needs.rules import can_maintain_need, can_propose_need, can_propose_needs_at_all
+from needs.suggestions import suggest_placements
 
 from . import serializers
 
@@ -133,6 +134,7 @@ class NeedViewSet(
         "confirm": signed_in,
         "set_status": signed_in,
         "propose": signed_in,
+        "suggest": can_propose_needs_at_all,
     }
     object_rules = {"confirm": can_maintain_need, "set_status": can_maintain_need}
 
@@ -147,6 +149,7 @@ class NeedViewSet(
             "partial_update": serializers.NeedUpdateSerializer,
             "set_status": serializers.NeedStatusSerializer,
             "decide": serializers.NeedDecisionSerializer,
+            "suggest": serializers.NeedSuggestRequestSerializer,
         }.get(self.action, serializers.NeedSerializer)
 
     def _answer(self, need: Need, code=status.HTTP_200_OK) -> Response:
@@ -238,3 +241,26 @@ class NeedViewSet(
         with refusal_is_conflict():
             need = services.need_decide_proposal(need=need, user=request.user, **fields)
         return self._answer(need)
+
+    @extend_schema(
+        summary="Suggest a placement for a new need from its description (staff, focal points)",
+        description="The category, subcategory and article of the recorded needs most like the "
+        "description (those the caller may see, accepted ones), best first, with the share of "
+        "those needs placed so as `score`. Labels are in the language of the request. An empty "
+        "list when no recorded need shares a word with the description.",
+        request=serializers.NeedSuggestRequestSerializer,
+        examples=[
+            OpenApiExample(
+                "A description being typed",
+                value={"description": "Training of prosecutors on money-laundering cases"},
+                request_only=True,
+            )
+        ],
+        responses=serializers.NeedSuggestionsSerializer,
+    )
+    @action(detail=False, methods=["post"])
+    def suggest(self, request):
+        fields = self._valid_input()
+        suggestions = suggest_placements(user=request.user, **fields)
+        data = serializers.NeedSuggestionsSerializer({"suggestions": suggestions}).data
+        return Response(data)

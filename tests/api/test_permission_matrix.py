@@ -200,6 +200,13 @@ OPERATIONS = [
     ),
     Operation(
         "POST",
+        "/api/v1/needs/suggest/",
+        lambda d: f"{V1}/needs/suggest/",
+        {**own_state_and_staff(200), "other_focal_point": 200},
+        lambda d: {"description": "Training for judges on asset recovery"},
+    ),
+    Operation(
+        "POST",
         "/api/v1/needs/{ref}/confirm/",
         lambda d: f"{V1}/needs/{d['published_need'].ref}/confirm/",
         own_state_and_staff(200),
