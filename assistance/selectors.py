@@ -6,18 +6,23 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
+    CharField,
     Count,
+    F,
     IntegerField,
+    JSONField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +30,17 @@ from django.utils.translation import gettext_lazy as _
 from core.access import can_see_donor_interest
 from needs.models import Coverage, Need, Priority, Status, stale_q
 from needs.selectors import need_list
+from translations.lookup import translate_reference
+from translations.models import ReferenceKind
 
-from .models import Activity, ActivityNeedLink, DonorInterest, FundingContribution
+from .models import (
+    Activity,
+    ActivityNeedLink,
+    ActivityType,
+    DonorInterest,
+    FundingContribution,
+    Level,
+)
 
 # The catalogue opens on the needs a donor could still take up; every filter can widen it.
 CATALOGUE_DEFAULTS = {
@@ -313,3 +327,309 @@ def catalogue_export_values(
     ):
         themes.setdefault(need_id, []).append((code, label))
     return rows.values(*fields), themes
+
+
+# --- Needs shared by several States of a region -------------------------------------------
+# A regional platform or a donor funds what several States of one region need alike (seeds
+# 004, para 72). A group is the needs of one regional group on the same article (or chapter
+# in general) and subcategory (its category when it has none) in at least two States. The
+# database groups them (GROUP BY, HAVING COUNT(DISTINCT State) >= 2) and folds each State's
+# needs and coverage into JSON; a page costs a fixed number of queries whatever the data size.
+
+
+class JSONArrayAgg(Aggregate):
+    """The values of a group as a JSON array: JSONB_AGG on PostgreSQL, JSON_GROUP_ARRAY on
+    SQLite (the embedded database of the run command)."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+# What makes a group, as (name in the result, field of the need); the ids are what the
+# queries after the first one filter on, the codes and English labels what the result shows.
+SHARED_GROUP_FIELDS = {
+    "region_pk": "review__state__regional_group_id",
+    "chapter_pk": "chapter_id",
+    "article_pk": "article_id",
+    "category_pk": "category_id",
+    "subcategory_pk": "subcategory_id",
+    "region_code": "review__state__regional_group__code",
+    "region_name": "review__state__regional_group__name",
+    "cycle": "review__cycle",
+    "chapter_roman": "chapter__roman",
+    "chapter_number": "chapter__number",
+    "chapter_title": "chapter__title",
+    "article_number": "article__number",
+    "article_title": "article__title",
+    "category_code": "category__code",
+    "category_label": "category__label",
+    "subcategory_code": "subcategory__code",
+    "subcategory_label": "subcategory__label",
+}
+SHARED_KEY = ("region_pk", "chapter_pk", "article_pk", "category_pk", "subcategory_pk")
+# Sort parameter -> the group columns it sorts by (ties always end in a fixed order).
+SHARED_ORDERING = {
+    "states_unmet": ("states_unmet",),
+    "states": ("states",),
+    "needs": ("needs",),
+    "region": ("region_code",),
+    "article": ("chapter_number", "article_number"),
+}
+SHARED_DEFAULT_ORDERING = ("-states_unmet",)
+SHARED_TIEBREAK = (
+    "-states",
+    "region_code",
+    "chapter_number",
+    "article_number",
+    "category_code",
+    "subcategory_code",
+)
+# A regional activity: delivered at regional level, a regional platform, or linked to the
+# group's needs in at least two of its States.
+REGIONAL_ACTIVITY = Q(activity__level=Level.REGIONAL) | Q(
+    activity__activity_type=ActivityType.REGIONAL_PLATFORM
+)
+SHARED_CACHE_SECONDS = 60 * 60
+
+
+def shared_needs_base(user) -> QuerySet:
+    """The needs that may be shared: visible to the user, accepted, still relevant, of a
+    State with a regional group (the European Union has none)."""
+    return (
+        Need.objects.visible_to(user)
+        .filter(Need.COUNTED, review__state__regional_group__isnull=False)
+        .exclude(status=Status.OBSOLETE)
+    )
+
+
+def _order_by(ordering: list[str] | None) -> list:
+    order = []
+    for param in ordering or SHARED_DEFAULT_ORDERING:
+        descending = param.startswith("-")
+        for column in SHARED_ORDERING[param.lstrip("-")]:
+            order.append(F(column).desc(nulls_last=True) if descending else F(column).asc())
+    taken = {
+        column
+        for param in ordering or SHARED_DEFAULT_ORDERING
+        for column in SHARED_ORDERING[param.lstrip("-")]
+    }
+    for column in SHARED_TIEBREAK:
+        name = column.lstrip("-")
+        if name not in taken:
+            order.append(
+                F(name).desc() if column.startswith("-") else F(name).asc(nulls_first=True)
+            )
+    return order
+
+
+def shared_need_groups(needs: QuerySet, ordering: list[str] | None = None) -> QuerySet:
+    """One row per group of `needs` shared by at least two States of a region: its key and
+    labels, and how many States and needs it has, and how many of those States have every
+    need unmet, or every need covered (the catalogue's coverage, derived from the links)."""
+    state = "review__state"
+    return (
+        needs.order_by()
+        .values(**{name: F(field) for name, field in SHARED_GROUP_FIELDS.items()})
+        .annotate(
+            states=Count(state, distinct=True),
+            needs=Count("pk"),
+            states_with_assistance=Count(state, distinct=True, filter=~Q(coverage=Coverage.UNMET)),
+            states_not_covered=Count(state, distinct=True, filter=~Q(coverage=Coverage.COVERED)),
+        )
+        .filter(states__gte=2)
+        .annotate(
+            states_unmet=F("states") - F("states_with_assistance"),
+            states_covered=F("states") - F("states_not_covered"),
+        )
+        .order_by(*_order_by(ordering))
+    )
+
+
+def _groups_q(groups: list[dict], prefix: str = "") -> Q:
+    """The needs of these groups (by their ids)."""
+    combined = Q()
+    for group in groups:
+        combined |= Q(
+            **{f"{prefix}{SHARED_GROUP_FIELDS[name]}": group[name] for name in SHARED_KEY}
+        )
+    return combined
+
+
+def _key(row: dict) -> tuple:
+    return tuple(row[name] for name in SHARED_KEY)
+
+
+def shared_group_members(needs: QuerySet, groups: list[dict]) -> QuerySet:
+    """For each State of these groups: its needs in the group (ref, coverage, status) and
+    its coverage there: unmet when every need is, covered when every need is, partly covered
+    otherwise."""
+    key_fields = {name: F(SHARED_GROUP_FIELDS[name]) for name in SHARED_KEY}
+    return (
+        needs.filter(_groups_q(groups))
+        .order_by()
+        .values(**key_fields, iso3=F("review__state__iso3"), name=F("review__state__name"))
+        .annotate(
+            need_count=Count("pk"),
+            unmet_count=Count("pk", filter=Q(coverage=Coverage.UNMET)),
+            covered_count=Count("pk", filter=Q(coverage=Coverage.COVERED)),
+        )
+        .annotate(
+            state_coverage=Case(
+                When(unmet_count=F("need_count"), then=Value(Coverage.UNMET.value)),
+                When(covered_count=F("need_count"), then=Value(Coverage.COVERED.value)),
+                default=Value(Coverage.PARTLY_COVERED.value),
+                output_field=CharField(),
+            ),
+            need_list=JSONArrayAgg(JSONObject(ref="ref", coverage="coverage", status="status")),
+        )
+        .order_by("name")
+    )
+
+
+def shared_group_activities(user, needs: QuerySet, groups: list[dict]) -> QuerySet:
+    """The regional activities linked to these groups' needs, once per group."""
+    key_fields = {name: F(f"need__{SHARED_GROUP_FIELDS[name]}") for name in SHARED_KEY}
+    return (
+        ActivityNeedLink.objects.visible_to(user)
+        .filter(need__in=needs.values("pk"))
+        .filter(_groups_q(groups, prefix="need__"))
+        .order_by()
+        .values(
+            **key_fields,
+            ref=F("activity__ref"),
+            title=F("activity__title"),
+            level=F("activity__level"),
+            activity_type=F("activity__activity_type"),
+            status=F("activity__status"),
+        )
+        .annotate(linked_states=Count("need__review__state", distinct=True))
+        .filter(Q(linked_states__gte=2) | REGIONAL_ACTIVITY)
+        .order_by("title", "ref")
+    )
+
+
+def _shared_page(user, needs: QuerySet, ordering, page: int, page_size: int | None) -> dict:
+    grouped = shared_need_groups(needs, ordering)
+    if page_size is None:
+        groups = list(grouped)
+        count = len(groups)
+    else:
+        count = grouped.count()
+        start = (page - 1) * page_size
+        groups = list(grouped[start : start + page_size]) if start < count else []
+    by_key = {_key(group): group for group in groups}
+    for group in groups:
+        group["members"], group["activities"] = [], []
+    if groups:
+        for member in shared_group_members(needs, groups):
+            by_key[_key(member)]["members"].append(
+                {
+                    "iso3": member["iso3"],
+                    "name": member["name"],
+                    "coverage": member["state_coverage"],
+                    "needs": sorted(member["need_list"], key=lambda need: need["ref"]),
+                }
+            )
+        for activity in shared_group_activities(user, needs, groups):
+            by_key[_key(activity)]["activities"].append(
+                {
+                    name: activity[name]
+                    for name in ("ref", "title", "level", "activity_type", "status")
+                }
+                | {"linked_states": activity["linked_states"]}
+            )
+    return {"count": count, "groups": groups}
+
+
+def shared_needs_page(
+    user,
+    filterset,
+    *,
+    page: int = 1,
+    page_size: int | None,
+    visibility: str,
+    data_version: int,
+) -> dict:
+    """`{"count": groups in all, "groups": [this page's groups]}` (every group when
+    `page_size` is None), each group with its `members` (States) and regional `activities`.
+
+    Kept in the cache while the data stays the same, for one visibility
+    (`Need.objects.visibility_key`): every donor, and the public, asks for the same pages;
+    any write to reviews, needs, activities or links moves the data version on, and with it
+    the key. Labels are kept in English and translated when shown."""
+    query = sorted(
+        (name, sorted(values))
+        for name, values in filterset.data.lists()
+        if name in filterset.filters
+    )
+    key_source = json.dumps([visibility, data_version, query, page, page_size])
+    key = "shared-needs:" + hashlib.sha256(key_source.encode()).hexdigest()
+    result = cache.get(key)
+    if result is None:
+        ordering = filterset.form.cleaned_data.get("ordering") or None
+        result = _shared_page(user, filterset.qs, ordering, page, page_size)
+        cache.set(key, result, SHARED_CACHE_SECONDS)
+    return result
+
+
+def shared_group_document(group: dict, language: str | None = None) -> dict:
+    """A group as the page and the API show it, its labels in `language` (the active one by
+    default), codes alongside."""
+
+    def name(kind, code, english):
+        return translate_reference(kind, code, english or "", language) if code else None
+
+    kinds = ReferenceKind
+    article = group["article_number"]
+    subcategory = group["subcategory_code"]
+    partly = group["states"] - group["states_unmet"] - group["states_covered"]
+    return {
+        "region": {
+            "code": group["region_code"],
+            "name": name(kinds.REGION, group["region_code"], group["region_name"]),
+        },
+        "cycle": group["cycle"],
+        "chapter": {
+            "roman": group["chapter_roman"],
+            "title": name(kinds.CHAPTER, group["chapter_roman"], group["chapter_title"]),
+        },
+        "article": None
+        if article is None
+        else {
+            "number": article,
+            "title": name(kinds.ARTICLE, article, group["article_title"]),
+        },
+        "category": {
+            "code": group["category_code"],
+            "label": name(kinds.CATEGORY, group["category_code"], group["category_label"]),
+        },
+        "subcategory": None
+        if subcategory is None
+        else {
+            "code": subcategory,
+            "label": name(kinds.SUBCATEGORY, subcategory, group["subcategory_label"]),
+        },
+        "states": group["states"],
+        "needs": group["needs"],
+        "states_unmet": group["states_unmet"],
+        "states_partly_covered": partly,
+        "states_covered": group["states_covered"],
+        "members": sorted(
+            (
+                {
+                    "state": {
+                        "iso3": member["iso3"],
+                        "name": name(kinds.STATE, member["iso3"], member["name"]),
+                    },
+                    "coverage": member["coverage"],
+                    "needs": member["needs"],
+                }
+                for member in group["members"]
+            ),
+            key=lambda member: member["state"]["name"],
+        ),
+        "regional_activities": list(group["activities"]),
+    }
