@@ -448,14 +448,19 @@ def shared_need_groups(needs: QuerySet, ordering: list[str] | None = None) -> Qu
     )
 
 
-def _groups_q(groups: list[dict], prefix: str = "") -> Q:
-    """The needs of these groups (by their ids)."""
-    combined = Q()
-    for group in groups:
-        combined |= Q(
-            **{f"{prefix}{SHARED_GROUP_FIELDS[name]}": group[name] for name in SHARED_KEY}
-        )
-    return combined
+def _around(groups: list[dict], prefix: str = "") -> Q:
+    """The needs of these groups and maybe a few more: those whose region, chapter, article,
+    category and subcategory are each among the groups' (cheaper to plan than one condition
+    per group; rows of other groups are left out by their key)."""
+    condition = Q()
+    for name in SHARED_KEY:
+        field = f"{prefix}{SHARED_GROUP_FIELDS[name]}"
+        values = {group[name] for group in groups}
+        among = Q(**{f"{field}__in": sorted(values - {None})})
+        if None in values:
+            among |= Q(**{f"{field}__isnull": True})
+        condition &= among
+    return condition
 
 
 def _key(row: dict) -> tuple:
@@ -468,7 +473,7 @@ def shared_group_members(needs: QuerySet, groups: list[dict]) -> QuerySet:
     otherwise."""
     key_fields = {name: F(SHARED_GROUP_FIELDS[name]) for name in SHARED_KEY}
     return (
-        needs.filter(_groups_q(groups))
+        needs.filter(_around(groups))
         .order_by()
         .values(**key_fields, iso3=F("review__state__iso3"), name=F("review__state__name"))
         .annotate(
@@ -495,7 +500,7 @@ def shared_group_activities(user, needs: QuerySet, groups: list[dict]) -> QueryS
     return (
         ActivityNeedLink.objects.visible_to(user)
         .filter(need__in=needs.values("pk"))
-        .filter(_groups_q(groups, prefix="need__"))
+        .filter(_around(groups, prefix="need__"))
         .order_by()
         .values(
             **key_fields,
@@ -525,6 +530,8 @@ def _shared_page(user, needs: QuerySet, ordering, page: int, page_size: int | No
         group["members"], group["activities"] = [], []
     if groups:
         for member in shared_group_members(needs, groups):
+            if _key(member) not in by_key:
+                continue
             by_key[_key(member)]["members"].append(
                 {
                     "iso3": member["iso3"],
@@ -534,6 +541,8 @@ def _shared_page(user, needs: QuerySet, ordering, page: int, page_size: int | No
                 }
             )
         for activity in shared_group_activities(user, needs, groups):
+            if _key(activity) not in by_key:
+                continue
             by_key[_key(activity)]["activities"].append(
                 {
                     name: activity[name]
