@@ -631,7 +631,8 @@ def shared_needs_page(
     Kept in the cache while the data stays the same, for one visibility
     (`Need.objects.visibility_key`): every donor, and the public, asks for the same pages;
     any write to reviews, needs, activities or links moves the data version on, and with it
-    the key. Labels are kept in English and translated when shown."""
+    the key (given back as `key`, for what is built from the answer: the page's HTML).
+    Labels are kept in English and translated when shown."""
     query = sorted(
         (name, sorted(values))
         for name, values in filterset.data.lists()
@@ -644,7 +645,7 @@ def shared_needs_page(
         ordering = filterset.form.cleaned_data.get("ordering") or None
         result = _shared_page(user, filterset.qs, ordering, page, page_size)
         cache.set(key, result, SHARED_CACHE_SECONDS)
-    return result
+    return {**result, "key": key}
 
 
 def shared_group_document(group: dict, language: str | None = None) -> dict:

@@ -56,6 +56,9 @@ def shared_needs(request):
         result = _groups(request, filterset, page=number, page_size=PAGE_SIZE)
     groups = [shared_group_document(group) for group in result["groups"]]
     context["page"] = Page(groups, number, paginator)
+    # The same answer renders the same HTML (the groups' table and the filter form): it is
+    # kept per answer and language, so a page asked again costs one query.
+    context["fragment_key"] = result["key"]
     return render(request, "assistance/shared_needs.html", context)
 
 

@@ -227,6 +227,14 @@ def test_labels_follow_the_language_of_the_request(client, shared):
     assert body["results"][0]["region"]["name"] != "African States"
 
 
+def test_the_answer_has_the_documented_shape(client, shared):
+    from assistance.api.serializers import SharedNeedGroupSerializer
+
+    results = groups_for(client)["results"]
+
+    assert results == SharedNeedGroupSerializer(results, many=True).data
+
+
 def test_csv(client, shared):
     response = client.get(API, {"format": "csv"})
 
