@@ -83,7 +83,6 @@ def _export_headers() -> list[str]:
         _("States covered"),
         _("Needs"),
         _("States and their coverage"),
-        _("Needs (references)"),
         _("Regional activities"),
     ]
 
@@ -110,10 +109,9 @@ def _export_rows(groups):
             group["needs"],
             "; ".join(
                 f"{member['state']['name']} ({member['state']['iso3']}): "
-                f"{coverage[member['coverage']]}"
+                f"{coverage[member['coverage']]} ({member['need_count']})"
                 for member in group["members"]
             ),
-            "; ".join(need["ref"] for member in group["members"] for need in member["needs"]),
             "; ".join(f"{a['ref']}: {a['title']}" for a in group["regional_activities"]),
         ]
 

@@ -269,7 +269,13 @@ class SharedNeedMemberSerializer(serializers.Serializer):
         help_text="The State's coverage in this group: unmet when every one of its needs here "
         "is, covered when every one is, partly covered otherwise.",
     )
-    needs = _SharedNeedSerializer(many=True, help_text="The State's needs in this group.")
+    need_count = serializers.IntegerField(help_text="The State's needs in this group.")
+    needs = _SharedNeedSerializer(
+        many=True,
+        allow_null=True,
+        help_text="The State's needs in this group; null in CSV answers, which carry every "
+        "group (`need_count` stays).",
+    )
 
 
 class RegionalActivitySerializer(serializers.Serializer):

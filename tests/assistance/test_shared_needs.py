@@ -334,7 +334,7 @@ def test_the_csv_export_has_a_row_per_group(client, shared):
     rows = list(csv.reader(io.StringIO(content)))
     assert response.status_code == 200
     assert len(rows) == 2
-    assert "Kenya (KEN): Covered" in rows[1][11]
+    assert "Kenya (KEN): Covered (1)" in rows[1][11]
 
 
 def test_the_xlsx_export(client, shared):
