@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views, views
+from . import catalogue_views, shared_views, views
 
 app_name = "assistance"
 
@@ -56,6 +56,20 @@ urlpatterns = [
         catalogue_views.catalogue_export,
         {"fmt": "xlsx"},
         name="catalogue_xlsx",
+    ),
+    # Needs shared by several States of a region (before the needs' own addresses)
+    path("catalogue/shared/", shared_views.shared_needs, name="shared_needs"),
+    path(
+        "catalogue/shared/export.csv",
+        shared_views.shared_needs_export,
+        {"fmt": "csv"},
+        name="shared_needs_csv",
+    ),
+    path(
+        "catalogue/shared/export.xlsx",
+        shared_views.shared_needs_export,
+        {"fmt": "xlsx"},
+        name="shared_needs_xlsx",
     ),
     path("catalogue/<str:ref>/", catalogue_views.catalogue_need, name="catalogue_need"),
     path(

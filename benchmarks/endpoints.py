@@ -41,6 +41,8 @@ CATALOGUE_QUERY = {
 }
 NEEDS_API_QUERY = {"region": "african", "cycle": "2", "category": "capacity_building"}
 DASHBOARD_CYCLE = 2
+# Needs shared by several States of a region: one cycle, one regional group.
+SHARED_NEEDS_QUERY = {"cycle": "2", "region": "african"}
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,18 @@ ENDPOINTS = (
         f"API dashboard, cycle {DASHBOARD_CYCLE}",
         ANONYMOUS,
         lambda: _with_query("/api/v1/dashboard/", {"cycle": DASHBOARD_CYCLE}),
+    ),
+    Endpoint(
+        "shared_needs_page",
+        "Shared needs page, cycle 2, African States",
+        DONOR,
+        lambda: _with_query(reverse("assistance:shared_needs"), SHARED_NEEDS_QUERY),
+    ),
+    Endpoint(
+        "shared_needs_api",
+        f"API shared needs, cycle {DASHBOARD_CYCLE}",
+        ANONYMOUS,
+        lambda: _with_query("/api/v1/shared-needs/", {"cycle": DASHBOARD_CYCLE}),
     ),
     Endpoint("healthz", "/healthz (floor)", ANONYMOUS, lambda: reverse("healthz")),
 )

@@ -343,6 +343,7 @@ OPERATIONS = [
         lambda d: f"{V1}/donor-interests/{d['interest'].pk}/withdraw/",
         {**staff_only(200), "donor": 200},
     ),
+    Operation("GET", "/api/v1/shared-needs/", lambda d: f"{V1}/shared-needs/", EVERYONE),
     Operation("GET", "/api/v1/saved-searches/", lambda d: f"{V1}/saved-searches/", SIGNED_IN),
     Operation(
         "POST",

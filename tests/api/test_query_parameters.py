@@ -23,6 +23,7 @@ LISTS = {
     "/api/v1/funding/": {},
     "/api/v1/snapshots/": {},
     "/api/v1/saved-searches/": {},
+    "/api/v1/shared-needs/": {},
     "/api/v1/dashboard/": {"cycle": 2},
 }
 TAKES = "This request takes: "
