@@ -23,6 +23,7 @@ from assistance.selectors import activity_detail
 from core.access import can_manage_assistance, signed_in
 from core.api.filters import StrictOrderingFilter
 from core.api.viewsets import ApiViewSet, refusal_is_conflict
+from core.paging import CountedOncePaginator
 
 from . import serializers
 
@@ -117,6 +118,7 @@ class ActivityViewSet(
     queryset = Activity.objects.order_by("-start_date", "title", "id")
     serializer_class = serializers.ActivitySerializer
     filterset_class = ActivityFilterSet
+    django_paginator_class = CountedOncePaginator
     lookup_field = "ref"
     lookup_value_regex = "[^/\x00]+"
     write_rules = dict.fromkeys(
