@@ -154,12 +154,13 @@ def catalogue(request):
         status = 400
     else:
         rows = catalogue_rows(request.user, filterset.qs)
-        page = NeedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        version = data_version()
+        page = NeedPaginator(rows, PAGE_SIZE, version=version).get_page(request.GET.get("page"))
         counts = cached_facet_counts(
             filterset,
             catalogue_base(request.user),
             visibility=Need.objects.visibility_key(request.user),
-            data_version=data_version(),
+            data_version=version,
         )
         facets = _facet_groups(filterset, data, counts)
         status = 200

@@ -15,5 +15,5 @@ class NeedPaginator(GroupedPaginator):
     """Lists of needs sorted by review first (the model's ordering, the API's State and
     cycle) are paged review by review; see `core.paging.GroupedPaginator`."""
 
-    group = "review_id"
+    group = "review"
     group_orders = (("review",), ("review__state__name", "review__cycle"))

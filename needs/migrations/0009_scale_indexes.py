@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='need',
-            index=models.Index(fields=['review', 'category'], include=('acceptance',), name='need_review_category'),
+            index=models.Index(fields=['review', 'category', 'acceptance'], name='need_review_category'),
         ),
     ]
