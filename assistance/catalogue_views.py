@@ -20,10 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 from core.access import can_see_donor_interest, donor_id, signed_in
 from core.changes import data_version
 from core.pages import allowed_by, visible_or_404
-from core.paging import IdsFirstPaginator
 from core.tabular import csv_response, xlsx_response
 from needs.filters import NeedFilterSet
 from needs.models import Category, Coverage, Need, Priority, Status, Theme
+from needs.selectors import NeedPaginator
 from reviews.models import Chapter, RegionalGroup
 from translations.lookup import localized, translate_reference
 from translations.models import ReferenceKind
@@ -154,12 +154,13 @@ def catalogue(request):
         status = 400
     else:
         rows = catalogue_rows(request.user, filterset.qs)
-        page = IdsFirstPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        version = data_version()
+        page = NeedPaginator(rows, PAGE_SIZE, version=version).get_page(request.GET.get("page"))
         counts = cached_facet_counts(
             filterset,
             catalogue_base(request.user),
             visibility=Need.objects.visibility_key(request.user),
-            data_version=data_version(),
+            data_version=version,
         )
         facets = _facet_groups(filterset, data, counts)
         status = 200

@@ -289,6 +289,9 @@ class Need(models.Model):
             models.Index(fields=["status"]),
             models.Index(fields=["coverage"]),
             models.Index(fields=["last_confirmed_on"]),
+            # A review's needs of one category, and whether they count, read from the index
+            # alone: the lists' pages and counts, review by review (core.paging).
+            models.Index(fields=["review", "category", "acceptance"], name="need_review_category"),
         ]
 
     def __str__(self):

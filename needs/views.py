@@ -28,7 +28,7 @@ from .exports import FORMATS, export_response
 from .filters import NeedFilterSet
 from .forms import DATE_WIDGET, NeedForm
 from .models import Need
-from .selectors import need_list
+from .selectors import NeedPaginator, need_list
 from .services import need_create, need_delete, need_restore, need_update
 
 
@@ -41,7 +41,7 @@ def need_list_view(request):
     tidy_filter_form(filterset.form)
     for name in ("identified_after", "identified_before"):
         filterset.form.fields[name].widget = DATE_WIDGET
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = NeedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "needs/need_list.html",

@@ -32,6 +32,7 @@ from core.access import can_manage_assistance, signed_in
 from core.api.filters import StrictFilterBackend, StrictOrderingFilter
 from core.api.viewsets import ApiViewSet, refusal_is_conflict
 from core.changes import data_version
+from core.paging import CountedOncePaginator
 from needs.models import Need
 
 from . import serializers
@@ -127,6 +128,7 @@ class ActivityViewSet(
     queryset = Activity.objects.order_by("-start_date", "title", "id")
     serializer_class = serializers.ActivitySerializer
     filterset_class = ActivityFilterSet
+    django_paginator_class = CountedOncePaginator
     lookup_field = "ref"
     lookup_value_regex = "[^/\x00]+"
     write_rules = dict.fromkeys(

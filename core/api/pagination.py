@@ -54,7 +54,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
         page_number = self.get_page_number(request)
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return None
-        paginator = self.django_paginator_class(queryset, page_size)
+        # A view may page its long lists its own way (`core.paging`).
+        paginator_class = getattr(view, "django_paginator_class", self.django_paginator_class)
+        paginator = paginator_class(queryset, page_size)
         try:
             self.page = paginator.page(page_number)
         except InvalidPage:

@@ -18,6 +18,7 @@ from needs import services
 from needs.filters import NeedFilterSet
 from needs.models import Category, Need, Theme
 from needs.rules import can_maintain_need, can_propose_need, can_propose_needs_at_all
+from needs.selectors import NeedPaginator
 from needs.suggestions import suggest_placements
 
 from . import serializers
@@ -123,6 +124,7 @@ class NeedViewSet(
     )
     serializer_class = serializers.NeedSerializer
     filterset_class = NeedFilterSet
+    django_paginator_class = NeedPaginator
     lookup_field = "ref"
     lookup_value_regex = "[^/\x00]+"
     write_rules = {
