@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ChangesDataAdminMixin
+
 from .models import Category, Need, NeedComment, Subcategory, Theme
 
 
@@ -10,21 +12,21 @@ class SubcategoryInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("code", "label", "position")
     search_fields = ("code", "label")
     inlines = [SubcategoryInline]
 
 
 @admin.register(Subcategory)
-class SubcategoryAdmin(admin.ModelAdmin):
+class SubcategoryAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("code", "label", "category", "position")
     list_filter = ("category",)
     search_fields = ("code", "label")
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("code", "label", "position")
     search_fields = ("code", "label")
 
@@ -36,7 +38,7 @@ class NeedCommentInline(admin.TabularInline):
 
 
 @admin.register(Need)
-class NeedAdmin(SimpleHistoryAdmin):
+class NeedAdmin(ChangesDataAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "ref",
         "review",
@@ -67,7 +69,7 @@ class NeedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NeedComment)
-class NeedCommentAdmin(admin.ModelAdmin):
+class NeedCommentAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("need", "author", "status_from", "status_to", "created_at")
     list_filter = ("status_to",)
     search_fields = ("text", "need__ref")
