@@ -106,8 +106,27 @@ def pages_to_check(site):
     ]
 
 
-def violations_on(page) -> list[dict]:
-    return AXE.run(page).response["violations"]
+# Arabic letters join into ligatures, which axe-core takes for an icon font's and leaves out of
+# its colour-contrast rule (its `color-contrast-matches`): on the Arabic pages the rule finds
+# nothing, passes nothing. The contrast is measured there a second time with each Arabic
+# letter written as a Latin one, in the same elements and colours.
+LATIN_LETTERS = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    node.nodeValue = node.nodeValue.replace(/[\u0600-\u06ff\u0750-\u077f]/g, "a");
+  }
+}"""
+
+
+def violations_on(page, language: str = "en") -> list[dict]:
+    violations = AXE.run(page).response["violations"]
+    if language == "ar":
+        page.evaluate(LATIN_LETTERS)
+        contrast = AXE.run(
+            page, options={"runOnly": ["color-contrast"], "resultTypes": ["violations"]}
+        ).response["violations"]
+        violations = [v for v in violations if v["id"] != "color-contrast"] + contrast
+    return violations
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
@@ -122,7 +141,7 @@ def test_the_main_pages_have_no_serious_or_critical_violation(browser, live_serv
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, (name, response.status)
         expect(page.locator("html")).to_have_attribute("lang", language)
-        violations = violations_on(page)
+        violations = violations_on(page, language)
         counts[name] = {
             "rules": dict(Counter(v["impact"] for v in violations)),
             "elements": dict(
