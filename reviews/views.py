@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import can_manage_needs, can_manage_reviews
 from core.exceptions import ConcurrentEditError
-from core.history import describe_changes, history_entries
+from core.history import describe_changes, history_or_404
 from core.pages import (
     PAGE_SIZE,
     allowed_by,
@@ -186,11 +185,9 @@ def review_delete_view(request, pk: int):
 @allowed_by(can_manage_reviews)
 @require_GET
 def review_history(request, pk: int):
-    records = list(Review.history.filter(id=pk).select_related("history_user", "state"))
-    if not records:
-        raise Http404(gettext("This review has no history."))
-    latest = max(records, key=lambda record: (record.history_date, record.history_id))
-    review = Review.objects.filter(pk=pk).first()
+    entries, latest, review = history_or_404(
+        Review, pk, "state", missing=gettext("This review has no history.")
+    )
     return render(
         request,
         "reviews/review_history.html",
@@ -198,7 +195,7 @@ def review_history(request, pk: int):
             "review": review,
             "state": latest.state,
             "cycle": latest.cycle,
-            "entries": history_entries(Review, records),
+            "entries": entries,
             "back_url": reverse("reviews:review_detail", args=[pk]) if review else None,
         },
     )

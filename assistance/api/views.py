@@ -22,7 +22,10 @@ from assistance.rules import can_register_interest, can_withdraw_interest
 from assistance.selectors import activity_detail
 from core.access import can_manage_assistance, signed_in
 from core.api.filters import StrictOrderingFilter
-from core.api.viewsets import ApiViewSet, refusal_is_conflict
+from core.api.viewsets import (
+    ReadOnlyApiViewSet,
+    refusal_is_conflict,
+)
 
 from . import serializers
 
@@ -33,10 +36,6 @@ ACTIVITY_REF = OpenApiParameter(
     description="The activity's stable reference.",
     examples=[OpenApiExample("An activity", value="ACT-00001")],
 )
-
-
-class ReadOnlyApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    pass
 
 
 @extend_schema_view(
