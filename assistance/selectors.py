@@ -288,49 +288,6 @@ def activity_iati_rows(user, queryset: QuerySet) -> QuerySet:
     )
 
 
-CATALOGUE_EXPORT_FIELDS = (
-    "pk",
-    "ref",
-    "review__state__name",
-    "review__state__iso3",
-    "review__state__regional_group__code",
-    "review__state__regional_group__name",
-    "review__cycle",
-    "chapter__roman",
-    "chapter__title",
-    "article__number",
-    "article__title",
-    "category__code",
-    "category__label",
-    "subcategory__code",
-    "subcategory__label",
-    "description",
-    "priority",
-    "status",
-    "coverage",
-    "identified_on",
-    "last_confirmed_on",
-    "is_stale",
-    "activity_count",
-)
-
-
-def catalogue_export_values(
-    user, queryset: QuerySet
-) -> tuple[QuerySet, dict[int, list[tuple[str, str]]]]:
-    """Plain values for the export (no model instances: an export may hold every need), and
-    the themes (code, English label) of those needs, read in one more query."""
-    rows = catalogue_rows(user, queryset)
-    fields = CATALOGUE_EXPORT_FIELDS + (("interest_count",) if can_see_donor_interest(user) else ())
-    themes: dict[int, list[tuple[str, str]]] = {}
-    through = Need.themes.through.objects.filter(need_id__in=queryset.values("pk"))
-    for need_id, code, label in through.order_by("theme__position", "theme__label").values_list(
-        "need_id", "theme__code", "theme__label"
-    ):
-        themes.setdefault(need_id, []).append((code, label))
-    return rows.values(*fields), themes
-
-
 # --- Needs shared by several States of a region -------------------------------------------
 # A regional platform or a donor funds what several States of one region need alike (seeds
 # 004, para 72). A group is the needs of one regional group on the same article (or chapter

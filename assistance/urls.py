@@ -4,6 +4,16 @@ from . import catalogue_views, shared_views, views
 
 app_name = "assistance"
 
+
+def organisation_paths(kind: str, plural: str) -> list:
+    """The add and edit pages of a kind of organisation (views.ORGANISATIONS)."""
+    form, kwargs = views.organisation_form, {"kind": kind}
+    return [
+        path(f"assistance/{plural}/new/", form, kwargs, name=f"{kind}_create"),
+        path(f"assistance/{plural}/<int:pk>/edit/", form, kwargs, name=f"{kind}_edit"),
+    ]
+
+
 urlpatterns = [
     # Activities
     path("assistance/", views.activity_list_view, name="activity_list"),
@@ -38,11 +48,9 @@ urlpatterns = [
     ),
     # Providers and donors
     path("assistance/providers/", views.provider_list, name="provider_list"),
-    path("assistance/providers/new/", views.provider_create, name="provider_create"),
-    path("assistance/providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
+    *organisation_paths("provider", "providers"),
     path("assistance/donors/", views.donor_list, name="donor_list"),
-    path("assistance/donors/new/", views.donor_create, name="donor_create"),
-    path("assistance/donors/<int:pk>/edit/", views.donor_edit, name="donor_edit"),
+    *organisation_paths("donor", "donors"),
     # The donors' catalogue of unmet needs
     path("catalogue/", catalogue_views.catalogue, name="catalogue"),
     path(

@@ -4,17 +4,13 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reviews.models import Article, Chapter, Review
-from translations.fields import LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
+from reviews.models import Chapter, Review
+from translations.fields import LocalizedModelChoiceField
 from translations.lookup import localized
 
-from .forms import (
-    CodedSelect,
-    PlacementSelect,
-    description_language_field,
-    offer_description_language,
-)
-from .models import Category, Priority, Status, Subcategory, Theme
+from .fields import PROPOSAL_FIELDS
+from .forms import BaseNeedForm, CodedSelect, SubcategorySelect
+from .models import Category, Status, Subcategory
 
 
 class NeedStatusForm(forms.Form):
@@ -45,22 +41,16 @@ class NeedStatusForm(forms.Form):
         return status
 
 
-class SubcategoryChoiceField(forms.ModelChoiceField):
+class SubcategoryChoiceField(LocalizedModelChoiceField):
     def label_from_instance(self, obj):
         return f"{localized(obj.category)} — {localized(obj)}"
 
 
-class NeedProposalForm(forms.Form):
+class NeedProposalForm(BaseNeedForm):
     """A new need for one of the State's reviews; staff accept or decline it."""
 
-    placement = forms.ChoiceField(
-        label=_("Article"),
-        widget=PlacementSelect,
-        help_text=_(
-            "The article of the Convention the need is about, or its chapter in general. "
-            "The chapter decides the cycle, and so the review, the need belongs to."
-        ),
-    )
+    edited_fields = PROPOSAL_FIELDS
+
     category = LocalizedModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), widget=CodedSelect
     )
@@ -68,14 +58,8 @@ class NeedProposalForm(forms.Form):
         label=_("Subcategory"),
         queryset=Subcategory.objects.select_related("category"),
         required=False,
-        widget=CodedSelect,
+        widget=SubcategorySelect,
         help_text=_("Optional; it must belong to the category chosen."),
-    )
-    themes = LocalizedModelMultipleChoiceField(
-        label=_("Themes"),
-        queryset=Theme.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
     )
     description = forms.CharField(
         label=_("Description"),
@@ -84,74 +68,34 @@ class NeedProposalForm(forms.Form):
         help_text=_("What assistance is needed, and for which institution."),
         error_messages={"required": _("Describe the need.")},
     )
-    description_language = description_language_field()
-    priority = forms.ChoiceField(
-        label=_("Priority"), choices=[("", _("Not set")), *Priority.choices], required=False
-    )
 
     def __init__(self, *args, reviews: list[Review], **kwargs):
-        super().__init__(*args, **kwargs)
-        offer_description_language(self, None)
         self.reviews_by_cycle = {review.cycle: review for review in reviews}
-        chapters = Chapter.objects.filter(
-            reviewed_in_cycle__in=self.reviews_by_cycle
-        ).prefetch_related("articles")
-        placements = self.fields["placement"].widget.placements
-        self.fields["placement"].choices = [
-            ("", gettext("Choose an article or chapter")),
-            *self._groups(chapters, placements),
-        ]
-
-    @staticmethod
-    def _groups(chapters, placements: dict[str, str]):
-        """The choices grouped by chapter; `placements` receives each value's place."""
-        for chapter in chapters.order_by("reviewed_in_cycle", "number"):
-            placements[f"chapter:{chapter.pk}"] = f"chapter:{chapter.roman}"
-            placements.update(
-                {f"article:{a.pk}": f"article:{a.number}" for a in chapter.articles.all()}
-            )
-            options = [
-                (
-                    f"chapter:{chapter.pk}",
-                    gettext("Chapter %(roman)s in general") % {"roman": chapter.roman},
-                )
-            ]
-            options += [
-                (
-                    f"article:{article.pk}",
-                    gettext("Article %(number)s: %(title)s")
-                    % {"number": article.number, "title": localized(article)},
-                )
-                for article in chapter.articles.all()
-            ]
-            yield (
-                gettext("Cycle %(cycle)s — Chapter %(roman)s: %(title)s")
-                % {
-                    "cycle": chapter.reviewed_in_cycle,
-                    "roman": chapter.roman,
-                    "title": localized(chapter),
-                },
-                options,
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        placement = cleaned.get("placement")
-        if not placement:
-            return cleaned
-        kind, _, pk = placement.partition(":")
-        if kind == "article":
-            article = Article.objects.select_related("chapter").get(pk=pk)
-            chapter = article.chapter
-        else:
-            article, chapter = None, Chapter.objects.get(pk=pk)
-        cleaned["article"] = article
-        cleaned["chapter"] = chapter
-        cleaned["review"] = self.reviews_by_cycle[chapter.reviewed_in_cycle]
-        cleaned["description_language"] = (
-            cleaned.get("description_language") or self.fields["description_language"].initial
+        chapters = (
+            Chapter.objects.filter(reviewed_in_cycle__in=self.reviews_by_cycle)
+            .order_by("reviewed_in_cycle", "number")
+            .prefetch_related("articles")
         )
-        return cleaned
+        super().__init__(*args, chapters=chapters, **kwargs)
+        self.fields["placement"].help_text = _(
+            "The article of the Convention the need is about, or its chapter in general. "
+            "The chapter decides the cycle, and so the review, the need belongs to."
+        )
+
+    def placement_prompt(self) -> str:
+        return gettext("Choose an article or chapter")
+
+    def chapter_group_label(self, chapter) -> str:
+        return gettext("Cycle %(cycle)s — Chapter %(roman)s: %(title)s") % {
+            "cycle": chapter.reviewed_in_cycle,
+            "roman": chapter.roman,
+            "title": localized(chapter),
+        }
+
+    def review(self) -> Review:
+        """The review the need belongs to: the one of its chapter's cycle."""
+        chapter, _article = self.cleaned_data["placement"]
+        return self.reviews_by_cycle[chapter.reviewed_in_cycle]
 
 
 class ProposalDecisionForm(forms.Form):

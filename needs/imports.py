@@ -42,6 +42,7 @@ from core.imports.registry import DATES, LIST, Column, Doc, Importer
 from reviews.imports import CYCLES, STATE
 from reviews.models import Article, Chapter, Review, State
 
+from .fields import IMPORT_FIELDS, MANY_TO_MANY_FIELDS
 from .models import Acceptance, Category, Need, Priority, Status, Subcategory, Theme, new_need_refs
 from .services import validate_need_placement
 from .suggestions import suggest_placements
@@ -54,53 +55,51 @@ PRIORITIES = tuple(Priority.values)
 STATUSES = tuple(Status.values)
 # Without the required columns a row cannot say what it is about; the others may be left out
 # of a file, and a column left out leaves that field of an updated need as it is.
-FILE_COLUMNS = (
-    Column("ref", _("The need's stable reference; empty for a new need.")),
-    Column("state", STATE, required=True),
-    Column("cycle", codes=CYCLES, required=True),
-    Column(
+FIELD_COLUMNS = {
+    "chapter": Column(
         "chapter",
         Doc(_("The chapter's roman numeral, e.g. %(example)s."), {"example": "II"}),
         required=True,
     ),
-    Column(
+    "article": Column(
         "article",
         _("The article's number; empty for a need about the chapter in general."),
         required=True,
     ),
-    Column(
+    "category": Column(
         "category",
         codes=lambda: Category.objects.order_by("position").values_list("code", flat=True),
         required=True,
     ),
-    Column(
+    "subcategory": Column(
         "subcategory",
         codes=lambda: Subcategory.objects.order_by("position").values_list("code", flat=True),
     ),
-    Column(
+    "themes": Column(
         "themes",
         LIST,
         codes=lambda: Theme.objects.order_by("position").values_list("code", flat=True),
     ),
-    Column("description", _("Text."), required=True),
-    Column("priority", codes=PRIORITIES),
-    Column("status", codes=STATUSES, default=Status.UNMET),
-    Column("identified_on", DATES),
+    "description": Column("description", _("Text."), required=True),
+    "priority": Column("priority", codes=PRIORITIES),
+    "status": Column("status", codes=STATUSES, default=Status.UNMET),
+    "identified_on": Column("identified_on", DATES),
+}
+FILE_COLUMNS = (
+    Column("ref", _("The need's stable reference; empty for a new need.")),
+    Column("state", STATE, required=True),
+    Column("cycle", codes=CYCLES, required=True),
+    *(FIELD_COLUMNS[name] for name in IMPORT_FIELDS),
 )
 NEED_COLUMNS = tuple(column.name for column in FILE_COLUMNS)
 REQUIRED_COLUMNS = tuple(column.name for column in FILE_COLUMNS if column.required)
 REF_MAX_LENGTH = Need._meta.get_field("ref").max_length
 PROGRESS_EVERY = 1000
-# Fields a row sets, by the column that carries them.
+# Fields a row sets, by the column that carries them (the themes are set apart).
 COLUMN_FIELDS = {
-    "chapter": "chapter_id",
-    "article": "article_id",
-    "category": "category_id",
-    "subcategory": "subcategory_id",
-    "description": "description",
-    "priority": "priority",
-    "status": "status",
-    "identified_on": "identified_on",
+    name: Need._meta.get_field(name).attname
+    for name in IMPORT_FIELDS
+    if name not in MANY_TO_MANY_FIELDS
 }
 
 ThemeLink = Need.themes.through

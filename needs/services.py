@@ -8,21 +8,11 @@ from django.utils.translation import gettext
 
 from core.changes import data_changed
 from core.history import attribute_history, lock_for_edit
+from core.services import model_create, model_update
 from reviews.models import Article, Chapter, Review
 
+from .fields import EDITABLE_FIELDS
 from .models import Acceptance, Category, Need, NeedComment, Status, Subcategory, Theme
-
-EDITABLE_FIELDS = (
-    "chapter",
-    "article",
-    "category",
-    "subcategory",
-    "description",
-    "description_language",
-    "priority",
-    "status",
-    "identified_on",
-)
 
 
 def validate_need_placement(
@@ -100,10 +90,7 @@ def need_create(
     )
     if ref:
         need.ref = ref
-    _clean(need)
-    attribute_history(need, user)
-    need.save()
-    need.themes.set(themes)
+    model_create(need, user=user, clean=_clean, many={"themes": themes})
     data_changed(sender=Need)
     return need
 
@@ -118,20 +105,14 @@ def need_update(
     **changes,
 ) -> Need:
     """Edit a need; refused with ConcurrentEditError if it was saved since `seen_version`."""
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown need fields: {', '.join(sorted(unknown))}")
     current = lock_for_edit(Need, need.pk, seen_version)
-    for field, value in changes.items():
-        setattr(current, field, value.strip() if field == "description" else value)
-    current.updated_by = user
-    _clean(current)
-    current.version += 1
-    attribute_history(current, user)
-    current.save()
+    if "description" in changes:
+        changes["description"] = changes["description"].strip()
     if themes is not None:
-        current.themes.set(themes)
-    data_changed(sender=Need)
+        changes["themes"] = themes
+    current, changed = model_update(current, changes, EDITABLE_FIELDS, user=user, clean=_clean)
+    if changed:
+        data_changed(sender=Need)
     return current
 
 

@@ -20,6 +20,7 @@ from core.imports.registry import DATES, FLAGS, Column, Doc, Importer
 from core.tabular import Table
 from translations.lookup import localized
 
+from .fields import DATE_FIELDS, FLAG_FIELDS, IMPORT_FIELDS
 from .milestones import milestone_problems
 from .models import CYCLE_CHOICES, Review, State
 from .services import review_create, review_update
@@ -39,30 +40,25 @@ STATES = Doc(
 )
 
 # Every column is required: a file that leaves one out would not say whether it is empty.
+FIELD_DOCS = {
+    "review_year": Doc(_("The year drawn by lot, e.g. %(example)s."), {"example": "2017"}),
+    "reviewing_states": STATES,
+    **dict.fromkeys(DATE_FIELDS, DATES),
+}
 FILE_COLUMNS = (
     Column("state", STATE, required=True),
     Column("cycle", codes=CYCLES, required=True),
-    Column(
-        "review_year",
-        Doc(_("The year drawn by lot, e.g. %(example)s."), {"example": "2017"}),
-        required=True,
+    *(
+        Column(
+            name,
+            FIELD_DOCS.get(name, ""),
+            codes=FLAGS if name in FLAG_FIELDS else (),
+            required=True,
+        )
+        for name in IMPORT_FIELDS
     ),
-    Column("reviewing_states", STATES, required=True),
-    Column("self_assessment_submitted", DATES, required=True),
-    Column("direct_dialogue", DATES, required=True),
-    Column("executive_summary_completed", DATES, required=True),
-    Column("country_report_completed", DATES, required=True),
-    Column("executive_summary_published", codes=FLAGS, required=True),
-    Column("country_report_published", codes=FLAGS, required=True),
 )
 REVIEW_COLUMNS = tuple(column.name for column in FILE_COLUMNS)
-DATE_COLUMNS = (
-    "self_assessment_submitted",
-    "direct_dialogue",
-    "executive_summary_completed",
-    "country_report_completed",
-)
-FLAG_COLUMNS = ("executive_summary_published", "country_report_published")
 
 
 @dataclass
@@ -125,8 +121,8 @@ def _check_row(reader: RowReader, states: dict[str, State], reviews, seen: dict)
         reader.problem("reviewing_states", gettext("a review has two reviewing States, not more."))
 
     values = {"review_year": reader.integer("review_year")}
-    values.update({column: reader.date(column) for column in DATE_COLUMNS})
-    values.update({column: reader.flag(column) for column in FLAG_COLUMNS})
+    values.update({column: reader.date(column) for column in DATE_FIELDS})
+    values.update({column: reader.flag(column) for column in FLAG_FIELDS})
     for column, message in milestone_problems(values).items():
         reader.problem(column, message)
     existing = reviews.get((state.pk, cycle)) if state is not None else None

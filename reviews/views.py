@@ -8,7 +8,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.access import can_manage_needs, can_manage_reviews
 from core.changes import data_version
 from core.exceptions import ConcurrentEditError
-from core.history import describe_changes, history_entries
+from core.history import describe_changes, history_or_404
 from core.pages import (
     PAGE_SIZE,
     allowed_by,
@@ -227,11 +226,9 @@ def review_delete_view(request, pk: int):
 @allowed_by(can_manage_reviews)
 @require_GET
 def review_history(request, pk: int):
-    records = list(Review.history.filter(id=pk).select_related("history_user", "state"))
-    if not records:
-        raise Http404(gettext("This review has no history."))
-    latest = max(records, key=lambda record: (record.history_date, record.history_id))
-    review = Review.objects.filter(pk=pk).first()
+    entries, latest, review = history_or_404(
+        Review, pk, "state", missing=gettext("This review has no history.")
+    )
     return render(
         request,
         "reviews/review_history.html",
@@ -239,7 +236,7 @@ def review_history(request, pk: int):
             "review": review,
             "state": latest.state,
             "cycle": latest.cycle,
-            "entries": history_entries(Review, records),
+            "entries": entries,
             "back_url": reverse("reviews:review_detail", args=[pk]) if review else None,
         },
     )

@@ -4,6 +4,7 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from assistance import fields as editable
 from assistance.models import (
     Activity,
     ActivityNeedLink,
@@ -27,7 +28,7 @@ CURRENCY = {"regex": r"^[A-Z]{3}$", "help_text": "ISO 4217 code, e.g. USD."}
 class ProviderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Provider
-        fields = ["id", "name", "short_name", "is_unodc", "website"]
+        fields = ["id", *editable.PROVIDER_FIELDS]
 
 
 class DonorSerializer(StrictJsonTypes, serializers.ModelSerializer):
@@ -46,7 +47,7 @@ class DonorSerializer(StrictJsonTypes, serializers.ModelSerializer):
 
     class Meta:
         model = Donor
-        fields = ["id", "name", "short_name", "kind", "country", "website"]
+        fields = ["id", *editable.DONOR_FIELDS]
         # A duplicate name is reported by the service, in the same words as on the pages.
         extra_kwargs = {"name": {"validators": []}}
 
@@ -65,7 +66,7 @@ class ActivityFundingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FundingContribution
-        fields = ["id", "donor", "donor_name", "amount", "currency", "year"]
+        fields = ["id", *editable.FUNDING_FIELDS, "donor_name"]
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -82,20 +83,8 @@ class ActivitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Activity
         fields = [
-            "ref",
-            "title",
-            "description",
-            "activity_type",
-            "level",
-            "provider",
+            *editable.ACTIVITY_FIELDS,
             "provider_name",
-            "beneficiary_states",
-            "start_date",
-            "end_date",
-            "status",
-            "delivery_mode",
-            "budget",
-            "budget_currency",
             "needs",
             "funding",
             "version",
@@ -125,29 +114,14 @@ class ActivityWriteSerializer(StrictJsonTypes, serializers.ModelSerializer):
 
     class Meta:
         model = Activity
-        fields = [
-            "ref",
-            "title",
-            "description",
-            "activity_type",
-            "level",
-            "provider",
-            "beneficiary_states",
-            "start_date",
-            "end_date",
-            "status",
-            "delivery_mode",
-            "budget",
-            "budget_currency",
-            "version",
-        ]
+        fields = [*editable.ACTIVITY_FIELDS, "version"]
         # A duplicate reference is reported by the service, as on the pages.
         extra_kwargs = {"ref": {"validators": []}}
 
 
 class ActivityCreateSerializer(ActivityWriteSerializer):
     class Meta(ActivityWriteSerializer.Meta):
-        fields = ActivityWriteSerializer.Meta.fields[:-1]
+        fields = list(editable.ACTIVITY_FIELDS)
 
 
 class NeedLinkRequestSerializer(StrictJsonTypes, serializers.Serializer):
@@ -172,7 +146,7 @@ class FundingSerializer(StrictJsonTypes, serializers.ModelSerializer):
 
     class Meta:
         model = FundingContribution
-        fields = ["id", "activity", "donor", "donor_name", "amount", "currency", "year"]
+        fields = ["id", "activity", *editable.FUNDING_FIELDS, "donor_name"]
 
 
 class DonorInterestSerializer(serializers.ModelSerializer):
@@ -190,10 +164,7 @@ class DonorInterestSerializer(serializers.ModelSerializer):
             "donor_name",
             "need",
             "state",
-            "kind",
-            "note",
-            "amount",
-            "currency",
+            *editable.INTEREST_FIELDS,
             "created_by",
             "created_at",
             "withdrawn_at",

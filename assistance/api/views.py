@@ -30,7 +30,7 @@ from assistance.selectors import (
 )
 from core.access import can_manage_assistance, signed_in
 from core.api.filters import StrictFilterBackend, StrictOrderingFilter
-from core.api.viewsets import ApiViewSet, refusal_is_conflict
+from core.api.viewsets import ApiViewSet, ReadOnlyApiViewSet, refusal_is_conflict
 from core.changes import data_version
 from core.paging import CountedOncePaginator
 from needs.models import Need
@@ -44,10 +44,6 @@ ACTIVITY_REF = OpenApiParameter(
     description="The activity's stable reference.",
     examples=[OpenApiExample("An activity", value="ACT-00001")],
 )
-
-
-class ReadOnlyApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    pass
 
 
 @extend_schema_view(

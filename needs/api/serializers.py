@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from core.access import can_see_personal_data
 from core.api.fields import CodeField, StrictBooleanField, StrictJsonTypes
+from needs.fields import EDITABLE_FIELDS
 from needs.models import Category, Need, Priority, Status, Subcategory, Theme
 from needs.suggestions import MAX_DESCRIPTION_LENGTH
 from reviews.models import CYCLE_CHOICES, Article, Chapter, Review, State
@@ -89,18 +90,9 @@ class NeedSerializer(serializers.ModelSerializer):
             "region",
             "cycle",
             "review",
-            "chapter",
-            "article",
-            "category",
-            "subcategory",
-            "themes",
-            "description",
-            "description_language",
-            "priority",
-            "status",
+            *EDITABLE_FIELDS,
             "coverage",
             "acceptance",
-            "identified_on",
             "last_confirmed_on",
             "last_confirmed_by",
             "is_stale",
@@ -157,19 +149,7 @@ class NeedUpdateSerializer(StrictJsonTypes, serializers.ModelSerializer):
 
     class Meta:
         model = Need
-        fields = [
-            "chapter",
-            "article",
-            "category",
-            "subcategory",
-            "themes",
-            "description",
-            "description_language",
-            "priority",
-            "status",
-            "identified_on",
-            "version",
-        ]
+        fields = [*EDITABLE_FIELDS, "version"]
 
 
 class NeedCreateSerializer(NeedUpdateSerializer):
@@ -181,7 +161,7 @@ class NeedCreateSerializer(NeedUpdateSerializer):
     )
 
     class Meta(NeedUpdateSerializer.Meta):
-        fields = ["state", "cycle", *NeedUpdateSerializer.Meta.fields[:-1]]
+        fields = ["state", "cycle", *EDITABLE_FIELDS]
 
     def validate(self, attrs):
         state, cycle = attrs.pop("state"), attrs.pop("cycle")

@@ -12,8 +12,11 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.access import can_manage_needs, signed_in
-from core.api.filters import StrictOrderingFilter
-from core.api.viewsets import ApiViewSet, refusal_is_conflict
+from core.api.viewsets import (
+    ReadOnlyApiViewSet,
+    ReferenceApiViewSet,
+    refusal_is_conflict,
+)
 from needs import services
 from needs.filters import NeedFilterSet
 from needs.models import Category, Need, Theme
@@ -54,20 +57,15 @@ STATUS_EXAMPLE = OpenApiExample(
 )
 
 
-class ReadOnlyApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    pass
-
-
 @extend_schema_view(
     list=extend_schema(summary="Need categories, with their subcategories"),
     retrieve=extend_schema(summary="One need category"),
 )
-class CategoryViewSet(ReadOnlyApiViewSet):
+class CategoryViewSet(ReferenceApiViewSet):
     queryset = Category.objects.prefetch_related("subcategories").order_by("position", "label")
     serializer_class = serializers.NeedCategorySerializer
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["position", "code"]
 
 
@@ -75,12 +73,11 @@ class CategoryViewSet(ReadOnlyApiViewSet):
     list=extend_schema(summary="Cross-cutting themes of needs"),
     retrieve=extend_schema(summary="One theme"),
 )
-class ThemeViewSet(ReadOnlyApiViewSet):
+class ThemeViewSet(ReferenceApiViewSet):
     queryset = Theme.objects.order_by("position", "label")
     serializer_class = serializers.NeedThemeSerializer
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["position", "code"]
 
 
