@@ -22,8 +22,11 @@ from core.changes import data_version
 from core.pages import allowed_by, visible_or_404
 from core.paging import IdsFirstPaginator
 from core.tabular import csv_response, xlsx_response
+from needs.action_forms import NeedActionForm
 from needs.filters import NeedFilterSet
 from needs.models import Category, Coverage, Need, Priority, Status, Theme
+from needs.rules import can_record_need_actions
+from needs.selectors import actions_of_need
 from reviews.models import Chapter, RegionalGroup
 from translations.lookup import localized, translate_reference
 from translations.models import ReferenceKind
@@ -324,6 +327,7 @@ def _need_page(request, need, form=None, status=200):
     own_interest = next((i for i in interests if i.donor_id == own_donor), None)
     others = [i for i in interests if i.donor_id != own_donor]
     may_register = can_register_interest(user) and own_interest is None
+    may_record_actions = can_record_need_actions(user, need)
     if form is None and may_register:
         form = InterestForm()
     return render(
@@ -341,6 +345,9 @@ def _need_page(request, need, form=None, status=200):
             "can_see_who_registered_interest": can_see_who_registered_interest(user),
             "withdrawable": {i.pk for i in interests if can_withdraw_interest(user, i)},
             "back_query": request.GET.get("back", ""),
+            "actions": actions_of_need(user, need),
+            "can_record_actions": may_record_actions,
+            "action_form": NeedActionForm() if may_record_actions else None,
         },
         status=status,
     )
