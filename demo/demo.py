@@ -1064,9 +1064,9 @@ class _DemoBuilder:
 
     def actions(self) -> None:
         """Follow-up actions on some accepted needs: every open need of the States whose
-        focal point has a demo account gets one or two (one overdue), and about one open
-        need in ten of seven States in ten elsewhere; about half are in the State's national action plan. A
-        separate random generator, so that the rest of the demo data stays as it was."""
+        focal point has a demo account gets one or two (one overdue); elsewhere about one
+        open need in ten, in seven States in ten. About half are in the State's national
+        action plan. A separate random generator keeps the rest of the demo data as it was."""
         rng = random.Random(SEED + 17)
         reporting: dict[str, bool] = {}
         actions = []
