@@ -12,8 +12,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     Min,
+    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -509,14 +511,12 @@ def compute_figures() -> dict[tuple[int, str], dict]:
         document.theme_row(row.pop("code")).update(row)
 
     for document, row in each(
-        _grouped(
-            actions_in_plans(),
-            cycle="need__review__cycle",
-            region="need__review__state__regional_group__code",
-            metrics={
-                "states": Count("need__review__state", distinct=True),
-                "needs": Count("need", distinct=True),
-            },
+        # One GROUP BY over the needs an action puts in a plan (a semi-join), the States
+        # from their reviews as for every other figure.
+        _grouped_needs(
+            needs.filter(Exists(actions_in_plans().filter(need=OuterRef("pk")))),
+            reviews=reviews,
+            metrics={"needs": Count("id")},
         )
     ):
         plans = document.data["action_plans"]["totals"]
