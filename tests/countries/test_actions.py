@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 
 from needs.digest import send_confirmation_digests
-from needs.models import Acceptance, ActionStatus
+from needs.models import Acceptance, ActionStatus, Need
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,8 @@ def client_of(user) -> Client:
 @pytest.fixture
 def kenya_actions(published_need, unpublished_need, published_review):
     proposal = factories.NeedFactory(review=published_review, acceptance=Acceptance.PROPOSED)
+    # Recently confirmed: no need of Kenya waits for confirmation.
+    Need.objects.update(last_confirmed_on=PAST)
     return {
         "late": factories.NeedActionFactory(need=published_need, what="Late", due_date=PAST),
         "in_time": factories.NeedActionFactory(
@@ -112,6 +114,7 @@ def test_the_digest_keeps_the_needs_first_and_adds_the_actions(focal_point, keny
 
 
 def test_no_digest_without_stale_needs_or_overdue_actions(focal_point, published_need):
+    Need.objects.update(last_confirmed_on=PAST)
     factories.NeedActionFactory(need=published_need, due_date=FUTURE)
 
     run = send_confirmation_digests(today=TODAY)

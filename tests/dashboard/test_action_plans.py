@@ -65,7 +65,7 @@ def test_the_figure_is_a_chart_with_its_table(plans):
 
     assert figure.chart is not None
     assert figure.table[0] == ["All States of this view", 3, 1, 2, "33.3"]
-    assert ["African Group", 1, 1, 2, "100.0"] in figure.table
+    assert ["African States", 1, 1, 2, "100.0"] in figure.table
 
 
 def test_figures_stored_before_the_figure_existed_still_show(plans):
