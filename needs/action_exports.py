@@ -21,9 +21,10 @@ IMPORT_COLUMNS = (
     "status",
     "in_action_plan",
 )
+# The State and cycle are codes, the same in every language; the others are for readers.
 READER_COLUMNS = {
-    "state": pgettext_lazy("actions export column", "state"),
-    "cycle": pgettext_lazy("actions export column", "cycle"),
+    "state": "state",
+    "cycle": "cycle",
     "status_label": pgettext_lazy("actions export column", "status_label"),
     "overdue": pgettext_lazy("actions export column", "overdue"),
 }
