@@ -128,7 +128,7 @@ def _subject(needs: list[Need], actions: list[NeedAction], state_name: str) -> s
 
 
 def _send_digest(
-    *, user: User, needs: list[Need], actions: list[NeedAction], today: datetime.date
+    *, user: User, needs: list[Need], today: datetime.date, actions: list[NeedAction] = ()
 ) -> bool:
     """Send one focal point's digest unless a run already recorded it today."""
 
@@ -145,7 +145,7 @@ def _send_digest(
             "state_url": absolute_url(
                 reverse("countries:state_needs", args=[user.state.iso3]) + f"?{TO_CONFIRM_QUERY}"
             ),
-            "actions": actions[:MAX_ACTIONS_LISTED],
+            "actions": list(actions)[:MAX_ACTIONS_LISTED],
             "more_actions": max(len(actions) - MAX_ACTIONS_LISTED, 0),
             "action_total": len(actions),
             "actions_url": absolute_url(

@@ -119,27 +119,6 @@ class CoverageSerializer(serializers.Serializer):
     covered = serializers.IntegerField(help_text="Needs an activity meets fully.")
 
 
-class ActionPlanTotalsSerializer(serializers.Serializer):
-    states_with_needs = serializers.IntegerField(help_text="States with needs (`totals`).")
-    states_with_needs_in_plan = serializers.IntegerField(
-        help_text="States with at least one need that a follow-up action, not cancelled, puts "
-        "in a national action plan."
-    )
-    needs_in_plan = serializers.IntegerField(help_text="Needs in a national action plan.")
-    percent_of_states_with_needs = serializers.FloatField(
-        help_text="`states_with_needs_in_plan` as a share of `states_with_needs`, one decimal."
-    )
-
-
-class ActionPlanRegionSerializer(ActionPlanTotalsSerializer):
-    region = serializers.CharField(help_text="Regional group code.")
-
-
-class ActionPlansSerializer(serializers.Serializer):
-    totals = ActionPlanTotalsSerializer()
-    by_region = ActionPlanRegionSerializer(many=True)
-
-
 class DashboardSerializer(serializers.Serializer):
     cycle = serializers.IntegerField()
     region = serializers.CharField(allow_null=True, help_text="null: all regions.")
@@ -155,8 +134,3 @@ class DashboardSerializer(serializers.Serializer):
     by_region = RegionSerializer(many=True)
     by_theme = ThemeSerializer(many=True)
     coverage = CoverageSerializer()
-    action_plans = ActionPlansSerializer(
-        required=False,
-        help_text="The share of States with at least one need in a national action plan "
-        "(figures computed before this was added lack it).",
-    )
