@@ -52,7 +52,9 @@ def test_a_focal_point_records_an_action_that_staff_see_overdue(
 
     # From the country page's needs to the need's page.
     focal.goto(f"{live_server.url}/states/KEN/needs/")
-    focal.locator(f'tr[data-ref="{need.ref}"]').get_by_role("link", name=need.ref).click()
+    focal.locator(f'tr[data-ref="{need.ref}"]').get_by_role(
+        "link", name=need.ref, exact=True
+    ).click()
     expect(focal).to_have_url(f"{live_server.url}/catalogue/{need.ref}/")
     section = focal.locator("#actions")
     expect(section.get_by_test_id("need-actions")).to_contain_text("No follow-up action")
