@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from core.exceptions import ConcurrentEditError
@@ -350,3 +351,18 @@ def test_the_dry_run_writes_nothing(staff, published_need):
 
     assert (result.rejected, result.created) == (False, 1)
     assert not NeedAction.objects.exists()
+
+
+def test_the_command_imports_a_file_whole_or_not_at_all(tmp_path, staff, published_need):
+    good = tmp_path / "actions.csv"
+    good.write_bytes(table_bytes(list(IMPORT_COLUMNS), [action_row(published_need)]))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(
+        table_bytes(list(IMPORT_COLUMNS), [action_row(published_need, need_ref="N-NOSUCH")])
+    )
+
+    call_command("import_actions", str(good), user=staff.username, stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("import_actions", str(bad), stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert NeedAction.objects.get().created_by == staff
