@@ -39,8 +39,12 @@ def test_the_dashboard_draws_every_figure_with_its_table(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard")
     expect(page.get_by_test_id("computed-at")).to_contain_text("second review cycle")
     charts = page.locator("[data-testid=chart] svg[role=img]")
-    expect(charts).to_have_count(12)
-    expect(page.locator("[data-testid=table]")).to_have_count(13)
+    # With the States with needs in a national action plan: 13 charts and 14 tables.
+    expect(charts).to_have_count(13)
+    expect(page.locator("[data-testid=table]")).to_have_count(14)
+    expect(page.get_by_test_id("figure-action-plans").locator("table")).to_contain_text(
+        "All States of this view"
+    )
     category = page.get_by_test_id("figure-by-category")
     expect(category.locator("svg")).to_contain_text("Capacity-building")
     expect(category.locator("table")).to_contain_text("Legislative assistance")
