@@ -42,9 +42,10 @@ def test_the_dashboard_draws_every_figure_with_its_table(
     # With the States with needs in a national action plan: 13 charts and 14 tables.
     expect(charts).to_have_count(13)
     expect(page.locator("[data-testid=table]")).to_have_count(14)
-    expect(page.get_by_test_id("figure-action-plans").locator("table")).to_contain_text(
-        "All States of this view"
-    )
+    plans = page.get_by_test_id("figure-action-plans")
+    expect(plans.locator("table")).to_contain_text("All States of this view")
+    plans.scroll_into_view_if_needed()
+    plans.screenshot(path=screenshot_dir / "dashboard-action-plans.png")
     category = page.get_by_test_id("figure-by-category")
     expect(category.locator("svg")).to_contain_text("Capacity-building")
     expect(category.locator("table")).to_contain_text("Legislative assistance")
