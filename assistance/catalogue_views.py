@@ -20,10 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 from core.access import can_see_donor_interest, donor_id, signed_in
 from core.changes import data_version
 from core.pages import allowed_by, visible_or_404
+from needs.action_forms import NeedActionForm
 from needs.exports import Column, choice, export_response, reference, value
 from needs.filters import NeedFilterSet
 from needs.models import Category, Coverage, Need, Priority, Status, Theme
-from needs.selectors import NeedPaginator
+from needs.rules import can_record_need_actions
+from needs.selectors import NeedPaginator, actions_of_need
 from reviews.models import CYCLE_CHOICES, Chapter, RegionalGroup
 from translations.lookup import localized, translate_reference
 from translations.models import ReferenceKind
@@ -280,6 +282,7 @@ def _need_page(request, need, form=None, status=200):
     own_interest = next((i for i in interests if i.donor_id == own_donor), None)
     others = [i for i in interests if i.donor_id != own_donor]
     may_register = can_register_interest(user) and own_interest is None
+    may_record_actions = can_record_need_actions(user, need)
     if form is None and may_register:
         form = InterestForm()
     return render(
@@ -297,6 +300,9 @@ def _need_page(request, need, form=None, status=200):
             "can_see_who_registered_interest": can_see_who_registered_interest(user),
             "withdrawable": {i.pk for i in interests if can_withdraw_interest(user, i)},
             "back_query": request.GET.get("back", ""),
+            "actions": actions_of_need(user, need),
+            "can_record_actions": may_record_actions,
+            "action_form": NeedActionForm() if may_record_actions else None,
         },
         status=status,
     )

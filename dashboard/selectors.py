@@ -12,8 +12,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     Min,
+    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -22,7 +24,17 @@ from django.utils import translation
 
 from assistance.models import DonorInterest, InterestKind
 from core.models import DataVersion
-from needs.models import Acceptance, Category, Coverage, Need, Status, Subcategory, Theme
+from needs.models import (
+    Acceptance,
+    ActionStatus,
+    Category,
+    Coverage,
+    Need,
+    NeedAction,
+    Status,
+    Subcategory,
+    Theme,
+)
 from reviews.models import CYCLE_CHOICES, Article, Chapter, RegionalGroup, Review, State
 
 from .models import ALL_REGIONS, FigureSet, SnapshotFigureSet
@@ -43,6 +55,21 @@ def active_donor_interests() -> QuerySet:
     return DonorInterest.objects.filter(
         withdrawn_at__isnull=True, need__acceptance=Acceptance.ACCEPTED
     )
+
+
+def actions_in_plans() -> QuerySet:
+    """Follow-up actions that put a counted need in a national action plan (not cancelled)."""
+    return NeedAction.objects.filter(
+        in_national_action_plan=True, need__acceptance=Acceptance.ACCEPTED
+    ).exclude(status=ActionStatus.CANCELLED)
+
+
+ACTION_PLAN_TOTALS = (
+    "states_with_needs",
+    "states_with_needs_in_plan",
+    "needs_in_plan",
+    "percent_of_states_with_needs",
+)
 
 
 def percent(part: int, whole: int) -> float:
@@ -82,6 +109,14 @@ def empty_figures() -> dict:
             "by_chapter": [],
             "by_region": [],
             "by_donor": [],
+        },
+        # The States with at least one need in a national action plan, of those with needs.
+        "action_plans": {
+            "totals": {
+                **dict.fromkeys(ACTION_PLAN_TOTALS, 0),
+                "percent_of_states_with_needs": 0.0,
+            },
+            "by_region": [],
         },
     }
 
@@ -367,6 +402,11 @@ class _Document:
             row["percent"] = percent(row["needs"], totals["needs"])
         for row in self.data["by_theme"]:
             row["percent_of_states"] = percent(row["states"], totals["states_with_needs"])
+        plans = self.data["action_plans"]["totals"]
+        plans["states_with_needs"] = totals["states_with_needs"]
+        plans["percent_of_states_with_needs"] = percent(
+            plans["states_with_needs_in_plan"], totals["states_with_needs"]
+        )
 
 
 def compute_figures() -> dict[tuple[int, str], dict]:
@@ -470,6 +510,19 @@ def compute_figures() -> dict[tuple[int, str], dict]:
     ):
         document.theme_row(row.pop("code")).update(row)
 
+    for document, row in each(
+        # One GROUP BY over the needs an action puts in a plan (a semi-join), the States
+        # from their reviews as for every other figure.
+        _grouped_needs(
+            needs.filter(Exists(actions_in_plans().filter(need=OuterRef("pk")))),
+            reviews=reviews,
+            metrics={"needs": Count("id")},
+        )
+    ):
+        plans = document.data["action_plans"]["totals"]
+        plans["states_with_needs_in_plan"] = row["states"]
+        plans["needs_in_plan"] = row["needs"]
+
     interests = active_donor_interests()
     interest_region = "need__review__state__regional_group__code"
     interest_metrics = {
@@ -539,6 +592,13 @@ def compute_figures() -> dict[tuple[int, str], dict]:
             regional.data["donor_interest"]["by_region"] = [interest_row]
             overall["by_region"].append(dict(needs_row))
             overall["donor_interest"]["by_region"].append(dict(interest_row))
+            plans_row = {
+                "region": region,
+                "label": needs_row["label"],
+                **regional.data["action_plans"]["totals"],
+            }
+            regional.data["action_plans"]["by_region"] = [plans_row]
+            overall["action_plans"]["by_region"].append(dict(plans_row))
         for document in (documents[(cycle, scope)] for scope in scopes):
             by_donor = document.data["donor_interest"]["by_donor"]
             by_donor.sort(key=lambda row: (-row["needs"], row["donor"]))

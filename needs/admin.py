@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ChangesDataAdminMixin
 
-from .models import Category, Need, NeedComment, Subcategory, Theme
+from .models import Category, Need, NeedAction, NeedComment, Subcategory, Theme
 
 
 class SubcategoryInline(admin.TabularInline):
@@ -73,3 +73,13 @@ class NeedCommentAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("need", "author", "status_from", "status_to", "created_at")
     list_filter = ("status_to",)
     search_fields = ("text", "need__ref")
+
+
+@admin.register(NeedAction)
+class NeedActionAdmin(SimpleHistoryAdmin):
+    list_display = ("need", "what", "responsible_institution", "due_date", "status")
+    list_filter = ("status", "in_national_action_plan", "need__review__cycle")
+    search_fields = ("what", "responsible_institution", "need__ref")
+    autocomplete_fields = ("need",)
+    readonly_fields = ("version", "created_at", "created_by", "updated_at", "updated_by")
+    list_select_related = ("need",)

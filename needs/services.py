@@ -12,7 +12,17 @@ from core.services import model_create, model_update
 from reviews.models import Article, Chapter, Review
 
 from .fields import EDITABLE_FIELDS
-from .models import Acceptance, Category, Need, NeedComment, Status, Subcategory, Theme
+from .models import (
+    Acceptance,
+    ActionStatus,
+    Category,
+    Need,
+    NeedAction,
+    NeedComment,
+    Status,
+    Subcategory,
+    Theme,
+)
 
 
 def validate_need_placement(
@@ -222,3 +232,75 @@ def need_decide_proposal(*, need: Need, accept: bool, user, reason: str = "") ->
         NeedComment.objects.create(need=current, author=user, text=reason.strip())
     data_changed(sender=Need)
     return current
+
+
+# --- Follow-up actions --------------------------------------------------------------------
+ACTION_FIELDS = (
+    "what",
+    "responsible_institution",
+    "due_date",
+    "status",
+    "in_national_action_plan",
+)
+
+
+def _clean_action(action: NeedAction) -> None:
+    action.what = (action.what or "").strip()
+    action.responsible_institution = (action.responsible_institution or "").strip()
+    action.full_clean(exclude=["need"] if action.pk else None)
+
+
+@transaction.atomic
+def need_action_create(
+    *,
+    need: Need,
+    what: str,
+    responsible_institution: str = "",
+    due_date: datetime.date | None = None,
+    status: str = ActionStatus.PLANNED,
+    in_national_action_plan: bool = False,
+    user=None,
+) -> NeedAction:
+    action = NeedAction(
+        need=need,
+        what=what,
+        responsible_institution=responsible_institution,
+        due_date=due_date,
+        status=status,
+        in_national_action_plan=in_national_action_plan,
+        created_by=user,
+        updated_by=user,
+    )
+    _clean_action(action)
+    attribute_history(action, user)
+    action.save()
+    # The dashboard counts the States with needs in an action plan.
+    data_changed(sender=NeedAction)
+    return action
+
+
+@transaction.atomic
+def need_action_update(
+    *, action: NeedAction, user=None, seen_version: int | None = None, **changes
+) -> NeedAction:
+    """Change an action; refused with ConcurrentEditError if saved since `seen_version`."""
+    unknown = set(changes) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown action fields: {', '.join(sorted(unknown))}")
+    current = lock_for_edit(NeedAction, action.pk, seen_version)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.updated_by = user
+    _clean_action(current)
+    current.version += 1
+    attribute_history(current, user)
+    current.save()
+    data_changed(sender=NeedAction)
+    return current
+
+
+@transaction.atomic
+def need_action_delete(*, action: NeedAction, user=None) -> None:
+    attribute_history(action, user)
+    action.delete()
+    data_changed(sender=NeedAction)

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from core.access import can_see_personal_data
 from core.api.fields import CodeField, StrictBooleanField, StrictJsonTypes
 from needs.fields import EDITABLE_FIELDS
-from needs.models import Category, Need, Priority, Status, Subcategory, Theme
+from needs.models import Category, Need, NeedAction, Priority, Status, Subcategory, Theme
 from needs.suggestions import MAX_DESCRIPTION_LENGTH
 from reviews.models import CYCLE_CHOICES, Article, Chapter, Review, State
 from translations.lookup import localized
@@ -230,3 +230,82 @@ class NeedSuggestionSerializer(serializers.Serializer):
 
 class NeedSuggestionsSerializer(serializers.Serializer):
     suggestions = NeedSuggestionSerializer(many=True)
+
+
+class NeedActionSerializer(serializers.ModelSerializer):
+    need = serializers.CharField(source="need.ref", read_only=True, help_text=_("The need's ref."))
+    is_overdue = serializers.BooleanField(
+        read_only=True, help_text=_("Due date passed and neither done nor cancelled.")
+    )
+    created_by = serializers.SerializerMethodField(
+        help_text=_("Who recorded the action; signed-in callers only (null for the public).")
+    )
+    updated_by = serializers.SerializerMethodField(
+        help_text=_("Who last changed the action; signed-in callers only (null for the public).")
+    )
+
+    class Meta:
+        model = NeedAction
+        fields = [
+            "id",
+            "need",
+            "what",
+            "responsible_institution",
+            "due_date",
+            "status",
+            "in_national_action_plan",
+            "is_overdue",
+            "version",
+            "created_at",
+            "created_by",
+            "updated_at",
+            "updated_by",
+        ]
+        read_only_fields = fields
+
+    def _person(self, person) -> str | None:
+        request = self.context.get("request")
+        if person is None or not can_see_personal_data(getattr(request, "user", None)):
+            return None
+        return person.get_full_name() or person.username
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_created_by(self, action) -> str | None:
+        return self._person(action.created_by)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_updated_by(self, action) -> str | None:
+        return self._person(action.updated_by)
+
+
+class NeedActionWriteSerializer(StrictJsonTypes, serializers.ModelSerializer):
+    """What the State's focal point and staff record about an action."""
+
+    what = serializers.CharField(max_length=5000, help_text=_("The action taken or planned."))
+    responsible_institution = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+    in_national_action_plan = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text=_("Whether the State's national action plan includes it."),
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_(
+            "The `version` you last read; the change is refused (409) if the action was "
+            "saved since. Also accepted as the `If-Match` header."
+        ),
+    )
+
+    class Meta:
+        model = NeedAction
+        fields = [
+            "what",
+            "responsible_institution",
+            "due_date",
+            "status",
+            "in_national_action_plan",
+            "version",
+        ]

@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -8,7 +10,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from core.access import can_manage_needs, signed_in
@@ -18,10 +20,16 @@ from core.api.viewsets import (
     refusal_is_conflict,
 )
 from needs import services
-from needs.filters import NeedFilterSet
-from needs.models import Category, Need, Theme
-from needs.rules import can_maintain_need, can_propose_need, can_propose_needs_at_all
-from needs.selectors import NeedPaginator
+from needs.filters import NeedActionFilterSet, NeedFilterSet
+from needs.models import Category, Need, NeedAction, Theme
+from needs.rules import (
+    can_maintain_need,
+    can_propose_need,
+    can_propose_needs_at_all,
+    can_record_actions_at_all,
+    can_record_need_actions,
+)
+from needs.selectors import NeedPaginator, need_actions
 from needs.suggestions import suggest_placements
 
 from . import serializers
@@ -263,3 +271,128 @@ class NeedViewSet(
         suggestions = suggest_placements(user=request.user, **fields)
         data = serializers.NeedSuggestionsSerializer({"suggestions": suggestions}).data
         return Response(data)
+
+
+ACTION_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The action's id."
+)
+NEW_ACTION_EXAMPLE = OpenApiExample(
+    "Training planned by the anti-corruption agency",
+    value={
+        "what": "Two-day training on the new asset declaration rules for 40 officials.",
+        "responsible_institution": "Ethics and Anti-Corruption Commission",
+        "due_date": "2027-06-30",
+        "status": "planned",
+        "in_national_action_plan": True,
+    },
+    request_only=True,
+)
+
+
+def _may_record_action(user, action: NeedAction) -> bool:
+    return can_record_need_actions(user, action.need)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Follow-up actions on a need",
+        description="What is done about the need: seen by whoever sees the need, the soonest due "
+        "first. `overdue=true`: due date passed and neither done nor cancelled.",
+        parameters=[NEED_REF],
+    ),
+    retrieve=extend_schema(summary="One follow-up action", parameters=[NEED_REF, ACTION_ID]),
+    create=extend_schema(
+        summary="Record a follow-up action (focal point of the need's State, staff)",
+        parameters=[NEED_REF],
+        request=serializers.NeedActionWriteSerializer,
+        examples=[NEW_ACTION_EXAMPLE],
+        responses={201: serializers.NeedActionSerializer},
+    ),
+    update=extend_schema(
+        summary="Change a follow-up action (focal point of the need's State, staff)",
+        parameters=[NEED_REF, ACTION_ID],
+        request=serializers.NeedActionWriteSerializer,
+        responses=serializers.NeedActionSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Change part of a follow-up action (focal point of the need's State, staff)",
+        parameters=[NEED_REF, ACTION_ID],
+        request=serializers.NeedActionWriteSerializer,
+        responses=serializers.NeedActionSerializer,
+    ),
+    destroy=extend_schema(
+        summary="Delete a follow-up action (focal point of the need's State, staff)",
+        parameters=[NEED_REF, ACTION_ID],
+    ),
+)
+class NeedActionViewSet(
+    ReadOnlyApiViewSet,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+):
+    """`/api/v1/needs/{ref}/actions/`: the actions of one need, which the caller must see."""
+
+    queryset = NeedAction.objects.all()
+    serializer_class = serializers.NeedActionSerializer
+    filterset_class = NeedActionFilterSet
+    write_rules = dict.fromkeys(
+        ("create", "update", "partial_update", "destroy"), can_record_actions_at_all
+    )
+    object_rules = dict.fromkeys(("update", "partial_update", "destroy"), _may_record_action)
+
+    @cached_property
+    def need(self) -> Need:
+        """The need of the address: 404 for one the caller may not see."""
+        found = (
+            Need.objects.visible_to(self.request.user)
+            .select_related("review")
+            .filter(ref=self.kwargs["ref"])
+            .first()
+        )
+        if found is None:
+            raise NotFound(gettext("There is no need with this reference that you may see."))
+        return found
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return NeedAction.objects.none()
+        return need_actions(self.request.user, NeedAction.objects.filter(need=self.need))
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return serializers.NeedActionWriteSerializer
+        return serializers.NeedActionSerializer
+
+    def _answer(self, action: NeedAction, code=status.HTTP_200_OK) -> Response:
+        action = self.get_queryset().get(pk=action.pk)
+        context = self.get_serializer_context()
+        return Response(serializers.NeedActionSerializer(action, context=context).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        if not can_record_need_actions(request.user, self.need):
+            raise PermissionDenied(
+                gettext("Only the State's focal point and staff record actions on its needs.")
+            )
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        fields.pop("version", None)
+        action = services.need_action_create(need=self.need, user=request.user, **fields)
+        return self._answer(action, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        action = self.get_object()
+        partial = kwargs.get("partial", False)
+        serializer = self.get_serializer(action, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        seen_version = self.seen_version(changes)
+        action = services.need_action_update(
+            action=action, user=request.user, seen_version=seen_version, **changes
+        )
+        return self._answer(action)
+
+    def destroy(self, request, *args, **kwargs):
+        services.need_action_delete(action=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('needs', '0006_import_job_moved_to_core'),
+        ('needs', '0008_need_actions'),
     ]
 
     operations = [

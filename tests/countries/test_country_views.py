@@ -22,6 +22,7 @@ KENYA_PAGE = section("detail")
 KENYA_NEEDS = section("needs")
 KENYA_PROPOSALS = section("proposals")
 KENYA_ASSISTANCE = section("assistance")
+KENYA_ACTIONS = section("actions")
 KENYA_INTEREST = section("interest")
 
 
@@ -472,13 +473,27 @@ def test_the_interest_and_proposals_come_fifty_to_a_page(client_as, people, publ
 
 
 # --- Tabs -------------------------------------------------------------------------------------
-PUBLIC_SECTIONS = (KENYA_PAGE, KENYA_NEEDS, KENYA_ASSISTANCE)
+PUBLIC_SECTIONS = (KENYA_PAGE, KENYA_NEEDS, KENYA_ACTIONS, KENYA_ASSISTANCE)
 TABS = {
-    "anonymous": [KENYA_PAGE, KENYA_NEEDS, KENYA_ASSISTANCE],
-    "donor": [KENYA_PAGE, KENYA_NEEDS, KENYA_ASSISTANCE, KENYA_INTEREST],
-    "focal_point": [KENYA_PAGE, KENYA_NEEDS, KENYA_PROPOSALS, KENYA_ASSISTANCE, KENYA_INTEREST],
-    "other_focal_point": [KENYA_PAGE, KENYA_NEEDS, KENYA_ASSISTANCE, KENYA_INTEREST],
-    "staff": [KENYA_PAGE, KENYA_NEEDS, KENYA_PROPOSALS, KENYA_ASSISTANCE, KENYA_INTEREST],
+    "anonymous": [KENYA_PAGE, KENYA_NEEDS, KENYA_ACTIONS, KENYA_ASSISTANCE],
+    "donor": [KENYA_PAGE, KENYA_NEEDS, KENYA_ACTIONS, KENYA_ASSISTANCE, KENYA_INTEREST],
+    "focal_point": [
+        KENYA_PAGE,
+        KENYA_NEEDS,
+        KENYA_PROPOSALS,
+        KENYA_ACTIONS,
+        KENYA_ASSISTANCE,
+        KENYA_INTEREST,
+    ],
+    "other_focal_point": [KENYA_PAGE, KENYA_NEEDS, KENYA_ACTIONS, KENYA_ASSISTANCE, KENYA_INTEREST],
+    "staff": [
+        KENYA_PAGE,
+        KENYA_NEEDS,
+        KENYA_PROPOSALS,
+        KENYA_ACTIONS,
+        KENYA_ASSISTANCE,
+        KENYA_INTEREST,
+    ],
 }
 
 
