@@ -310,9 +310,13 @@ class SharedNeedViewSet(ApiViewSet):
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         paginator = self.paginator
+        # The paging parameters are checked also for the CSV, which holds every group: a
+        # malformed one is refused as on the JSON answer, not silently ignored.
+        page_size = paginator.get_page_size(request)
+        number = paginator.get_page_number(request)
         whole = getattr(request.accepted_renderer, "format", None) == "csv"
-        page_size = None if whole else paginator.get_page_size(request)
-        number = 1 if whole else paginator.get_page_number(request)
+        if whole:
+            page_size, number = None, 1
         result = shared_needs_page(
             request.user,
             filterset,

@@ -196,6 +196,8 @@ def test_filters(client, shared, query, count):
         {"regoin": "african"},
         {"page": 0},
         {"page_size": 501},
+        {"format": "csv", "page": "null"},
+        {"format": "csv", "page_size": "x"},
     ],
 )
 def test_bad_parameters_are_refused(client, shared, query):
