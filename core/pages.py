@@ -7,10 +7,11 @@ from functools import wraps
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages import get_messages
+from django.contrib.messages import success as message_success
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -107,3 +108,13 @@ def render_public_page(request, template: str, context: dict) -> str:
 
 def with_csrf_token(request, page: str) -> HttpResponse:
     return HttpResponse(page.replace(CSRF_TOKEN_SLOT, get_token(request)))
+
+
+def confirm_delete(request, template: str, context: dict, *, delete, done: str, then: str):
+    """A delete page: GET shows the confirmation (template), POST calls delete(), says
+    done and goes to then (a URL or a URL name). The caller checks the permission first."""
+    if request.method == "POST":
+        delete()
+        message_success(request, done)
+        return redirect(then)
+    return render(request, template, context)
