@@ -17,6 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .access import signed_in
+from .exceptions import ConcurrentEditError
+from .history import describe_changes
 
 PAGE_SIZE = 50
 STAFF_ONLY = _("This page is for secretariat staff.")
@@ -118,3 +120,16 @@ def confirm_delete(request, template: str, context: dict, *, delete, done: str, 
         message_success(request, done)
         return redirect(then)
     return render(request, template, context)
+
+
+def resubmitted(request, conflict: ConcurrentEditError):
+    """The input of an edit refused because the record was saved meanwhile, now carrying the
+    current version: saving it again, after reading what changed, is a deliberate overwrite."""
+    data = request.POST.copy()
+    data["version"] = conflict.current.version
+    return data
+
+
+def conflict_context(model, conflict: ConcurrentEditError) -> dict:
+    """What an edit page shows of a refused save: the conflict and its changes in words."""
+    return {"conflict": conflict, "conflict_changes": describe_changes(model, conflict.changes)}
