@@ -165,11 +165,15 @@ def _tidy_need_filter_form(form: forms.Form) -> forms.Form:
     return form
 
 
-def _filtered_page(request, filterset_class, names, queryset, *, tidy, paginator, per_page):
+def _filtered_section(
+    request, filterset_class, names, queryset, *, tidy, paginator, per_page, download_base
+):
     """A section's list filtered by the shared FilterSet on the fields the section offers
     (names; the other query parameters are not filters), its form tidied before it
     validates, and the page asked for; no rows while the filters are invalid.
-    Returns the FilterSet, the page, the filters as a query string and whether they are valid."""
+    Returns the page, what the section's template shows of the filters (form, errors, the
+    filters as a query string, and the download link's query: download_base and the
+    filters) and whether the filters are valid."""
     filter_data = QueryDict(mutable=True)
     for name in names:
         if name in request.GET:
@@ -178,14 +182,21 @@ def _filtered_page(request, filterset_class, names, queryset, *, tidy, paginator
     tidy(filterset.form)
     valid = filterset.is_valid()
     rows = paginator(filterset.qs if valid else queryset.none(), per_page)
-    return filterset, rows.get_page(request.GET.get("page")), filter_data.urlencode(), valid
+    filter_query = filter_data.urlencode()
+    filters = {
+        "form": filterset.form,
+        "filter_errors": filterset.errors,
+        "filter_query": filter_query,
+        "download_query": "&".join(part for part in (download_base, filter_query) if part),
+    }
+    return rows.get_page(request.GET.get("page")), filters, valid
 
 
 @require_GET
 @state_section
 def state_needs(request, state: State):
     user = request.user
-    need_filter, needs, filter_query, valid = _filtered_page(
+    needs, filters, valid = _filtered_section(
         request,
         NeedFilterSet,
         NEED_FILTERS,
@@ -193,18 +204,14 @@ def state_needs(request, state: State):
         tidy=_tidy_need_filter_form,
         paginator=IdsFirstPaginator,
         per_page=NEEDS_PER_PAGE,
+        download_base=f"state={state.iso3}&acceptance=accepted",
     )
     context = _section_context(
         request,
         state,
         needs=needs,
-        form=need_filter.form,
-        need_filter_errors=need_filter.errors,
-        filter_query=filter_query,
+        **filters,
         stale_query=TO_CONFIRM_QUERY,
-        download_query="&".join(
-            part for part in (f"state={state.iso3}&acceptance=accepted", filter_query) if part
-        ),
         download_formats=EXPORT_FORMATS,
         can_maintain=can_maintain_state_needs(user, state),
         can_propose=_can_propose(user, state),
@@ -246,7 +253,7 @@ def _tidy_action_filter_form(form: forms.Form) -> forms.Form:
 @state_section
 def state_actions(request, state: State):
     """The follow-up actions on the State's needs, paged, with an overdue filter."""
-    action_filter, actions, filter_query, valid = _filtered_page(
+    actions, filters, valid = _filtered_section(
         request,
         NeedActionFilterSet,
         ACTION_FILTERS,
@@ -254,16 +261,14 @@ def state_actions(request, state: State):
         tidy=_tidy_action_filter_form,
         paginator=Paginator,
         per_page=ACTIONS_PER_PAGE,
+        download_base=f"state={state.iso3}",
     )
     context = _section_context(
         request,
         state,
         actions=actions,
-        form=action_filter.form,
-        action_filter_errors=action_filter.errors,
-        filter_query=filter_query,
+        **filters,
         overdue_query="overdue=true",
-        download_query="&".join(part for part in (f"state={state.iso3}", filter_query) if part),
         download_formats=ACTION_EXPORT_FORMATS,
     )
     return render(request, "countries/state_actions.html", context, status=200 if valid else 400)
