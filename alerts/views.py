@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import can_save_searches
-from core.pages import allowed_by, apply_service_errors, visible_or_404
+from core.pages import allowed_by, apply_service_errors, confirm_delete, visible_or_404
 
 from . import services
 from .forms import SavedSearchForm, SaveSearchForm
@@ -103,11 +103,14 @@ def saved_search_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def saved_search_delete(request, pk: int):
     search = _own(request, pk)
-    if request.method == "POST":
-        services.saved_search_delete(saved_search=search)
-        messages.success(request, _("Saved search “%(name)s” deleted.") % {"name": search.name})
-        return redirect("alerts:saved_search_list")
-    return render(request, "alerts/saved_search_confirm_delete.html", {"search": search})
+    return confirm_delete(
+        request,
+        "alerts/saved_search_confirm_delete.html",
+        {"search": search},
+        delete=lambda: services.saved_search_delete(saved_search=search),
+        done=_("Saved search “%(name)s” deleted.") % {"name": search.name},
+        then="alerts:saved_search_list",
+    )
 
 
 # The link's signed token is what authorises the change, not a session: mail programs post

@@ -29,7 +29,9 @@ def _filterset(request) -> SharedNeedFilterSet:
     )
 
 
-def _groups(request, filterset, *, page: int = 1, page_size: int | None) -> dict:
+def shared_groups(request, filterset, *, page: int = 1, page_size: int | None) -> dict:
+    """One page of the groups (all of them when page_size is None) for the person, kept in
+    the cache per visibility and data version; the page and the API ask through here."""
     return shared_needs_page(
         request.user,
         filterset,
@@ -49,11 +51,11 @@ def shared_needs(request):
     # The count comes with the groups (one cached answer): ask for the page asked, and for
     # the last one if that was beyond it.
     number = _page_number(request.GET.get("page"))
-    result = _groups(request, filterset, page=number, page_size=PAGE_SIZE)
+    result = shared_groups(request, filterset, page=number, page_size=PAGE_SIZE)
     paginator = Paginator(range(result["count"]), PAGE_SIZE)
     if number > paginator.num_pages:
         number = paginator.num_pages
-        result = _groups(request, filterset, page=number, page_size=PAGE_SIZE)
+        result = shared_groups(request, filterset, page=number, page_size=PAGE_SIZE)
     groups = [shared_group_document(group) for group in result["groups"]]
     context["page"] = Page(groups, number, paginator)
     # The same answer renders the same HTML (the groups' table and the filter form): it is
@@ -122,7 +124,7 @@ def shared_needs_export(request, fmt: str):
     filterset = _filterset(request)
     if not filterset.is_valid():
         return invalid_filter_response(filterset)
-    result = _groups(request, filterset, page_size=None)
+    result = shared_groups(request, filterset, page_size=None)
     groups = [shared_group_document(group) for group in result["groups"]]
     headers = _export_headers()
     rows = list(_export_rows(groups))

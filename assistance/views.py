@@ -24,6 +24,7 @@ from core.pages import (
     allowed_by,
     apply_service_errors,
     query_without_page,
+    resubmitted,
     visible_or_404,
 )
 from core.tabular import csv_response, xlsx_response
@@ -171,9 +172,7 @@ def activity_edit(request, ref: str):
                 status = 409
                 # The editor's input stays; the form now carries the current version, so
                 # saving again (after reading what changed) is a deliberate overwrite.
-                data = request.POST.copy()
-                data["version"] = error.current.version
-                form = ActivityForm(data, instance=error.current)
+                form = ActivityForm(resubmitted(request, error), instance=error.current)
                 form.is_valid()
             except ValidationError as error:
                 apply_service_errors(form, error)

@@ -57,6 +57,11 @@ def _page_cell(measured: dict, requested: int) -> str:
     return cell
 
 
+def _verdict(problems: list[str]) -> str:
+    """pass, or FAIL with what missed the target."""
+    return PASS if not problems else f"{FAIL} ({', '.join(problems)})"
+
+
 def _page_row(key: str, small: dict, large: dict, requested: int) -> list[str]:
     base, grown = small["pages"][key], large["pages"][key]
     if key == LOAD_FLOOR:
@@ -74,7 +79,7 @@ def _page_row(key: str, small: dict, large: dict, requested: int) -> list[str]:
             problems.append(f"{grown['queries']} q")
         if not ok_status:
             problems.append("HTTP errors")
-        result = PASS if not problems else f"{FAIL} ({', '.join(problems)})"
+        result = _verdict(problems)
     return [
         base["label"],
         base["role"],
@@ -106,14 +111,10 @@ def _recompute_row(small: dict, large: dict) -> list[str]:
         problems.append(f"{_seconds(grown['recompute_s'])}")
     if grown["disagreements"]:
         problems.append("figures differ")
-    return [
-        f"Recompute all dashboard figures (median of {grown['runs']})",
-        "worker",
-        _recompute_cell(small["aggregates"]),
-        _recompute_cell(grown),
-        f"≤ {RECOMPUTE_FACTOR} x bare SQL and < {RECOMPUTE_LIMIT_S} s (≤ {_seconds(limit)})",
-        PASS if not problems else f"{FAIL} ({', '.join(problems)})",
-    ]
+    what = f"Recompute all dashboard figures (median of {grown['runs']})"
+    target = f"≤ {RECOMPUTE_FACTOR} x bare SQL and < {RECOMPUTE_LIMIT_S} s (≤ {_seconds(limit)})"
+    cells = [_recompute_cell(measured) for measured in (small["aggregates"], grown)]
+    return [what, "worker", *cells, target, _verdict(problems)]
 
 
 def _import_cell(measured: dict) -> str:
@@ -145,14 +146,10 @@ def _import_row(small: dict, large: dict) -> list[str]:
             problems.append(f"{grown['import_rows_per_s']:,.0f} rows/s")
         if _ratio(grown) < IMPORT_MIN_RATIO:
             problems.append(f"ratio {_ratio(grown):.3f}")
-    return [
-        f"Import {grown['rows']:,} needs (CSV, checks, history) next to bare COPY",
-        "staff",
-        _import_cell(small["imports"]),
-        _import_cell(grown),
-        f"≥ {IMPORT_MIN_ROWS_PER_S:,} rows/s and ≥ {IMPORT_MIN_RATIO} x bare COPY's rows/s",
-        PASS if not problems else f"{FAIL} ({', '.join(problems)})",
-    ]
+    what = f"Import {grown['rows']:,} needs (CSV, checks, history) next to bare COPY"
+    target = f"≥ {IMPORT_MIN_ROWS_PER_S:,} rows/s and ≥ {IMPORT_MIN_RATIO} x bare COPY's rows/s"
+    cells = [_import_cell(measured) for measured in (small["imports"], grown)]
+    return [what, "staff", *cells, target, _verdict(problems)]
 
 
 def _load_cell(measured: dict, floor: dict) -> str:

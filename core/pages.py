@@ -7,15 +7,18 @@ from functools import wraps
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages import get_messages
+from django.contrib.messages import success as message_success
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .access import signed_in
+from .exceptions import ConcurrentEditError
+from .history import describe_changes
 
 PAGE_SIZE = 50
 STAFF_ONLY = _("This page is for secretariat staff.")
@@ -107,3 +110,26 @@ def render_public_page(request, template: str, context: dict) -> str:
 
 def with_csrf_token(request, page: str) -> HttpResponse:
     return HttpResponse(page.replace(CSRF_TOKEN_SLOT, get_token(request)))
+
+
+def confirm_delete(request, template: str, context: dict, *, delete, done: str, then: str):
+    """A delete page: GET shows the confirmation (template), POST calls delete(), says
+    done and goes to then (a URL or a URL name). The caller checks the permission first."""
+    if request.method == "POST":
+        delete()
+        message_success(request, done)
+        return redirect(then)
+    return render(request, template, context)
+
+
+def resubmitted(request, conflict: ConcurrentEditError):
+    """The input of an edit refused because the record was saved meanwhile, now carrying the
+    current version: saving it again, after reading what changed, is a deliberate overwrite."""
+    data = request.POST.copy()
+    data["version"] = conflict.current.version
+    return data
+
+
+def conflict_context(model, conflict: ConcurrentEditError) -> dict:
+    """What an edit page shows of a refused save: the conflict and its changes in words."""
+    return {"conflict": conflict, "conflict_changes": describe_changes(model, conflict.changes)}

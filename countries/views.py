@@ -29,7 +29,7 @@ from needs.action_exports import FORMATS as ACTION_EXPORT_FORMATS
 from needs.digest import TO_CONFIRM_QUERY
 from needs.exports import FORMATS as EXPORT_FORMATS
 from needs.filters import NeedActionFilterSet, NeedFilterSet
-from needs.models import Need, NeedAction, Status, stale_before
+from needs.models import Status, stale_before
 from needs.rules import can_maintain_state_needs
 from reviews.filters import StateFilterSet
 from reviews.models import State
@@ -165,30 +165,53 @@ def _tidy_need_filter_form(form: forms.Form) -> forms.Form:
     return form
 
 
+def _filtered_section(
+    request, filterset_class, names, queryset, *, tidy, paginator, per_page, download_base
+):
+    """A section's list filtered by the shared FilterSet on the fields the section offers
+    (names; the other query parameters are not filters), its form tidied before it
+    validates, and the page asked for; no rows while the filters are invalid.
+    Returns the page, what the section's template shows of the filters (form, errors, the
+    filters as a query string, and the download link's query: download_base and the
+    filters) and whether the filters are valid."""
+    filter_data = QueryDict(mutable=True)
+    for name in names:
+        if name in request.GET:
+            filter_data.setlist(name, request.GET.getlist(name))
+    filterset = filterset_class(filter_data, queryset=queryset)
+    tidy(filterset.form)
+    valid = filterset.is_valid()
+    rows = paginator(filterset.qs if valid else queryset.none(), per_page)
+    filter_query = filter_data.urlencode()
+    filters = {
+        "form": filterset.form,
+        "filter_errors": filterset.errors,
+        "filter_query": filter_query,
+        "download_query": "&".join(part for part in (download_base, filter_query) if part),
+    }
+    return rows.get_page(request.GET.get("page")), filters, valid
+
+
 @require_GET
 @state_section
 def state_needs(request, state: State):
     user = request.user
-    filter_data = QueryDict(mutable=True)
-    for name in NEED_FILTERS:
-        if name in request.GET:
-            filter_data.setlist(name, request.GET.getlist(name))
-    need_filter = NeedFilterSet(filter_data, queryset=selectors.state_needs(user, state))
-    form = _tidy_need_filter_form(need_filter.form)
-    valid = need_filter.is_valid()
-    needs = IdsFirstPaginator(need_filter.qs if valid else Need.objects.none(), NEEDS_PER_PAGE)
-    filter_query = filter_data.urlencode()
+    needs, filters, valid = _filtered_section(
+        request,
+        NeedFilterSet,
+        NEED_FILTERS,
+        selectors.state_needs(user, state),
+        tidy=_tidy_need_filter_form,
+        paginator=IdsFirstPaginator,
+        per_page=NEEDS_PER_PAGE,
+        download_base=f"state={state.iso3}&acceptance=accepted",
+    )
     context = _section_context(
         request,
         state,
-        needs=needs.get_page(request.GET.get("page")),
-        form=form,
-        need_filter_errors=need_filter.errors,
-        filter_query=filter_query,
+        needs=needs,
+        **filters,
         stale_query=TO_CONFIRM_QUERY,
-        download_query="&".join(
-            part for part in (f"state={state.iso3}&acceptance=accepted", filter_query) if part
-        ),
         download_formats=EXPORT_FORMATS,
         can_maintain=can_maintain_state_needs(user, state),
         can_propose=_can_propose(user, state),
@@ -218,32 +241,34 @@ ACTION_FILTERS = ("overdue", "status", "in_national_action_plan", "cycle")
 ACTIONS_PER_PAGE = 50
 
 
+def _tidy_action_filter_form(form: forms.Form) -> forms.Form:
+    """The shared action filters as a State's actions offer them: statuses as checkboxes."""
+    tidy_filter_form(form)
+    status = form.fields["status"]
+    status.widget = forms.CheckboxSelectMultiple(choices=status.choices)
+    return form
+
+
 @require_GET
 @state_section
 def state_actions(request, state: State):
     """The follow-up actions on the State's needs, paged, with an overdue filter."""
-    filter_data = QueryDict(mutable=True)
-    for name in ACTION_FILTERS:
-        if name in request.GET:
-            filter_data.setlist(name, request.GET.getlist(name))
-    action_filter = NeedActionFilterSet(
-        filter_data, queryset=selectors.state_actions(request.user, state)
+    actions, filters, valid = _filtered_section(
+        request,
+        NeedActionFilterSet,
+        ACTION_FILTERS,
+        selectors.state_actions(request.user, state),
+        tidy=_tidy_action_filter_form,
+        paginator=Paginator,
+        per_page=ACTIONS_PER_PAGE,
+        download_base=f"state={state.iso3}",
     )
-    form = tidy_filter_form(action_filter.form)
-    status = form.fields["status"]
-    status.widget = forms.CheckboxSelectMultiple(choices=status.choices)
-    valid = action_filter.is_valid()
-    actions = Paginator(action_filter.qs if valid else NeedAction.objects.none(), ACTIONS_PER_PAGE)
-    filter_query = filter_data.urlencode()
     context = _section_context(
         request,
         state,
-        actions=actions.get_page(request.GET.get("page")),
-        form=form,
-        action_filter_errors=action_filter.errors,
-        filter_query=filter_query,
+        actions=actions,
+        **filters,
         overdue_query="overdue=true",
-        download_query="&".join(part for part in (f"state={state.iso3}", filter_query) if part),
         download_formats=ACTION_EXPORT_FORMATS,
     )
     return render(request, "countries/state_actions.html", context, status=200 if valid else 400)

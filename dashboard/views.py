@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import can_see_donor_interest, can_see_personal_data, can_take_snapshots
-from core.pages import public_page_path, render_public_page, with_csrf_token
+from core.pages import confirm_delete, public_page_path, render_public_page, with_csrf_token
 from core.tabular import csv_response
 
 from . import selectors, services
@@ -189,11 +189,14 @@ def snapshot_delete(request, pk: int):
     if not can_take_snapshots(request.user):
         raise PermissionDenied("Only Secretariat staff delete snapshots.")
     snapshot = get_object_or_404(Snapshot, pk=pk)
-    if request.method == "POST":
-        services.snapshot_delete(snapshot=snapshot)
-        messages.success(request, _("Snapshot %(label)s deleted.") % {"label": snapshot.label})
-        return redirect("dashboard:snapshots")
-    return render(request, "dashboard/snapshot_confirm_delete.html", {"snapshot": snapshot})
+    return confirm_delete(
+        request,
+        "dashboard/snapshot_confirm_delete.html",
+        {"snapshot": snapshot},
+        delete=lambda: services.snapshot_delete(snapshot=snapshot),
+        done=_("Snapshot %(label)s deleted.") % {"label": snapshot.label},
+        then="dashboard:snapshots",
+    )
 
 
 @require_GET

@@ -12,8 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import signed_in
 from core.exceptions import ConcurrentEditError
-from core.history import describe_changes
-from core.pages import allowed_by, apply_service_errors, visible_or_404
+from core.pages import (
+    allowed_by,
+    apply_service_errors,
+    confirm_delete,
+    conflict_context,
+    resubmitted,
+    visible_or_404,
+)
 
 from .action_exports import FORMATS, action_export_response
 from .action_forms import NeedActionForm
@@ -90,16 +96,13 @@ def need_action_edit_view(request, ref: str, action_id: int):
                 **form.action_fields(),
             )
         except ConcurrentEditError as conflict:
-            data = request.POST.copy()
-            data["version"] = conflict.current.version
             return _render_form(
                 request,
                 need,
-                NeedActionForm(data, action=action),
+                NeedActionForm(resubmitted(request, conflict), action=action),
                 action=action,
                 status=409,
-                conflict=conflict,
-                conflict_changes=describe_changes(NeedAction, conflict.changes),
+                **conflict_context(NeedAction, conflict),
             )
         except ObjectDoesNotExist:
             messages.error(
@@ -119,14 +122,14 @@ def need_action_edit_view(request, ref: str, action_id: int):
 def need_action_delete_view(request, ref: str, action_id: int):
     need = _need_to_act_on(request, ref)
     action = _action(request, need, action_id)
-    if request.method == "POST":
-        need_action_delete(action=action, user=request.user)
-        messages.success(request, gettext("Action on need %(ref)s deleted.") % {"ref": need.ref})
-        return redirect(_back(request, need))
-    return render(
+    back = _back(request, need)
+    return confirm_delete(
         request,
         "needs/action_confirm_delete.html",
-        {"need": need, "action": action, "back": _back(request, need)},
+        {"need": need, "action": action, "back": back},
+        delete=lambda: need_action_delete(action=action, user=request.user),
+        done=gettext("Action on need %(ref)s deleted.") % {"ref": need.ref},
+        then=back,
     )
 
 

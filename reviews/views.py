@@ -19,12 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.access import can_manage_needs, can_manage_reviews
 from core.changes import data_version
 from core.exceptions import ConcurrentEditError
-from core.history import describe_changes, history_or_404
+from core.history import history_or_404
 from core.pages import (
     PAGE_SIZE,
     allowed_by,
     apply_service_errors,
+    conflict_context,
     query_without_page,
+    resubmitted,
     tidy_filter_form,
 )
 from translations.lookup import localized
@@ -187,17 +189,11 @@ def _edit_context(form: ReviewForm, **extra) -> dict:
 
 def _conflict(request, form: ReviewForm, review: Review, conflict: ConcurrentEditError):
     """Refuse the save, show what changed, and let the person decide with today's version."""
-    data = request.POST.copy()
-    data["version"] = conflict.current.version
-    refreshed = ReviewForm(data, review=review)
+    refreshed = ReviewForm(resubmitted(request, conflict), review=review)
     return render(
         request,
         "reviews/review_form.html",
-        _edit_context(
-            refreshed,
-            conflict=conflict,
-            conflict_changes=describe_changes(Review, conflict.changes),
-        ),
+        _edit_context(refreshed, **conflict_context(Review, conflict)),
         status=409,
     )
 

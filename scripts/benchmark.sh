@@ -17,12 +17,6 @@ cd "$ROOT"
 
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tan-tracker-benchmark.XXXXXX")
 STARTED_AT=$EPOCHREALTIME
-
-log() { printf '\n==> %s\n' "$*"; }
-die() {
-    printf 'benchmark.sh: %s\n' "$*" >&2
-    exit 1
-}
 # shellcheck source=scripts/lib.sh
 . "$ROOT/scripts/lib.sh"
 

@@ -1,7 +1,14 @@
 # Shell functions shared by scripts/run.sh, scripts/test.sh and scripts/benchmark.sh:
 # root and postgres commands, Debian packages, the Python environment and a private
-# throwaway PostgreSQL cluster. Sourced, not run; the caller defines `die` and sets ROOT
-# (and RUN_DIR, a scratch directory, before start_private_postgres).
+# throwaway PostgreSQL cluster. Sourced, not run; the caller sets ROOT (and RUN_DIR, a
+# scratch directory, before start_private_postgres).
+
+# Progress lines, and the error that stops the calling script (named by its file name).
+log() { printf '\n==> %s\n' "$*"; }
+die() {
+    printf '%s: %s\n' "$(basename "$0")" "$*" >&2
+    exit 1
+}
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then

@@ -24,12 +24,6 @@ CURRENT_STEP=""
 STEP_START=""
 SCRIPT_START=$EPOCHREALTIME
 
-log() { printf '\n==> %s\n' "$*"; }
-die() {
-    printf 'test.sh: %s\n' "$*" >&2
-    exit 1
-}
-
 # shellcheck source=scripts/lib.sh
 . "$ROOT/scripts/lib.sh"
 

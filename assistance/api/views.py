@@ -26,14 +26,12 @@ from assistance.selectors import (
     activity_detail,
     shared_group_document,
     shared_needs_base,
-    shared_needs_page,
 )
+from assistance.shared_views import shared_groups
 from core.access import can_manage_assistance, signed_in
 from core.api.filters import StrictFilterBackend, StrictOrderingFilter
 from core.api.viewsets import ApiViewSet, ReadOnlyApiViewSet, refusal_is_conflict
-from core.changes import data_version
 from core.paging import CountedOncePaginator
-from needs.models import Need
 
 from . import serializers
 
@@ -317,14 +315,7 @@ class SharedNeedViewSet(ApiViewSet):
         whole = getattr(request.accepted_renderer, "format", None) == "csv"
         if whole:
             page_size, number = None, 1
-        result = shared_needs_page(
-            request.user,
-            filterset,
-            page=number,
-            page_size=page_size,
-            visibility=Need.objects.visibility_key(request.user),
-            data_version=data_version(),
-        )
+        result = shared_groups(request, filterset, page=number, page_size=page_size)
         # The documents have the serializer's shape already (a test checks it); running them
         # through DRF's nested serializers took most of a cached answer's time.
         rows = [shared_group_document(group) for group in result["groups"]]
