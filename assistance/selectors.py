@@ -352,6 +352,7 @@ REGIONAL_ACTIVITY = Q(activity__level=Level.REGIONAL) | Q(
     activity__activity_type=ActivityType.REGIONAL_PLATFORM
 )
 SHARED_CACHE_SECONDS = 60 * 60
+MAX_OFFSET = 2**62
 
 
 def shared_needs_base(user) -> QuerySet:
@@ -553,8 +554,12 @@ def _shared_page(user, needs: QuerySet, ordering, page: int, page_size: int | No
         groups, _total = shared_need_groups(needs, ordering)
         count = len(groups)
     else:
-        groups, count = shared_need_groups(
-            needs, ordering, limit=page_size, offset=(page - 1) * page_size
+        offset = (page - 1) * page_size
+        # An offset past PostgreSQL's bigint cannot be asked; no group is that far anyway.
+        groups, count = (
+            shared_need_groups(needs, ordering, limit=page_size, offset=offset)
+            if offset < MAX_OFFSET
+            else ([], None)
         )
         if count is None:  # past the last page, or nothing at all: count them
             count = len(shared_need_groups(needs)[0]) if page > 1 else 0

@@ -209,6 +209,9 @@ def test_bad_parameters_are_refused(client, shared, query):
 
 def test_a_page_beyond_the_last_is_404(client, shared):
     assert client.get(API, {"page": 2}).status_code == 404
+    # Far beyond: an offset PostgreSQL's bigint cannot hold.
+    assert client.get(API, {"page": 617855889724149376, "page_size": 266}).status_code == 404
+    assert client.get(PAGE, {"page": 617855889724149376}).status_code == 200
 
 
 def test_pages(client, shared):
