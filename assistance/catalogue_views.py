@@ -24,6 +24,7 @@ from core.paging import IdsFirstPaginator
 from core.tabular import csv_response, xlsx_response
 from needs.filters import NeedFilterSet
 from needs.models import Category, Coverage, Need, Priority, Status, Theme
+from needs.selectors import need_neighbours
 from reviews.models import Chapter, RegionalGroup
 from translations.lookup import localized, translate_reference
 from translations.models import ReferenceKind
@@ -324,6 +325,7 @@ def _need_page(request, need, form=None, status=200):
     own_interest = next((i for i in interests if i.donor_id == own_donor), None)
     others = [i for i in interests if i.donor_id != own_donor]
     may_register = can_register_interest(user) and own_interest is None
+    earlier, later = need_neighbours(user, need)
     if form is None and may_register:
         form = InterestForm()
     return render(
@@ -331,6 +333,8 @@ def _need_page(request, need, form=None, status=200):
         "assistance/catalogue_need.html",
         {
             "need": need,
+            "earlier_need": earlier,
+            "later_needs": later,
             "links": links,
             "interests": interests,
             "other_interests": others,

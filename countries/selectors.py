@@ -12,7 +12,7 @@ from core.access import can_see_personal_data
 from core.models import Role, User
 from needs.digest import SETTLED_STATUSES, needs_to_confirm
 from needs.models import Category, Need, NeedComment, Status, stale_q
-from needs.selectors import need_list
+from needs.selectors import follow_chains, need_list
 from reviews.milestones import review_stage
 from reviews.models import CYCLE_CHOICES, Chapter, Review, State
 from reviews.selectors import review_list
@@ -149,10 +149,21 @@ def state_needs(user, state: State) -> QuerySet:
     if can_see_personal_data(user):
         comments = comments.select_related("author")
         related.append("last_confirmed_by")
+    successors = (
+        Need.objects.visible_to(user)
+        .filter(Need.COUNTED)
+        .select_related("review")
+        .only("pk", "ref", "follows_id", "review__cycle")
+        .order_by("ref")
+    )
     return (
         need_list(user, Need.objects.filter(Need.COUNTED, review__state=state))
+        .with_follows_ref(user)
         .select_related(*related)
-        .prefetch_related(Prefetch("comments", queryset=comments))
+        .prefetch_related(
+            Prefetch("comments", queryset=comments),
+            Prefetch("followed_by", queryset=successors, to_attr="visible_successors"),
+        )
         .order_by(
             "review__cycle",
             "chapter__number",
@@ -160,6 +171,11 @@ def state_needs(user, state: State) -> QuerySet:
             "id",
         )
     )
+
+
+def state_follow_chains(user, state: State) -> list[tuple[Need, list[Need]]]:
+    """Each need of the State's earlier cycle with the later needs that carry it on."""
+    return follow_chains(user, Need.objects.filter(review__state=state))
 
 
 def state_proposals(user, state: State) -> QuerySet:

@@ -130,6 +130,7 @@ def _build_shared_part(user, state: State) -> dict:
                 labels=[label for label, _count, _value in by_status],
                 series={gettext("Needs"): [count for _label, count, _value in by_status]},
             ),
+            "chains": selectors.state_follow_chains(user, state),
             "activities": activities,
             "activity_total": activity_total,
             "activity_pages": selectors.url_name_resolves("assistance:activity_detail", "REF"),

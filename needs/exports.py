@@ -12,7 +12,7 @@ on, when none is active, as for `manage.py export_needs`).
 
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
@@ -46,6 +46,9 @@ EXPORT_COLUMNS = (
     "last_confirmed_on",
     "coverage",
     "acceptance",
+    "source_paragraph",
+    "source_excerpt",
+    "follows",
 )
 # Headers of the label columns, which the import ignores: in the reader's language.
 LABEL_HEADERS = {
@@ -84,6 +87,9 @@ VALUE_FIELDS = (
     "last_confirmed_on",
     "coverage",
     "acceptance",
+    "source_paragraph",
+    "source_excerpt",
+    "follows_ref",
 )
 STATUS_LABELS = dict(Status.choices)
 
@@ -123,6 +129,9 @@ def export_rows(queryset: QuerySet) -> Iterator[list]:
     text = _References()
     chapter_in_general = gettext("Chapter in general")
     status_labels = {status: str(label) for status, label in STATUS_LABELS.items()}
+    if "follows_ref" not in queryset.query.annotations:
+        # Callers that know the reader narrow it with Need.objects.with_follows_ref(user).
+        queryset = queryset.annotate(follows_ref=F("follows__ref"))
     values = queryset.values_list(*VALUE_FIELDS).iterator(chunk_size=CHUNK_SIZE)
     for (
         pk,
@@ -145,6 +154,9 @@ def export_rows(queryset: QuerySet) -> Iterator[list]:
         last_confirmed_on,
         coverage,
         acceptance,
+        source_paragraph,
+        source_excerpt,
+        follows_ref,
     ) in values:
         need_themes = themes.get(pk, [])
         yield [
@@ -172,6 +184,9 @@ def export_rows(queryset: QuerySet) -> Iterator[list]:
             last_confirmed_on,
             coverage,
             acceptance,
+            source_paragraph,
+            source_excerpt,
+            follows_ref or "",
         ]
 
 

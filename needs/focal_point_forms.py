@@ -8,7 +8,14 @@ from reviews.models import Article, Chapter, Review
 from translations.fields import LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
 from translations.lookup import localized
 
-from .forms import description_language_field, offer_description_language
+from .forms import (
+    description_language_field,
+    earlier_needs,
+    follows_field,
+    offer_description_language,
+    source_excerpt_field,
+    source_paragraph_field,
+)
 from .models import Category, Priority, Status, Subcategory, Theme
 
 
@@ -79,11 +86,23 @@ class NeedProposalForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), choices=[("", _("Not set")), *Priority.choices], required=False
     )
+    source_paragraph = source_paragraph_field()
+    source_excerpt = source_excerpt_field()
+    follows = follows_field()
 
     def __init__(self, *args, reviews: list[Review], **kwargs):
         super().__init__(*args, **kwargs)
         offer_description_language(self, None)
         self.reviews_by_cycle = {review.cycle: review for review in reviews}
+        latest = max(self.reviews_by_cycle, default=1)
+        if latest > 1:
+            self.fields["follows"].queryset = earlier_needs(reviews[0].state_id, latest)
+            self.fields["follows"].help_text = _(
+                "For a need of the second cycle: the first-cycle need it carries on, if any. "
+                "Staff check the link when they decide on the proposal."
+            )
+        else:
+            del self.fields["follows"]
         chapters = Chapter.objects.filter(
             reviewed_in_cycle__in=self.reviews_by_cycle
         ).prefetch_related("articles")
@@ -133,6 +152,16 @@ class NeedProposalForm(forms.Form):
         cleaned["article"] = article
         cleaned["chapter"] = chapter
         cleaned["review"] = self.reviews_by_cycle[chapter.reviewed_in_cycle]
+        follows = cleaned.get("follows")
+        if follows is not None and follows.review.cycle >= cleaned["review"].cycle:
+            self.add_error(
+                "follows",
+                gettext(
+                    "Need %(ref)s is of cycle %(earlier)s; only a need of a later cycle can "
+                    "follow it: choose an article of a later cycle, or no earlier need."
+                )
+                % {"ref": follows.ref, "earlier": follows.review.cycle},
+            )
         cleaned["description_language"] = (
             cleaned.get("description_language") or self.fields["description_language"].initial
         )

@@ -130,6 +130,9 @@ def need_propose_view(request, iso3: str):
                     description=data["description"],
                     description_language=data["description_language"],
                     priority=data["priority"],
+                    source_paragraph=data["source_paragraph"],
+                    source_excerpt=data["source_excerpt"],
+                    follows=data.get("follows"),
                 )
             except ValidationError as error:
                 apply_service_errors(form, error)
@@ -159,7 +162,13 @@ def _render_proposals(request, *, status: int = 200):
     proposals = (
         Need.objects.filter(acceptance=Acceptance.PROPOSED)
         .select_related(
-            "review__state", "chapter", "article", "category", "subcategory", "proposed_by"
+            "review__state",
+            "chapter",
+            "article",
+            "category",
+            "subcategory",
+            "proposed_by",
+            "follows__review",
         )
         .prefetch_related("themes")
         .order_by("created_at", "id")

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils import translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,17 @@ from reviews.selectors import articles_reviewed_in, chapters_reviewed_in
 from translations.fields import LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
 from translations.lookup import localized
 
-from .models import Category, Need, Priority, Status, Subcategory, Theme
+from .models import (
+    SOURCE_EXCERPT_MAX_LENGTH,
+    SOURCE_PARAGRAPH_MAX_LENGTH,
+    Acceptance,
+    Category,
+    Need,
+    Priority,
+    Status,
+    Subcategory,
+    Theme,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHAPTER_PREFIX = "chapter:"
@@ -35,6 +46,69 @@ def offer_description_language(form: forms.Form, current: str | None) -> None:
     if current and current not in codes:
         field.choices = [*settings.LANGUAGES, (current, current)]
     field.initial = current or translation.get_language() or settings.LANGUAGE_CODE
+
+
+def source_paragraph_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Source paragraph"),
+        required=False,
+        max_length=SOURCE_PARAGRAPH_MAX_LENGTH,
+        help_text=_("Where the executive summary or country report identifies it, e.g. “para 42”."),
+    )
+
+
+def source_excerpt_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Source excerpt"),
+        required=False,
+        max_length=SOURCE_EXCERPT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        help_text=_(
+            "The sentence of the review that identifies the need, quoted "
+            "(at most 2,000 characters)."
+        ),
+        error_messages={
+            "max_length": _(
+                "A source excerpt has at most %(limit_value)s characters "
+                "(this one has %(show_value)s): quote the sentence that identifies the need."
+            )
+        },
+    )
+
+
+class EarlierNeedChoiceField(forms.ModelChoiceField):
+    """A need of an earlier cycle, named by its reference, cycle and the start of its text."""
+
+    def label_from_instance(self, obj):
+        return gettext("%(ref)s (cycle %(cycle)s): %(description)s") % {
+            "ref": obj.ref,
+            "cycle": obj.review.cycle,
+            "description": Truncator(obj.description).chars(90),
+        }
+
+
+def follows_field() -> EarlierNeedChoiceField:
+    return EarlierNeedChoiceField(
+        label=_("Follows"),
+        queryset=Need.objects.none(),
+        required=False,
+        empty_label=_("No earlier need"),
+        help_text=_(
+            "The need of the State's earlier cycle that this need carries on, if any: the "
+            "country page shows them as a chain."
+        ),
+    )
+
+
+def earlier_needs(state_id: int, cycle: int):
+    """The accepted needs of the State's cycles before `cycle`, for the follows field."""
+    return (
+        Need.objects.filter(
+            review__state_id=state_id, review__cycle__lt=cycle, acceptance=Acceptance.ACCEPTED
+        )
+        .select_related("review")
+        .order_by("review__cycle", "chapter__number", "article__number", "id")
+    )
 
 
 class SubcategorySelect(forms.Select):
@@ -83,6 +157,9 @@ class NeedForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices, initial=Status.UNMET)
     identified_on = forms.DateField(label=_("Identified on"), required=False, widget=DATE_WIDGET)
+    source_paragraph = source_paragraph_field()
+    source_excerpt = source_excerpt_field()
+    follows = follows_field()
     # The version the form was opened at: a save over a newer version is refused.
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -92,6 +169,11 @@ class NeedForm(forms.Form):
         if need is not None:
             kwargs.setdefault("initial", initial_for(need))
         super().__init__(*args, **kwargs)
+        if review.cycle > 1:
+            self.fields["follows"].queryset = earlier_needs(review.state_id, review.cycle)
+        else:
+            # A first-cycle need has no earlier need to follow.
+            del self.fields["follows"]
         offer_description_language(self, need.description_language if need else None)
         self.chapters = {chapter.roman: chapter for chapter in chapters_reviewed_in(review.cycle)}
         self.articles = {str(a.number): a for a in articles_reviewed_in(review.cycle)}
@@ -147,6 +229,9 @@ class NeedForm(forms.Form):
             "priority": self.cleaned_data["priority"],
             "status": self.cleaned_data["status"],
             "identified_on": self.cleaned_data["identified_on"],
+            "source_paragraph": self.cleaned_data["source_paragraph"],
+            "source_excerpt": self.cleaned_data["source_excerpt"],
+            **({"follows": self.cleaned_data["follows"]} if "follows" in self.fields else {}),
             "themes": list(self.cleaned_data["themes"]),
         }
 
@@ -183,5 +268,8 @@ def initial_for(need: Need) -> dict:
         "priority": need.priority,
         "status": need.status,
         "identified_on": need.identified_on,
+        "source_paragraph": need.source_paragraph,
+        "source_excerpt": need.source_excerpt,
+        "follows": need.follows_id,
         "version": need.version,
     }

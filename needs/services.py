@@ -22,7 +22,12 @@ EDITABLE_FIELDS = (
     "priority",
     "status",
     "identified_on",
+    "source_paragraph",
+    "source_excerpt",
+    "follows",
 )
+
+STRIPPED_FIELDS = ("description", "source_paragraph", "source_excerpt")
 
 
 def validate_need_placement(
@@ -54,8 +59,33 @@ def validate_need_placement(
         raise ValidationError(errors)
 
 
+def validate_need_follows(*, need: Need, follows: Need | None, review: Review) -> None:
+    """A need follows a need of the same State identified in an earlier cycle (checked
+    again by a trigger on PostgreSQL)."""
+    if follows is None:
+        return
+    earlier = follows.review
+    problem = None
+    if need.pk is not None and follows.pk == need.pk:
+        problem = gettext("A need cannot follow itself.")
+    elif earlier.state_id != review.state_id:
+        problem = gettext(
+            "Need %(ref)s is a need of another State; a need follows a need of its own State."
+        ) % {"ref": follows.ref}
+    elif earlier.cycle >= review.cycle:
+        problem = gettext(
+            "Need %(ref)s was identified in cycle %(earlier)s; a need of cycle %(cycle)s can only "
+            "follow a need of an earlier cycle."
+        ) % {"ref": follows.ref, "earlier": earlier.cycle, "cycle": review.cycle}
+    if problem:
+        raise ValidationError({"follows": problem})
+
+
 def _clean(need: Need) -> None:
-    need.full_clean(exclude=["review", "themes", "ref"] if need.pk else ["themes"])
+    need.full_clean(
+        exclude=["review", "themes", "ref", "follows"] if need.pk else ["themes", "follows"]
+    )
+    validate_need_follows(need=need, follows=need.follows, review=need.review)
     validate_need_placement(
         review=need.review,
         chapter=need.chapter,
@@ -81,6 +111,9 @@ def need_create(
     description_language: str = "en",
     ref: str | None = None,
     acceptance: str = Acceptance.ACCEPTED,
+    source_paragraph: str = "",
+    source_excerpt: str = "",
+    follows: Need | None = None,
     user=None,
 ) -> Need:
     need = Need(
@@ -94,6 +127,9 @@ def need_create(
         priority=priority,
         status=status,
         identified_on=identified_on,
+        source_paragraph=source_paragraph.strip(),
+        source_excerpt=source_excerpt.strip(),
+        follows=follows,
         acceptance=acceptance,
         proposed_by=user if acceptance == Acceptance.PROPOSED else None,
         updated_by=user,
@@ -123,7 +159,7 @@ def need_update(
         raise TypeError(f"Unknown need fields: {', '.join(sorted(unknown))}")
     current = lock_for_edit(Need, need.pk, seen_version)
     for field, value in changes.items():
-        setattr(current, field, value.strip() if field == "description" else value)
+        setattr(current, field, value.strip() if field in STRIPPED_FIELDS else value)
     current.updated_by = user
     _clean(current)
     current.version += 1
@@ -164,6 +200,9 @@ def need_restore(*, history_id: int, user=None) -> Need:
     )
     theme_source = before_deletion or historical
     themes = list(Theme.objects.filter(pk__in=theme_source.themes.values("theme_id")))
+    if restored.follows_id and not Need.objects.filter(pk=restored.follows_id).exists():
+        # The earlier need went too; the link stays in the history.
+        restored.follows = None
     restored.version += 1
     restored.updated_by = user
     attribute_history(restored, user)

@@ -25,6 +25,7 @@ from .models import CYCLE_CHOICES, Review, State
 from .services import review_create, review_update
 
 CYCLES = tuple(value for value, _label in CYCLE_CHOICES)
+URL_MAX_LENGTH = Review._meta.get_field("executive_summary_url").max_length
 # Column documentation for the upload page (the importers of needs and activities use it too).
 STATE = Doc(
     _("The State party's ISO 3166 alpha-3 code (<code>%(eu)s</code> for the European Union)."),
@@ -37,8 +38,17 @@ STATES = Doc(
     ),
     {"separator": ";", "example": "KEN;TZA", "eu": "EUU"},
 )
+DOCUMENT_LINK = Doc(
+    _(
+        "The link to the published document (http or https), e.g. "
+        "<code>%(example)s</code>; only for a document marked published. Optional "
+        "column: left out, the links stay as they are."
+    ),
+    {"example": "https://www.unodc.org/"},
+)
 
-# Every column is required: a file that leaves one out would not say whether it is empty.
+# Every column but the links is required: a file that leaves one out would not say whether
+# it is empty.
 FILE_COLUMNS = (
     Column("state", STATE, required=True),
     Column("cycle", codes=CYCLES, required=True),
@@ -54,8 +64,14 @@ FILE_COLUMNS = (
     Column("country_report_completed", DATES, required=True),
     Column("executive_summary_published", codes=FLAGS, required=True),
     Column("country_report_published", codes=FLAGS, required=True),
+    # Optional, unlike the others: files made before the links existed stay valid, and a
+    # file without the column leaves the links as they are.
+    Column("executive_summary_url", DOCUMENT_LINK),
+    Column("country_report_url", DOCUMENT_LINK),
 )
 REVIEW_COLUMNS = tuple(column.name for column in FILE_COLUMNS)
+REQUIRED_COLUMNS = tuple(column.name for column in FILE_COLUMNS if column.required)
+URL_COLUMNS = ("executive_summary_url", "country_report_url")
 DATE_COLUMNS = (
     "self_assessment_submitted",
     "direct_dialogue",
@@ -75,7 +91,9 @@ class _PlannedReview:
     values: dict
 
 
-def _check_row(reader: RowReader, states: dict[str, State], reviews, seen: dict) -> _PlannedReview:
+def _check_row(
+    reader: RowReader, states: dict[str, State], reviews, seen: dict, present: set[str]
+) -> _PlannedReview:
     iso3 = reader.text("state", required=True).upper()
     state = states.get(iso3) if iso3 else None
     if iso3 and state is None:
@@ -127,9 +145,23 @@ def _check_row(reader: RowReader, states: dict[str, State], reviews, seen: dict)
     values = {"review_year": reader.integer("review_year")}
     values.update({column: reader.date(column) for column in DATE_COLUMNS})
     values.update({column: reader.flag(column) for column in FLAG_COLUMNS})
-    for column, message in milestone_problems(values).items():
-        reader.problem(column, message)
     existing = reviews.get((state.pk, cycle)) if state is not None else None
+    for column in URL_COLUMNS:
+        if column in present:
+            url = reader.text(column)
+            if len(url) > URL_MAX_LENGTH:
+                reader.problem(
+                    column,
+                    gettext("a link has at most %(count)s characters.") % {"count": URL_MAX_LENGTH},
+                )
+            values[column] = url
+    # A file without a link column keeps the review's link, which must still agree with the
+    # publication flags the file sets.
+    checked = {
+        column: getattr(existing, column, "") for column in URL_COLUMNS if column not in values
+    }
+    for column, message in milestone_problems({**values, **checked}).items():
+        reader.problem(column if column in values else "state", message)
     return _PlannedReview(reader.number, existing, state, cycle, reviewing_states, values)
 
 
@@ -148,7 +180,7 @@ def import_reviews(
     *, data: bytes, filename: str, user, dry_run: bool, progress: Progress | None = None
 ) -> ImportResult:
     """Check every row; unless `dry_run`, write the whole file or, on any problem, nothing."""
-    table = read_import_table(data, filename, REVIEW_COLUMNS)
+    table = read_import_table(data, filename, REQUIRED_COLUMNS)
     if isinstance(table, str):
         return ImportResult(file_error=table)
     result = ImportResult(rows=len(table.rows))
@@ -174,12 +206,13 @@ def _plan(table: Table, result: ImportResult, progress, lock: bool = False):
         reviews_query = reviews_query.select_for_update()
     reviews = {(review.state_id, review.cycle): review for review in reviews_query}
     seen: dict = {}
+    present = set(table.headers)
     plans = []
     for index, (number, row) in enumerate(table.rows, start=1):
         if progress is not None and index % 100 == 0:
             progress("checking", index, len(table.rows))
         reader = RowReader(number, row, result.problems)
-        plan = _check_row(reader, states, reviews, seen)
+        plan = _check_row(reader, states, reviews, seen, present)
         if not reader.ok:
             continue
         if plan.existing is None:

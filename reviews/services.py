@@ -7,7 +7,8 @@ from django.utils.translation import gettext
 from core.changes import data_changed
 from core.history import attribute_history, lock_for_edit
 
-from .models import Review, State
+from .milestones import document_link_problems
+from .models import DOCUMENTS, Review, State
 
 REVIEW_FIELDS = (
     "review_year",
@@ -18,7 +19,22 @@ REVIEW_FIELDS = (
     "country_report_completed",
     "executive_summary_published",
     "country_report_published",
+    "executive_summary_url",
+    "country_report_url",
 )
+
+
+def _check_document_links(review: Review) -> None:
+    """Each link is a web address, given only for a published document (the database refuses
+    the rest too, without saying which field to correct)."""
+    values = {
+        name: getattr(review, name)
+        for document in DOCUMENTS
+        for name in (f"{document}_url", f"{document}_published")
+    }
+    problems = document_link_problems(values)
+    if problems:
+        raise ValidationError(problems)
 
 
 def _validate_reviewing_states(state: State, reviewing_states: list[State]) -> None:
@@ -53,6 +69,7 @@ def review_create(
         raise TypeError(f"Unknown review fields: {', '.join(sorted(unknown))}")
     reviewing_states = list(reviewing_states)
     review = Review(state=state, cycle=cycle, updated_by=user, **milestones)
+    _check_document_links(review)
     review.full_clean()
     _validate_reviewing_states(state, reviewing_states)
     attribute_history(review, user)
@@ -79,6 +96,7 @@ def review_update(
     for field, value in changes.items():
         setattr(current, field, value)
     current.updated_by = user
+    _check_document_links(current)
     current.full_clean()
     if reviewing_states is not None:
         reviewing_states = list(reviewing_states)
