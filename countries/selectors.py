@@ -149,21 +149,11 @@ def state_needs(user, state: State) -> QuerySet:
     if can_see_personal_data(user):
         comments = comments.select_related("author")
         related.append("last_confirmed_by")
-    successors = (
-        Need.objects.visible_to(user)
-        .filter(Need.COUNTED)
-        .select_related("review")
-        .only("pk", "ref", "follows_id", "review__cycle")
-        .order_by("ref")
-    )
     return (
         need_list(user, Need.objects.filter(Need.COUNTED, review__state=state))
         .with_follows_ref(user)
         .select_related(*related)
-        .prefetch_related(
-            Prefetch("comments", queryset=comments),
-            Prefetch("followed_by", queryset=successors, to_attr="visible_successors"),
-        )
+        .prefetch_related(Prefetch("comments", queryset=comments))
         .order_by(
             "review__cycle",
             "chapter__number",
@@ -176,6 +166,13 @@ def state_needs(user, state: State) -> QuerySet:
 def state_follow_chains(user, state: State) -> list[tuple[Need, list[Need]]]:
     """Each need of the State's earlier cycle with the later needs that carry it on."""
     return follow_chains(user, Need.objects.filter(review__state=state))
+
+
+def with_successors(needs, chains: list[tuple[Need, list[Need]]]) -> None:
+    """Give each of `needs` its `visible_successors` from the State's chains (no query)."""
+    later_of = {earlier.pk: later for earlier, later in chains}
+    for need in needs:
+        need.visible_successors = later_of.get(need.pk, [])
 
 
 def state_proposals(user, state: State) -> QuerySet:

@@ -175,11 +175,14 @@ def state_needs(request, state: State):
     form = _tidy_need_filter_form(need_filter.form)
     valid = need_filter.is_valid()
     needs = IdsFirstPaginator(need_filter.qs if valid else Need.objects.none(), NEEDS_PER_PAGE)
+    page = needs.get_page(request.GET.get("page"))
+    chains = selectors.state_follow_chains(user, state)
+    selectors.with_successors(page, chains)
     filter_query = filter_data.urlencode()
     context = _section_context(
         request,
         state,
-        needs=needs.get_page(request.GET.get("page")),
+        needs=page,
         form=form,
         need_filter_errors=need_filter.errors,
         filter_query=filter_query,
@@ -191,6 +194,7 @@ def state_needs(request, state: State):
         can_maintain=can_maintain_state_needs(user, state),
         can_propose=_can_propose(user, state),
         unmet_status=Status.UNMET,
+        chains=chains,
     )
     return render(request, "countries/state_needs.html", context, status=200 if valid else 400)
 

@@ -30,20 +30,22 @@ def need_neighbours(user, need: Need) -> tuple[Need | None, list[Need]]:
 
 def follow_chains(user, needs: QuerySet) -> list[tuple[Need, list[Need]]]:
     """[(earlier need, [the later needs that follow it])] among `needs`, where the user may
-    see both ends, the earlier needs in the order of the Convention: two queries."""
+    see both ends and both count (accepted), the earlier needs in the order of the
+    Convention: one query (the earlier needs come joined to the later ones)."""
+    visible = needs.visible_to(user).filter(Need.COUNTED)
     later = (
-        needs.visible_to(user)
-        .filter(Need.COUNTED, follows__isnull=False)
-        .filter(follows__in=needs.visible_to(user).filter(Need.COUNTED))
-        .select_related("review", "chapter", "article")
-        .order_by("review__cycle", "chapter__number", "article__number", "id")
+        visible.filter(follows__in=visible)
+        .select_related("review", "follows__review", "follows__chapter", "follows__article")
+        .order_by(
+            "follows__review__cycle",
+            "follows__chapter__number",
+            "follows__article__number",
+            "follows_id",
+            "review__cycle",
+            "id",
+        )
     )
-    by_earlier: dict[int, list[Need]] = {}
+    chains: dict[int, tuple[Need, list[Need]]] = {}
     for successor in later:
-        by_earlier.setdefault(successor.follows_id, []).append(successor)
-    earlier = (
-        Need.objects.filter(pk__in=list(by_earlier))
-        .select_related("review", "chapter", "article")
-        .order_by("review__cycle", "chapter__number", "article__number", "id")
-    )
-    return [(need, by_earlier[need.pk]) for need in earlier]
+        chains.setdefault(successor.follows_id, (successor.follows, []))[1].append(successor)
+    return list(chains.values())

@@ -173,6 +173,14 @@ def need_update(
 
 @transaction.atomic
 def need_delete(*, need: Need, user=None) -> None:
+    # The later needs that follow it lose the link, each with a history entry saying so
+    # (the database's SET NULL would leave no trace).
+    for successor in Need.objects.select_for_update().filter(follows=need).order_by("pk"):
+        successor.follows = None
+        successor.updated_by = user
+        successor.version += 1
+        attribute_history(successor, user)
+        successor.save()
     attribute_history(need, user)
     need.delete()
     data_changed(sender=Need)

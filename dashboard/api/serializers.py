@@ -119,32 +119,6 @@ class CoverageSerializer(serializers.Serializer):
     covered = serializers.IntegerField(help_text="Needs an activity meets fully.")
 
 
-class FollowUpCountsSerializer(serializers.Serializer):
-    earlier_needs = serializers.IntegerField(
-        help_text="Needs of the cycle before (0 for the first cycle), counted as in `totals`."
-    )
-    carried_over = serializers.IntegerField(
-        help_text="Of those, the needs that a need of this cycle follows (`follows`)."
-    )
-    met = serializers.IntegerField(help_text="Not carried over, and with the status met.")
-    dropped = serializers.IntegerField(help_text="Neither carried over nor met.")
-
-
-class FollowUpRegionSerializer(FollowUpCountsSerializer):
-    region = serializers.CharField(help_text="Regional group code.")
-
-
-class FollowUpSerializer(serializers.Serializer):
-    totals = FollowUpCountsSerializer()
-    by_region = FollowUpRegionSerializer(many=True)
-
-
-EMPTY_FOLLOW_UP = {
-    "totals": {"earlier_needs": 0, "carried_over": 0, "met": 0, "dropped": 0},
-    "by_region": [],
-}
-
-
 class DashboardSerializer(serializers.Serializer):
     cycle = serializers.IntegerField()
     region = serializers.CharField(allow_null=True, help_text="null: all regions.")
@@ -160,8 +134,3 @@ class DashboardSerializer(serializers.Serializer):
     by_region = RegionSerializer(many=True)
     by_theme = ThemeSerializer(many=True)
     coverage = CoverageSerializer()
-    follow_up = FollowUpSerializer(
-        default=EMPTY_FOLLOW_UP,
-        help_text="What became of the needs of the cycle before this one: carried over into "
-        "this cycle, met, or dropped (all 0 for the first cycle).",
-    )

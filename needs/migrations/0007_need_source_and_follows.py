@@ -52,7 +52,7 @@ def run(statements):
     def apply(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             for statement in statements:
-                schema_editor.execute(statement)
+                schema_editor.execute(statement, params=None)
 
     return apply
 
