@@ -317,9 +317,9 @@ def _link_follows(rows: list[_Row], result: ImportResult) -> list[_Row]:
     if not wanted:
         return rows
     recorded = {
-        ref: (pk, state_id, cycle)
-        for ref, pk, state_id, cycle in Need.objects.filter(ref__in=wanted).values_list(
-            "ref", "pk", "review__state_id", "review__cycle"
+        ref: (pk, state_id, cycle, acceptance)
+        for ref, pk, state_id, cycle, acceptance in Need.objects.filter(ref__in=wanted).values_list(
+            "ref", "pk", "review__state_id", "review__cycle", "acceptance"
         )
     }
     in_file = {row.ref: row for row in rows if row.ref}
@@ -332,8 +332,12 @@ def _link_follows(rows: list[_Row], result: ImportResult) -> list[_Row]:
         if target in in_file:
             other = in_file[target].review
             state_id, cycle = other.state_id, other.cycle
+            accepted = True  # an imported need is accepted (a proposal stays one)
+            if target in recorded:
+                accepted = recorded[target][3] == Acceptance.ACCEPTED
         elif target in recorded:
-            _pk, state_id, cycle = recorded[target]
+            _pk, state_id, cycle, acceptance = recorded[target]
+            accepted = acceptance == Acceptance.ACCEPTED
         else:
             result.problems.append(
                 Problem(
@@ -347,6 +351,11 @@ def _link_follows(rows: list[_Row], result: ImportResult) -> list[_Row]:
         if state_id != row.review.state_id:
             problem = gettext(
                 "need %(ref)s is a need of another State; a need follows a need of its own State."
+            ) % {"ref": target}
+        elif not accepted:
+            problem = gettext(
+                "need %(ref)s is a proposal staff have not accepted; a need follows an "
+                "accepted need."
             ) % {"ref": target}
         elif cycle >= row.review.cycle:
             problem = gettext(

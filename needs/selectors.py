@@ -1,6 +1,8 @@
 from django.db.models import Q, QuerySet
 
-from .models import Need
+from core.access import Audience, through
+
+from .models import Acceptance, Need
 
 
 def need_list(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -29,21 +31,27 @@ def need_neighbours(user, need: Need) -> tuple[Need | None, list[Need]]:
 
 
 def follow_chains(user, needs: QuerySet) -> list[tuple[Need, list[Need]]]:
-    """[(earlier need, [the later needs that follow it])] among `needs`, where the user may
-    see both ends and both count (accepted), the earlier needs in the order of the
-    Convention: one query (the earlier needs come joined to the later ones)."""
-    visible = needs.visible_to(user).filter(Need.COUNTED)
-    later = (
-        visible.filter(follows__in=visible)
-        .select_related("review", "follows__review", "follows__chapter", "follows__article")
-        .order_by(
-            "follows__review__cycle",
-            "follows__chapter__number",
-            "follows__article__number",
-            "follows_id",
-            "review__cycle",
-            "id",
-        )
+    """[(earlier need, [the later needs of `needs` that follow it])], where the user may see
+    both ends and both count (accepted), the earlier needs in the order of the Convention.
+
+    One query, with plain joins: the earlier need's visibility is the same rule read through
+    `follows` (a State's needs follow needs of that State only). An `IN (visible needs)`
+    subquery instead was planned as nested scans once the table's statistics were stale,
+    which took minutes for 500 needs.
+    """
+    later = needs.visible_to(user).filter(Need.COUNTED, follows__acceptance=Acceptance.ACCEPTED)
+    earlier_visible = through("follows", Need.objects.all().visibility_filter(Audience.of(user)))
+    if earlier_visible is not None:
+        later = later.filter(earlier_visible)
+    later = later.select_related(
+        "review", "follows__review", "follows__chapter", "follows__article"
+    ).order_by(
+        "follows__review__cycle",
+        "follows__chapter__number",
+        "follows__article__number",
+        "follows_id",
+        "review__cycle",
+        "id",
     )
     chains: dict[int, tuple[Need, list[Need]]] = {}
     for successor in later:

@@ -72,6 +72,10 @@ def validate_need_follows(*, need: Need, follows: Need | None, review: Review) -
         problem = gettext(
             "Need %(ref)s is a need of another State; a need follows a need of its own State."
         ) % {"ref": follows.ref}
+    elif follows.acceptance != Acceptance.ACCEPTED:
+        problem = gettext(
+            "Need %(ref)s is a proposal staff have not accepted; a need follows an accepted need."
+        ) % {"ref": follows.ref}
     elif earlier.cycle >= review.cycle:
         problem = gettext(
             "Need %(ref)s was identified in cycle %(earlier)s; a need of cycle %(cycle)s can only "

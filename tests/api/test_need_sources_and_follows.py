@@ -40,6 +40,11 @@ def test_it_explains_a_link_across_cycles_or_states_with_a_400(clients, api_data
     other = api_data["other_need"]
 
     same_cycle = clients["staff"].patch(
+        f"/api/v1/needs/{need.ref}/",
+        {"follows": factories.NeedFactory(review=need.review).ref},
+        format="json",
+    )
+    proposal = clients["staff"].patch(
         f"/api/v1/needs/{need.ref}/", {"follows": api_data["proposal"].ref}, format="json"
     )
     other_state = clients["staff"].patch(
@@ -52,7 +57,9 @@ def test_it_explains_a_link_across_cycles_or_states_with_a_400(clients, api_data
         f"/api/v1/needs/{need.ref}/", {"follows": "N-NOWHERE"}, format="json"
     )
 
-    assert [r.status_code for r in (same_cycle, other_state, backwards, unknown)] == [400] * 4
+    answers = (same_cycle, proposal, other_state, backwards, unknown)
+    assert [r.status_code for r in answers] == [400] * 5
+    assert "a proposal staff have not accepted" in proposal.json()["errors"]["follows"][0]
     assert "only follow a need of an earlier cycle" in same_cycle.json()["errors"]["follows"][0]
     assert "a need of another State" in other_state.json()["errors"]["follows"][0]
     assert "a need of cycle 1 can only follow" in backwards.json()["errors"]["follows"][0]
