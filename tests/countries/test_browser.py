@@ -166,6 +166,8 @@ def test_a_focal_point_proposes_that_a_need_follows_a_first_cycle_need(
     need_decide_proposal(need=proposal, accept=True, user=staff)
 
     page.goto(f"{live_server.url}/states/KEN/")
+    expect(page.get_by_test_id("chain-total")).to_have_text("1")
+    page.get_by_test_id("all-chains").get_by_role("link").click()
     chain = page.get_by_test_id("follow-up-chain")
     expect(chain).to_have_attribute("data-ref", "N-KEN-C1")
     expect(chain.get_by_test_id("follow-up-later")).to_have_attribute("data-ref", proposal.ref)

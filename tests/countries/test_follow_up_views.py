@@ -41,12 +41,14 @@ def test_the_needs_section_shows_the_source_and_both_ends_of_a_link(client, chai
     assert 'data-testid="need-followed-by"' in page
 
 
-def test_the_summary_shows_each_chain(client, chain):
-    response = client.get(KENYA_PAGE)
+def test_the_summary_counts_the_chains_and_the_needs_section_shows_each(client, chain):
+    summary = client.get(KENYA_PAGE).content.decode()
+    needs = client.get(KENYA_NEEDS).content.decode()
 
-    page = response.content.decode()
-    assert 'data-testid="follow-up-chain" data-ref="N-FIRST"' in page
-    assert 'data-testid="follow-up-later" data-ref="N-SECOND"' in page
+    assert 'data-testid="chain-total">1<' in summary
+    assert f'href="{KENYA_NEEDS}#follow-up"' in summary
+    assert 'data-testid="follow-up-chain" data-ref="N-FIRST"' in needs
+    assert 'data-testid="follow-up-later" data-ref="N-SECOND"' in needs
 
 
 def test_the_public_sees_no_chain_to_an_unpublished_need(client, chain):
@@ -57,8 +59,8 @@ def test_the_public_sees_no_chain_to_an_unpublished_need(client, chain):
     summary = client.get(KENYA_PAGE).content.decode()
     needs = client.get(KENYA_NEEDS).content.decode()
 
-    assert "follow-up-chain" not in summary
-    assert "N-FIRST" not in needs
+    assert "chain-total" not in summary
+    assert "N-FIRST" not in needs and "follow-up-chain" not in needs
 
 
 def test_the_needs_section_costs_the_same_queries_with_more_links(

@@ -127,6 +127,8 @@ def test_staff_give_a_need_its_source_and_the_need_it_follows(
     expect(page.locator(".alert-success")).to_contain_text("saved")
 
     page.goto(f"{live_server.url}{reverse('countries:state_detail', args=['KEN'])}")
+    expect(page.get_by_test_id("chain-total")).to_have_text("1")
+    page.get_by_test_id("all-chains").get_by_role("link").click()
     chain = page.get_by_test_id("follow-up-chain")
     expect(chain).to_have_count(1)
     expect(chain).to_have_attribute("data-ref", "N-FIRSTCYCLE")
@@ -136,7 +138,6 @@ def test_staff_give_a_need_its_source_and_the_need_it_follows(
     page.get_by_test_id("follow-up-chains").scroll_into_view_if_needed()
     page.screenshot(path=screenshot_dir / "secretariat-country-chain.png", full_page=True)
 
-    page.goto(f"{live_server.url}{reverse('countries:state_needs', args=['KEN'])}")
     row = page.locator(f'tr[data-ref="{published_need.ref}"]')
     expect(row.get_by_test_id("source-paragraph")).to_have_text("para 42")
     expect(row.get_by_test_id("source-excerpt")).not_to_be_visible()
