@@ -1,18 +1,20 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ChangesDataAdminMixin
+
 from .models import Activity, ActivityNeedLink, Donor, DonorInterest, FundingContribution, Provider
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "is_unodc")
     list_filter = ("is_unodc",)
     search_fields = ("name", "short_name")
 
 
 @admin.register(Donor)
-class DonorAdmin(admin.ModelAdmin):
+class DonorAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "kind", "country")
     list_filter = ("kind",)
     search_fields = ("name", "short_name")

@@ -13,19 +13,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.access import can_see_donor_interest, donor_id, signed_in
 from core.changes import data_version
 from core.pages import allowed_by, visible_or_404
-from core.paging import IdsFirstPaginator
-from core.tabular import csv_response, xlsx_response
+from needs.action_forms import NeedActionForm
+from needs.exports import Column, choice, export_response, reference, value
 from needs.filters import NeedFilterSet
 from needs.models import Category, Coverage, Need, Priority, Status, Theme
-from needs.selectors import need_neighbours
-from reviews.models import Chapter, RegionalGroup
+from needs.rules import can_record_need_actions
+from needs.selectors import NeedPaginator, actions_of_need, need_neighbours
+from reviews.models import CYCLE_CHOICES, Chapter, RegionalGroup
 from translations.lookup import localized, translate_reference
 from translations.models import ReferenceKind
 
@@ -37,7 +38,6 @@ from .selectors import (
     active_interests_for,
     cached_facet_counts,
     catalogue_base,
-    catalogue_export_values,
     catalogue_query,
     catalogue_rows,
     need_links_for,
@@ -45,7 +45,6 @@ from .selectors import (
 from .views import invalid_filter_response
 
 PAGE_SIZE = 25
-EXPORT_CHUNK = 2000
 
 
 def catalogue_filterset(request) -> tuple[NeedFilterSet, QueryDict, bool]:
@@ -155,12 +154,13 @@ def catalogue(request):
         status = 400
     else:
         rows = catalogue_rows(request.user, filterset.qs)
-        page = IdsFirstPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        version = data_version()
+        page = NeedPaginator(rows, PAGE_SIZE, version=version).get_page(request.GET.get("page"))
         counts = cached_facet_counts(
             filterset,
             catalogue_base(request.user),
             visibility=Need.objects.visibility_key(request.user),
-            data_version=data_version(),
+            data_version=version,
         )
         facets = _facet_groups(filterset, data, counts)
         status = 200
@@ -182,112 +182,76 @@ def catalogue(request):
     )
 
 
-def _export_headers(with_interest: bool) -> list[str]:
-    """The export's column labels, in the active language (codes such as ISO3 stay)."""
-    return [
-        _("Reference"),
-        _("State"),
-        "ISO3",
-        _("Regional group"),
-        _("Cycle"),
-        _("Chapter"),
-        _("Article"),
-        _("Category"),
-        _("Subcategory"),
-        _("Themes"),
-        _("Description"),
-        _("Priority"),
-        _("Status"),
-        _("Coverage"),
-        _("Identified on"),
-        _("Last confirmed on"),
-        _("Possibly stale"),
-        _("Linked activities"),
-        *([_("Active donor interests")] if with_interest else []),
-        _("Link"),
-    ]
+def _numbered_column(header, kind: str, code: str, english: str, none=None) -> Column:
+    """ "II: Preventive measures", the title in the active language; `none()` when no code."""
+
+    def cell(row: dict, cells) -> str:
+        if row[code] is None:
+            return none()
+        return _numbered(row[code], cells.name(kind, row[code], row[english]))
+
+    return Column(header, (code, english), cell)
 
 
-class _ReferenceNames:
-    """Reference rows (States, chapters, articles, taxonomy) named in one language, each
-    looked up once per export however many rows name it."""
-
-    def __init__(self, language: str):
-        self.language = language
-        self.names: dict[tuple[str, object], str] = {}
-
-    def __call__(self, kind: str, code, english: str | None) -> str:
-        if code is None:
-            return english or ""
-        key = (kind, code)
-        if key not in self.names:
-            self.names[key] = translate_reference(kind, code, english or "", self.language)
-        return self.names[key]
-
-
-def _export_labels() -> dict:
-    """Every label the rows use, as text in the active language. Read before streaming
-    starts: the rows are written after the view has returned."""
-
-    def text(choices) -> dict:
-        return {value: str(label) for value, label in choices}
-
-    return {
-        "cycle": {1: _("First cycle"), 2: _("Second cycle")},
-        "priority": text(Priority.choices),
-        "status": text(Status.choices),
-        "coverage": text(Coverage.choices),
-        "in_general": _("In general"),
-        "numbered": _("%(code)s: %(title)s"),
-        "yes": _("yes"),
-        "no": _("no"),
-    }
-
-
-def _export_rows(request, values, themes, with_interest: bool, labels: dict, name):
-    cycles = labels["cycle"]
-    priorities, statuses, coverages = labels["priority"], labels["status"], labels["coverage"]
+def catalogue_columns(request, with_interest: bool) -> list[Column]:
+    """The catalogue export's columns: labels in the active language (codes such as ISO3
+    stay), a link to each need's catalogue page."""
     # One reverse() for all rows: the link differs only by the need's ref.
     link = request.build_absolute_uri(reverse("assistance:catalogue_need", args=["REF"]))
     link_prefix, link_suffix = link.rsplit("REF", 1)
     kinds = ReferenceKind
-    numbered = labels["numbered"]
-    for need in values.iterator(chunk_size=EXPORT_CHUNK):
-        chapter = name(kinds.CHAPTER, need["chapter__roman"], need["chapter__title"])
-        row = [
-            need["ref"],
-            name(kinds.STATE, need["review__state__iso3"], need["review__state__name"]),
-            need["review__state__iso3"],
-            name(
-                kinds.REGION,
-                need["review__state__regional_group__code"],
-                need["review__state__regional_group__name"],
-            ),
-            cycles.get(need["review__cycle"], need["review__cycle"]),
-            numbered % {"code": need["chapter__roman"], "title": chapter},
-            numbered
-            % {
-                "code": need["article__number"],
-                "title": name(kinds.ARTICLE, need["article__number"], need["article__title"]),
-            }
-            if need["article__number"] is not None
-            else labels["in_general"],
-            name(kinds.CATEGORY, need["category__code"], need["category__label"]),
-            name(kinds.SUBCATEGORY, need["subcategory__code"], need["subcategory__label"]),
-            "; ".join(name(kinds.THEME, code, label) for code, label in themes.get(need["pk"], ())),
-            need["description"],
-            priorities.get(need["priority"], ""),
-            statuses.get(need["status"], need["status"]),
-            coverages.get(need["coverage"], need["coverage"]),
-            need["identified_on"],
-            need["last_confirmed_on"],
-            labels["yes"] if need["is_stale"] else labels["no"],
-            need["activity_count"],
-        ]
-        if with_interest:
-            row.append(need["interest_count"])
-        row.append(f"{link_prefix}{need['ref']}{link_suffix}")
-        yield row
+    return [
+        value(gettext_lazy("Reference"), "ref"),
+        reference(gettext_lazy("State"), kinds.STATE, "review__state__iso3", "review__state__name"),
+        value("ISO3", "review__state__iso3"),
+        reference(
+            gettext_lazy("Regional group"),
+            kinds.REGION,
+            "review__state__regional_group__code",
+            "review__state__regional_group__name",
+        ),
+        choice(gettext_lazy("Cycle"), "review__cycle", lambda: CYCLE_CHOICES),
+        _numbered_column(
+            gettext_lazy("Chapter"), kinds.CHAPTER, "chapter__roman", "chapter__title"
+        ),
+        _numbered_column(
+            gettext_lazy("Article"),
+            kinds.ARTICLE,
+            "article__number",
+            "article__title",
+            none=lambda: _("In general"),
+        ),
+        reference(gettext_lazy("Category"), kinds.CATEGORY, "category__code", "category__label"),
+        reference(
+            gettext_lazy("Subcategory"),
+            kinds.SUBCATEGORY,
+            "subcategory__code",
+            "subcategory__label",
+        ),
+        Column(gettext_lazy("Themes"), (), lambda row, cells: cells.theme_names(row)),
+        value(gettext_lazy("Description"), "description"),
+        choice(gettext_lazy("Priority"), "priority", lambda: Priority.choices),
+        choice(gettext_lazy("Status"), "status", lambda: Status.choices),
+        choice(gettext_lazy("Coverage"), "coverage", lambda: Coverage.choices),
+        value(gettext_lazy("Identified on"), "identified_on"),
+        value(gettext_lazy("Last confirmed on"), "last_confirmed_on"),
+        Column(
+            gettext_lazy("Possibly stale"),
+            ("is_stale",),
+            lambda row, cells: _("yes") if row["is_stale"] else _("no"),
+        ),
+        value(gettext_lazy("Linked activities"), "activity_count"),
+        *(
+            [value(gettext_lazy("Active donor interests"), "interest_count")]
+            if with_interest
+            else []
+        ),
+        Column(
+            gettext_lazy("Link"),
+            ("ref",),
+            lambda row, cells: f"{link_prefix}{row['ref']}{link_suffix}",
+        ),
+    ]
 
 
 @require_GET
@@ -296,20 +260,13 @@ def catalogue_export(request, fmt: str):
     filterset, _query, _defaults = catalogue_filterset(request)
     if not filterset.is_valid():
         return invalid_filter_response(filterset)
-    with_interest = can_see_donor_interest(request.user)
-    headers = _export_headers(with_interest)
-    values, themes = catalogue_export_values(request.user, filterset.qs)
-    rows = _export_rows(
-        request,
-        values,
-        themes,
-        with_interest,
-        labels=_export_labels(),
-        name=_ReferenceNames(get_language() or "en"),
+    return export_response(
+        catalogue_rows(request.user, filterset.qs),
+        fmt,
+        catalogue_columns(request, can_see_donor_interest(request.user)),
+        filename=f"unmet-needs.{fmt}",
+        sheet_title=_("Unmet needs"),
     )
-    if fmt == "csv":
-        return csv_response("unmet-needs.csv", headers, rows)
-    return xlsx_response("unmet-needs.xlsx", headers, rows, sheet_title=_("Unmet needs"))
 
 
 # --- One need -----------------------------------------------------------------------------
@@ -326,6 +283,7 @@ def _need_page(request, need, form=None, status=200):
     others = [i for i in interests if i.donor_id != own_donor]
     may_register = can_register_interest(user) and own_interest is None
     earlier, later = need_neighbours(user, need)
+    may_record_actions = can_record_need_actions(user, need)
     if form is None and may_register:
         form = InterestForm()
     return render(
@@ -345,6 +303,9 @@ def _need_page(request, need, form=None, status=200):
             "can_see_who_registered_interest": can_see_who_registered_interest(user),
             "withdrawable": {i.pk for i in interests if can_withdraw_interest(user, i)},
             "back_query": request.GET.get("back", ""),
+            "actions": actions_of_need(user, need),
+            "can_record_actions": may_record_actions,
+            "action_form": NeedActionForm() if may_record_actions else None,
         },
         status=status,
     )

@@ -14,10 +14,10 @@ from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelMultipleChoiceField
+from django_filters.fields import ModelChoiceField, ModelMultipleChoiceField
 
-from needs.models import Need
-from reviews.models import Article, Chapter, RegionalGroup, State
+from needs.models import Category, Need
+from reviews.models import CYCLE_CHOICES, Article, Chapter, RegionalGroup, State
 from translations.lookup import localized
 
 from .models import (
@@ -322,4 +322,92 @@ class DonorInterestFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = DonorInterest
+        fields = []
+
+
+class LocalizedChoice(ModelChoiceField):
+    """One reference row (a regional group, a category) named in the active language."""
+
+    def label_from_instance(self, obj):
+        return localized(obj)
+
+
+class LocalizedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = LocalizedChoice
+
+
+class ChapterChoice(ModelChoiceField):
+    def label_from_instance(self, obj):
+        return ChapterChoices.label_from_instance(self, obj)
+
+
+class ChapterChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ChapterChoice
+
+
+class SharedNeedsOrderingFilter(django_filters.OrderingFilter):
+    """`ordering` of the shared needs: it sorts the groups (`assistance.selectors`), not
+    the needs, so filtering leaves the needs as they are."""
+
+    def filter(self, qs, value):
+        return qs
+
+
+class SharedNeedFilterSet(django_filters.FilterSet):
+    """Filters of the needs shared by several States of a region, for the page and the API
+    alike: the needs are filtered, then grouped."""
+
+    cycle = django_filters.ChoiceFilter(
+        field_name="review__cycle",
+        choices=CYCLE_CHOICES,
+        empty_label=_("Both cycles"),
+        label=_("Review cycle"),
+    )
+    region = LocalizedChoiceFilter(
+        field_name="review__state__regional_group",
+        to_field_name="code",
+        queryset=RegionalGroup.objects.order_by("name"),
+        empty_label=_("All regions"),
+        label=_("Regional group"),
+    )
+    chapter = ChapterChoiceFilter(
+        field_name="chapter",
+        to_field_name="roman",
+        queryset=Chapter.objects.filter(reviewed_in_cycle__isnull=False).order_by("number"),
+        empty_label=_("All chapters"),
+        label=_("Chapter"),
+    )
+    category = LocalizedChoiceFilter(
+        field_name="category",
+        to_field_name="code",
+        queryset=Category.objects.all(),
+        empty_label=_("All categories"),
+        label=_("Category"),
+    )
+    ordering = SharedNeedsOrderingFilter(
+        fields=(
+            ("states_unmet", "states_unmet"),
+            ("states", "states"),
+            ("needs", "needs"),
+            ("region", "region"),
+            ("article", "article"),
+        ),
+        field_labels={
+            "states_unmet": _("States unmet"),
+            "-states_unmet": _("Most States unmet first"),
+            "states": _("States"),
+            "-states": _("Most States first"),
+            "needs": _("Needs"),
+            "-needs": _("Most needs first"),
+            "region": _("Regional group"),
+            "-region": _descending_lazy(_("Regional group")),
+            "article": _("Article"),
+            "-article": _descending_lazy(_("Article")),
+        },
+        label=_("Sort by"),
+        empty_label=_("Most States unmet first (default)"),
+    )
+
+    class Meta:
+        model = Need
         fields = []

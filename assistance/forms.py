@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from reviews.models import State
 from translations.lookup import localized
 
+from . import fields as editable
 from .models import (
     Activity,
     Donor,
@@ -54,21 +55,7 @@ class ActivityForm(InputOnlyModelForm):
 
     class Meta:
         model = Activity
-        fields = [
-            "ref",
-            "title",
-            "description",
-            "activity_type",
-            "level",
-            "provider",
-            "beneficiary_states",
-            "start_date",
-            "end_date",
-            "status",
-            "delivery_mode",
-            "budget",
-            "budget_currency",
-        ]
+        fields = editable.ACTIVITY_FIELDS
         widgets = {
             "start_date": DATE_WIDGET,
             "end_date": DATE_WIDGET,
@@ -102,7 +89,7 @@ class ActivityForm(InputOnlyModelForm):
 class FundingForm(InputOnlyModelForm):
     class Meta:
         model = FundingContribution
-        fields = ["donor", "amount", "currency", "year"]
+        fields = editable.FUNDING_FIELDS
 
 
 class LinkNeedForm(forms.Form):
@@ -133,7 +120,7 @@ class ProviderForm(InputOnlyModelForm):
 
     class Meta:
         model = Provider
-        fields = ["name", "short_name", "is_unodc", "website"]
+        fields = editable.PROVIDER_FIELDS
         labels = {"is_unodc": _("This is UNODC")}
 
 
@@ -142,7 +129,7 @@ class DonorForm(InputOnlyModelForm):
 
     class Meta:
         model = Donor
-        fields = ["name", "short_name", "kind", "country", "website"]
+        fields = editable.DONOR_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,7 +148,7 @@ class InterestForm(InputOnlyModelForm):
 
     class Meta:
         model = DonorInterest
-        fields = ["kind", "note", "amount", "currency"]
+        fields = editable.INTEREST_FIELDS
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "amount": _("Amount (optional)"),

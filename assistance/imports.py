@@ -30,6 +30,7 @@ from reviews.imports import STATES
 from reviews.models import State
 
 from . import services
+from .fields import ACTIVITY_FIELDS, ACTIVITY_IMPORT_HEADERS
 from .models import (
     Activity,
     ActivityStatus,
@@ -48,13 +49,14 @@ BUDGET = Doc(
     ),
     {"example": "125000.50", "default": "USD"},
 )
-FILE_COLUMNS = (
-    Column("ref", gettext_lazy("The activity's stable reference."), required=True),
-    Column("title", TEXT, required=True),
-    Column("description", TEXT),
-    Column("type", codes=ActivityType.values, required=True),
-    Column("level", codes=Level.values, required=True),
-    Column(
+# The columns of the activity's own fields, by field; the file calls two of them otherwise.
+FIELD_COLUMNS = {
+    "ref": Column("ref", gettext_lazy("The activity's stable reference."), required=True),
+    "title": Column("title", TEXT, required=True),
+    "description": Column("description", TEXT),
+    "activity_type": Column("type", codes=ActivityType.values, required=True),
+    "level": Column("level", codes=Level.values, required=True),
+    "provider": Column(
         "provider",
         Doc(
             gettext_lazy(
@@ -64,13 +66,18 @@ FILE_COLUMNS = (
         ),
         required=True,
     ),
-    Column("beneficiary_states", STATES),
-    Column("start_date", DATES),
-    Column("end_date", DATES),
-    Column("status", codes=ActivityStatus.values, default=ActivityStatus.PLANNED),
-    Column("delivery_mode", codes=DeliveryMode.values, default=DeliveryMode.IN_PERSON),
-    Column("budget", BUDGET),
-    Column("currency", BUDGET),
+    "beneficiary_states": Column("beneficiary_states", STATES),
+    "start_date": Column("start_date", DATES),
+    "end_date": Column("end_date", DATES),
+    "status": Column("status", codes=ActivityStatus.values, default=ActivityStatus.PLANNED),
+    "delivery_mode": Column(
+        "delivery_mode", codes=DeliveryMode.values, default=DeliveryMode.IN_PERSON
+    ),
+    "budget": Column("budget", BUDGET),
+    "budget_currency": Column("currency", BUDGET),
+}
+FILE_COLUMNS = (
+    *(FIELD_COLUMNS[name] for name in ACTIVITY_FIELDS),
     Column(
         "funding",
         Doc(
@@ -108,12 +115,8 @@ REQUIRED_COLUMNS = tuple(column.name for column in FILE_COLUMNS if column.requir
 # Rows between two reports of progress.
 PROGRESS_EVERY = 10
 
-# Which model field each column's problems are reported from, and back.
-FIELD_TO_COLUMN = {
-    "activity_type": "type",
-    "budget_currency": "currency",
-    "beneficiary_states": "beneficiary_states",
-}
+# Which column reports each field's problems.
+FIELD_TO_COLUMN = ACTIVITY_IMPORT_HEADERS
 
 
 class _Rejected(Exception):

@@ -147,6 +147,8 @@ class Activity(models.Model):
         ordering = ["-start_date", "title"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+        # The lists' order (pages and API): a page is read from the index, not sorted.
+        indexes = [models.Index(fields=["-start_date", "title", "id"], name="activity_list_order")]
         constraints = [
             models.CheckConstraint(
                 name="activity_dates_in_order",

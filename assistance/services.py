@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 
 from core.changes import data_changed
 from core.history import attribute_history, lock_for_edit
+from core.services import model_create, model_update
 from needs.models import Coverage, Need
 from reviews.models import State
 
+from .fields import ACTIVITY_FIELDS, DONOR_FIELDS, PROVIDER_FIELDS
 from .models import (
     Activity,
     ActivityNeedLink,
@@ -37,21 +39,6 @@ from .models import (
     FundingContribution,
     InterestKind,
     Provider,
-)
-
-ACTIVITY_EDITABLE_FIELDS = (
-    "ref",
-    "title",
-    "description",
-    "activity_type",
-    "level",
-    "provider",
-    "start_date",
-    "end_date",
-    "status",
-    "delivery_mode",
-    "budget",
-    "budget_currency",
 )
 
 
@@ -134,10 +121,12 @@ def activity_create(
         budget=budget,
         budget_currency=(budget_currency or "USD").upper(),
     )
-    _clean_activity(activity)
-    attribute_history(activity, user)
-    activity.save()
-    activity.beneficiary_states.set(beneficiary_states)
+    model_create(
+        activity,
+        user=user,
+        clean=_clean_activity,
+        many={"beneficiary_states": beneficiary_states},
+    )
     data_changed(sender=Activity)
     return activity
 
@@ -152,23 +141,19 @@ def activity_update(
     **changes,
 ) -> Activity:
     """Edit an activity; refused with ConcurrentEditError if saved since `seen_version`."""
-    unknown = set(changes) - set(ACTIVITY_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown activity fields: {', '.join(sorted(unknown))}")
     current = lock_for_edit(Activity, activity.pk, seen_version)
-    for field, value in changes.items():
-        if field in ("ref", "title", "description") and isinstance(value, str):
-            value = value.strip()
-        if field == "budget_currency" and isinstance(value, str):
-            value = value.upper()
-        setattr(current, field, value)
-    _clean_activity(current)
-    current.version += 1
-    attribute_history(current, user)
-    current.save()
+    for name in ("ref", "title", "description"):
+        if isinstance(changes.get(name), str):
+            changes[name] = changes[name].strip()
+    if isinstance(changes.get("budget_currency"), str):
+        changes["budget_currency"] = changes["budget_currency"].upper()
     if beneficiary_states is not None:
-        current.beneficiary_states.set(beneficiary_states)
-    data_changed(sender=Activity)
+        changes["beneficiary_states"] = beneficiary_states
+    current, changed = model_update(
+        current, changes, ACTIVITY_FIELDS, user=user, clean=_clean_activity
+    )
+    if changed:
+        data_changed(sender=Activity)
     return current
 
 
@@ -203,9 +188,7 @@ def funding_add(
     )
     if not 1990 <= year <= 2100:
         raise ValidationError({"year": _("Give the year the contribution is for (1990-2100).")})
-    contribution.full_clean()
-    attribute_history(contribution, user)
-    contribution.save()
+    model_create(contribution, user=user)
     data_changed(sender=FundingContribution)
     return contribution
 
@@ -293,13 +276,16 @@ def unlink_need(*, activity: Activity, need: Need, user=None) -> None:
 
 
 # --- Providers and donors -----------------------------------------------------------------
+def _tidy_names(data: dict) -> dict:
+    return {
+        name: value.strip() if name in ("name", "short_name") else value
+        for name, value in data.items()
+    }
+
+
 def _save_organisation(instance, user):
-    instance.name = instance.name.strip()
-    instance.short_name = instance.short_name.strip()
-    instance.full_clean()
-    attribute_history(instance, user)
-    instance.save()
-    return instance
+    instance.name, instance.short_name = instance.name.strip(), instance.short_name.strip()
+    return model_create(instance, user=user)
 
 
 @transaction.atomic
@@ -314,11 +300,7 @@ def provider_create(
 @transaction.atomic
 def provider_update(*, provider: Provider, user=None, **changes) -> Provider:
     current = Provider.objects.select_for_update().get(pk=provider.pk)
-    for field, value in changes.items():
-        if field not in ("name", "short_name", "is_unodc", "website"):
-            raise TypeError(f"Unknown provider field: {field}")
-        setattr(current, field, value)
-    return _save_organisation(current, user)
+    return model_update(current, _tidy_names(changes), PROVIDER_FIELDS, user=user)[0]
 
 
 @transaction.atomic
@@ -341,12 +323,9 @@ def donor_create(
 @transaction.atomic
 def donor_update(*, donor: Donor, user=None, **changes) -> Donor:
     current = Donor.objects.select_for_update().get(pk=donor.pk)
-    for field, value in changes.items():
-        if field not in ("name", "short_name", "kind", "country", "website"):
-            raise TypeError(f"Unknown donor field: {field}")
-        setattr(current, field, value)
-    _save_organisation(current, user)
-    data_changed(sender=Donor)
+    current, changed = model_update(current, _tidy_names(changes), DONOR_FIELDS, user=user)
+    if changed:
+        data_changed(sender=Donor)
     return current
 
 

@@ -1,8 +1,18 @@
 from django.urls import path
 
-from . import catalogue_views, views
+from . import catalogue_views, shared_views, views
 
 app_name = "assistance"
+
+
+def organisation_paths(kind: str, plural: str) -> list:
+    """The add and edit pages of a kind of organisation (views.ORGANISATIONS)."""
+    form, kwargs = views.organisation_form, {"kind": kind}
+    return [
+        path(f"assistance/{plural}/new/", form, kwargs, name=f"{kind}_create"),
+        path(f"assistance/{plural}/<int:pk>/edit/", form, kwargs, name=f"{kind}_edit"),
+    ]
+
 
 urlpatterns = [
     # Activities
@@ -38,11 +48,9 @@ urlpatterns = [
     ),
     # Providers and donors
     path("assistance/providers/", views.provider_list, name="provider_list"),
-    path("assistance/providers/new/", views.provider_create, name="provider_create"),
-    path("assistance/providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
+    *organisation_paths("provider", "providers"),
     path("assistance/donors/", views.donor_list, name="donor_list"),
-    path("assistance/donors/new/", views.donor_create, name="donor_create"),
-    path("assistance/donors/<int:pk>/edit/", views.donor_edit, name="donor_edit"),
+    *organisation_paths("donor", "donors"),
     # The donors' catalogue of unmet needs
     path("catalogue/", catalogue_views.catalogue, name="catalogue"),
     path(
@@ -56,6 +64,20 @@ urlpatterns = [
         catalogue_views.catalogue_export,
         {"fmt": "xlsx"},
         name="catalogue_xlsx",
+    ),
+    # Needs shared by several States of a region (before the needs' own addresses)
+    path("catalogue/shared/", shared_views.shared_needs, name="shared_needs"),
+    path(
+        "catalogue/shared/export.csv",
+        shared_views.shared_needs_export,
+        {"fmt": "csv"},
+        name="shared_needs_csv",
+    ),
+    path(
+        "catalogue/shared/export.xlsx",
+        shared_views.shared_needs_export,
+        {"fmt": "xlsx"},
+        name="shared_needs_xlsx",
     ),
     path("catalogue/<str:ref>/", catalogue_views.catalogue_need, name="catalogue_need"),
     path(

@@ -2,6 +2,9 @@
 funding and links to needs, providers and donors. Reading is public (assistance delivered is
 public information, linked needs are filtered by who may see them); writing is for staff."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -111,20 +114,23 @@ def _activity_or_404(request, ref: str) -> Activity:
     return get_object_or_404(activity_detail(request.user), ref=ref)
 
 
+def _activity_page(request, activity: Activity, *, link_form=None, funding_form=None):
+    """The activity's page; with a refused form given back, status 400."""
+    can_manage = can_manage_assistance(request.user)
+    refused = link_form is not None or funding_form is not None
+    if can_manage:
+        link_form = link_form or LinkNeedForm(initial={"extent": "partial"})
+        funding_form = funding_form or FundingForm()
+    context = {"activity": activity, "can_manage": can_manage}
+    context.update(link_form=link_form, funding_form=funding_form)
+    return render(
+        request, "assistance/activity_detail.html", context, status=400 if refused else 200
+    )
+
+
 @require_GET
 def activity_detail_view(request, ref: str):
-    activity = _activity_or_404(request, ref)
-    can_manage = can_manage_assistance(request.user)
-    return render(
-        request,
-        "assistance/activity_detail.html",
-        {
-            "activity": activity,
-            "can_manage": can_manage,
-            "link_form": LinkNeedForm(initial={"extent": "partial"}) if can_manage else None,
-            "funding_form": FundingForm() if can_manage else None,
-        },
-    )
+    return _activity_page(request, _activity_or_404(request, ref))
 
 
 @staff_only
@@ -225,17 +231,7 @@ def activity_link_need(request, ref: str):
                 % {"need": need.ref, "activity": activity.ref},
             )
             return redirect("assistance:activity_detail", ref=activity.ref)
-    return render(
-        request,
-        "assistance/activity_detail.html",
-        {
-            "activity": activity,
-            "can_manage": True,
-            "link_form": form,
-            "funding_form": FundingForm(),
-        },
-        status=400,
-    )
+    return _activity_page(request, activity, link_form=form)
 
 
 @staff_only
@@ -269,17 +265,7 @@ def funding_add(request, ref: str):
         else:
             messages.success(request, _("Funding contribution recorded."))
             return redirect("assistance:activity_detail", ref=activity.ref)
-    return render(
-        request,
-        "assistance/activity_detail.html",
-        {
-            "activity": activity,
-            "can_manage": True,
-            "link_form": LinkNeedForm(initial={"extent": "partial"}),
-            "funding_form": form,
-        },
-        status=400,
-    )
+    return _activity_page(request, activity, funding_form=form)
 
 
 @staff_only
@@ -337,21 +323,69 @@ def donor_list(request):
     )
 
 
-def _organisation_form(request, form_class, instance, save, texts, list_url):
-    """`texts` gives the page's words for this kind of organisation: "new" (heading of a
-    new record), "edit" and "saved" (each with %(name)s)."""
-    form = form_class(request.POST or None, instance=instance)
+@dataclass(frozen=True)
+class _Organisations:
+    """A kind of organisation the staff pages edit: its form, its services, its words
+    ("new": heading of a new record; "edit" and "saved", each with %(name)s) and its list."""
+
+    model: type
+    form: type
+    create: Callable
+    update: Callable  # update(instance, user=..., **fields)
+    texts: Callable[[], dict[str, str]]
+    list_url: str
+
+
+ORGANISATIONS = {
+    "provider": _Organisations(
+        Provider,
+        ProviderForm,
+        services.provider_create,
+        lambda provider, **fields: services.provider_update(provider=provider, **fields),
+        lambda: {
+            "new": _("New provider"),
+            "edit": _("Edit provider %(name)s"),
+            "saved": _("Provider %(name)s saved."),
+        },
+        "assistance:provider_list",
+    ),
+    "donor": _Organisations(
+        Donor,
+        DonorForm,
+        services.donor_create,
+        lambda donor, **fields: services.donor_update(donor=donor, **fields),
+        lambda: {
+            "new": _("New donor"),
+            "edit": _("Edit donor %(name)s"),
+            "saved": _("Donor %(name)s saved."),
+        },
+        "assistance:donor_list",
+    ),
+}
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def organisation_form(request, kind: str, pk: int | None = None):
+    """Add (no `pk`) or edit a provider or donor (`kind`, given by the URL)."""
+    spec = ORGANISATIONS[kind]
+    instance = get_object_or_404(spec.model, pk=pk) if pk is not None else None
+    texts = spec.texts()
+    form = spec.form(request.POST or None, instance=instance)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                saved = save(form.cleaned_data)
+                if instance is None:
+                    saved = spec.create(user=request.user, **form.cleaned_data)
+                else:
+                    saved = spec.update(instance, user=request.user, **form.cleaned_data)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
                 messages.success(request, texts["saved"] % {"name": saved})
-                return redirect(list_url)
+                return redirect(spec.list_url)
     heading = texts["edit"] % {"name": instance} if instance else texts["new"]
     return render(
         request,
@@ -360,77 +394,7 @@ def _organisation_form(request, form_class, instance, save, texts, list_url):
             "form": form,
             "heading": heading,
             "instance": instance,
-            "list_url": reverse(list_url),
+            "list_url": reverse(spec.list_url),
         },
         status=status,
-    )
-
-
-def _provider_texts() -> dict[str, str]:
-    return {
-        "new": _("New provider"),
-        "edit": _("Edit provider %(name)s"),
-        "saved": _("Provider %(name)s saved."),
-    }
-
-
-def _donor_texts() -> dict[str, str]:
-    return {
-        "new": _("New donor"),
-        "edit": _("Edit donor %(name)s"),
-        "saved": _("Donor %(name)s saved."),
-    }
-
-
-@staff_only
-@require_http_methods(["GET", "POST"])
-def provider_create(request):
-    return _organisation_form(
-        request,
-        ProviderForm,
-        None,
-        lambda data: services.provider_create(user=request.user, **data),
-        _provider_texts(),
-        "assistance:provider_list",
-    )
-
-
-@staff_only
-@require_http_methods(["GET", "POST"])
-def provider_edit(request, pk: int):
-    provider = get_object_or_404(Provider, pk=pk)
-    return _organisation_form(
-        request,
-        ProviderForm,
-        provider,
-        lambda data: services.provider_update(provider=provider, user=request.user, **data),
-        _provider_texts(),
-        "assistance:provider_list",
-    )
-
-
-@staff_only
-@require_http_methods(["GET", "POST"])
-def donor_create(request):
-    return _organisation_form(
-        request,
-        DonorForm,
-        None,
-        lambda data: services.donor_create(user=request.user, **data),
-        _donor_texts(),
-        "assistance:donor_list",
-    )
-
-
-@staff_only
-@require_http_methods(["GET", "POST"])
-def donor_edit(request, pk: int):
-    donor = get_object_or_404(Donor, pk=pk)
-    return _organisation_form(
-        request,
-        DonorForm,
-        donor,
-        lambda data: services.donor_update(donor=donor, user=request.user, **data),
-        _donor_texts(),
-        "assistance:donor_list",
     )

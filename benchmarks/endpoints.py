@@ -40,7 +40,11 @@ CATALOGUE_QUERY = {
     "q": "training",
 }
 NEEDS_API_QUERY = {"region": "african", "cycle": "2", "category": "capacity_building"}
+# The API's full-text search (the shared FilterSet's `q`, the catalogue's search box).
+NEEDS_API_SEARCH = {"q": "training"}
 DASHBOARD_CYCLE = 2
+# Needs shared by several States of a region: one cycle, one regional group.
+SHARED_NEEDS_QUERY = {"cycle": "2", "region": "african"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,12 @@ ENDPOINTS = (
     ),
     Endpoint("review_page", "Review page /reviews/<pk>/ (cycle 2)", STAFF, _review_page),
     Endpoint(
+        "staff_needs",
+        "Needs list /needs/ (first page, no filter)",
+        STAFF,
+        lambda: reverse("needs:need_list"),
+    ),
+    Endpoint(
         "catalogue",
         "Donors' catalogue, 3 filters + search",
         DONOR,
@@ -99,10 +109,46 @@ ENDPOINTS = (
         lambda: _with_query("/api/v1/needs/", NEEDS_API_QUERY),
     ),
     Endpoint(
+        "needs_api_public",
+        "API needs list, 3 filters",
+        ANONYMOUS,
+        lambda: _with_query("/api/v1/needs/", NEEDS_API_QUERY),
+    ),
+    Endpoint(
+        "needs_api_search",
+        "API needs list, search ?q=",
+        DONOR,
+        lambda: _with_query("/api/v1/needs/", NEEDS_API_SEARCH),
+    ),
+    Endpoint(
+        "needs_api_search_public",
+        "API needs list, search ?q=",
+        ANONYMOUS,
+        lambda: _with_query("/api/v1/needs/", NEEDS_API_SEARCH),
+    ),
+    Endpoint(
+        "activities_api",
+        "API activities list",
+        ANONYMOUS,
+        lambda: "/api/v1/activities/",
+    ),
+    Endpoint(
         "dashboard_api",
         f"API dashboard, cycle {DASHBOARD_CYCLE}",
         ANONYMOUS,
         lambda: _with_query("/api/v1/dashboard/", {"cycle": DASHBOARD_CYCLE}),
+    ),
+    Endpoint(
+        "shared_needs_page",
+        "Shared needs page, cycle 2, African States",
+        DONOR,
+        lambda: _with_query(reverse("assistance:shared_needs"), SHARED_NEEDS_QUERY),
+    ),
+    Endpoint(
+        "shared_needs_api",
+        f"API shared needs, cycle {DASHBOARD_CYCLE}",
+        ANONYMOUS,
+        lambda: _with_query("/api/v1/shared-needs/", {"cycle": DASHBOARD_CYCLE}),
     ),
     Endpoint("healthz", "/healthz (floor)", ANONYMOUS, lambda: reverse("healthz")),
 )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
+from django.http import Http404
 from django.utils.formats import date_format, localize
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -232,6 +233,17 @@ def history_entries(model: type[models.Model], records) -> list[HistoryEntry]:
     ]
     entries.reverse()
     return entries
+
+
+def history_or_404(model, pk: int, *related: str, missing: str):
+    """What a record's history page shows, or 404 saying `missing` when it has no history:
+    (its history entries, the latest historical record, the record if it still exists).
+    `related` are the relations the page shows, read with the entries."""
+    records = list(model.history.filter(id=pk).select_related("history_user", *related))
+    if not records:
+        raise Http404(missing)
+    latest = max(records, key=lambda record: (record.history_date, record.history_id))
+    return history_entries(model, records), latest, model.objects.filter(pk=pk).first()
 
 
 def describe_changes(

@@ -180,6 +180,8 @@ class ImportJob(models.Model):
     file_error = models.TextField(blank=True)
     problems = models.JSONField(default=list, blank=True)
     duplicates = models.JSONField(default=list, blank=True)
+    # Advice the check gives with its problems (`ImportResult.hints`).
+    hints = models.JSONField(default=list, blank=True)
     # {ref: version} of the records the check found to update: the import refuses rows whose
     # record was saved by someone else between the check and the confirmation.
     seen_versions = models.JSONField(default=dict, blank=True)

@@ -11,8 +11,8 @@ from assistance.models import Activity, DonorInterest, FundingContribution
 from core.access import can_see_personal_data
 from core.models import Role, User
 from needs.digest import SETTLED_STATUSES, needs_to_confirm
-from needs.models import Category, Need, NeedComment, Status, stale_q
-from needs.selectors import follow_chains, need_list
+from needs.models import Acceptance, Category, Need, NeedAction, NeedComment, Status, stale_q
+from needs.selectors import follow_chains, need_actions, need_list
 from reviews.milestones import review_stage
 from reviews.models import CYCLE_CHOICES, Chapter, Review, State
 from reviews.selectors import review_list
@@ -221,4 +221,13 @@ def state_focal_points(user, state: State) -> list[User]:
         User.objects.filter(state=state, role=Role.FOCAL_POINT, is_active=True).order_by(
             "last_name", "first_name", "username"
         )
+    )
+
+
+def state_actions(user, state: State) -> QuerySet:
+    """The follow-up actions on the State's accepted needs that the user may see, the soonest
+    due first."""
+    return need_actions(
+        user,
+        NeedAction.objects.filter(need__review__state=state, need__acceptance=Acceptance.ACCEPTED),
     )

@@ -25,10 +25,11 @@ from core.pages import (
     with_csrf_token,
 )
 from core.paging import IdsFirstPaginator
+from needs.action_exports import FORMATS as ACTION_EXPORT_FORMATS
 from needs.digest import TO_CONFIRM_QUERY
 from needs.exports import FORMATS as EXPORT_FORMATS
-from needs.filters import NeedFilterSet
-from needs.models import Need, Status, stale_before
+from needs.filters import NeedActionFilterSet, NeedFilterSet
+from needs.models import Need, NeedAction, Status, stale_before
 from needs.rules import can_maintain_state_needs
 from reviews.filters import StateFilterSet
 from reviews.models import State
@@ -74,6 +75,7 @@ SECTIONS = (
     ),
     ("countries:state_needs", _("Needs"), lambda user, state: True),
     ("countries:state_proposals", _("Proposed needs"), can_maintain_state_needs),
+    ("countries:state_actions", _("Follow-up actions"), lambda user, state: True),
     ("countries:state_assistance", _("Assistance received"), lambda user, state: True),
     ("countries:state_interest", _("Donors' interest"), lambda user, state: signed_in(user)),
 )
@@ -213,6 +215,42 @@ def state_proposals(request, state: State):
         can_propose=_can_propose(request.user, state),
     )
     return render(request, "countries/state_proposals.html", context)
+
+
+# The actions section filters with these fields of the shared NeedActionFilterSet.
+ACTION_FILTERS = ("overdue", "status", "in_national_action_plan", "cycle")
+ACTIONS_PER_PAGE = 50
+
+
+@require_GET
+@state_section
+def state_actions(request, state: State):
+    """The follow-up actions on the State's needs, paged, with an overdue filter."""
+    filter_data = QueryDict(mutable=True)
+    for name in ACTION_FILTERS:
+        if name in request.GET:
+            filter_data.setlist(name, request.GET.getlist(name))
+    action_filter = NeedActionFilterSet(
+        filter_data, queryset=selectors.state_actions(request.user, state)
+    )
+    form = tidy_filter_form(action_filter.form)
+    status = form.fields["status"]
+    status.widget = forms.CheckboxSelectMultiple(choices=status.choices)
+    valid = action_filter.is_valid()
+    actions = Paginator(action_filter.qs if valid else NeedAction.objects.none(), ACTIONS_PER_PAGE)
+    filter_query = filter_data.urlencode()
+    context = _section_context(
+        request,
+        state,
+        actions=actions.get_page(request.GET.get("page")),
+        form=form,
+        action_filter_errors=action_filter.errors,
+        filter_query=filter_query,
+        overdue_query="overdue=true",
+        download_query="&".join(part for part in (f"state={state.iso3}", filter_query) if part),
+        download_formats=ACTION_EXPORT_FORMATS,
+    )
+    return render(request, "countries/state_actions.html", context, status=200 if valid else 400)
 
 
 ACTIVITIES_PER_PAGE = 25

@@ -168,6 +168,10 @@ def _in_active_language(figures: dict) -> dict:
             "by_region"
         ]
         localized["follow_up"] = follow_up
+    if "action_plans" in figures:
+        plans = dict(figures["action_plans"])
+        plans["by_region"] = _in_active_language({"by_region": plans["by_region"]})["by_region"]
+        localized["action_plans"] = plans
     if "donor_interest" in figures:
         interest = dict(figures["donor_interest"])
         for name in ("by_chapter", "by_region"):
@@ -385,6 +389,8 @@ def dashboard_figures(
     follow_up = _follow_up_figure(figures)
     if follow_up is not None:
         result.append(follow_up)
+    if "action_plans" in figures:
+        result.append(_action_plans(figures["action_plans"]))
     if with_donor_interest:
         interest = figures["donor_interest"]
         interest_columns = [
@@ -468,6 +474,45 @@ def _follow_up_figure(figures: dict) -> Figure | None:
             ("carried_over", _("Carried over")),
             ("met", _("Met")),
             ("dropped", _("Dropped")),
+        ],
+    )
+
+
+def _action_plans(plans: dict) -> Figure:
+    """The share of States with at least one need in a national action plan: overall, then
+    by regional group (the overall row alone when the view is one region's)."""
+    rows = [{"label": _("All States of this view"), **plans["totals"]}]
+    if len(plans["by_region"]) > 1:
+        rows += plans["by_region"]
+    return Figure(
+        slug="action-plans",
+        title=_("States with needs in a national action plan"),
+        note=_(
+            "States with at least one need that a follow-up action (not cancelled) puts in a "
+            "national action plan, as a share of the States with needs."
+        ),
+        columns=[
+            Column("label", _("Regional group"), numeric=False),
+            Column("states_with_needs", _("States with needs")),
+            Column("states_with_needs_in_plan", _("States with a need in an action plan")),
+            Column("needs_in_plan", _("Needs in an action plan")),
+            Column(
+                "percent_of_states_with_needs",
+                _("Percent of States with needs"),
+                percent=True,
+            ),
+        ],
+        rows=rows,
+        label=lambda row: (
+            _("%(label)s (%(percent)s%%)")
+            % {
+                "label": row["label"],
+                "percent": number_format(row["percent_of_states_with_needs"], 1),
+            }
+        ),
+        series=[
+            ("states_with_needs", _("States with needs")),
+            ("states_with_needs_in_plan", _("States with a need in an action plan")),
         ],
     )
 

@@ -24,7 +24,17 @@ from django.utils import translation
 
 from assistance.models import DonorInterest, InterestKind
 from core.models import DataVersion
-from needs.models import Acceptance, Category, Coverage, Need, Status, Subcategory, Theme
+from needs.models import (
+    Acceptance,
+    ActionStatus,
+    Category,
+    Coverage,
+    Need,
+    NeedAction,
+    Status,
+    Subcategory,
+    Theme,
+)
 from reviews.models import CYCLE_CHOICES, Article, Chapter, RegionalGroup, Review, State
 
 from .models import ALL_REGIONS, FigureSet, SnapshotFigureSet
@@ -46,6 +56,21 @@ def active_donor_interests() -> QuerySet:
     return DonorInterest.objects.filter(
         withdrawn_at__isnull=True, need__acceptance=Acceptance.ACCEPTED
     )
+
+
+def actions_in_plans() -> QuerySet:
+    """Follow-up actions that put a counted need in a national action plan (not cancelled)."""
+    return NeedAction.objects.filter(
+        in_national_action_plan=True, need__acceptance=Acceptance.ACCEPTED
+    ).exclude(status=ActionStatus.CANCELLED)
+
+
+ACTION_PLAN_TOTALS = (
+    "states_with_needs",
+    "states_with_needs_in_plan",
+    "needs_in_plan",
+    "percent_of_states_with_needs",
+)
 
 
 def percent(part: int, whole: int) -> float:
@@ -91,6 +116,14 @@ def empty_figures() -> dict:
             "by_chapter": [],
             "by_region": [],
             "by_donor": [],
+        },
+        # The States with at least one need in a national action plan, of those with needs.
+        "action_plans": {
+            "totals": {
+                **dict.fromkeys(ACTION_PLAN_TOTALS, 0),
+                "percent_of_states_with_needs": 0.0,
+            },
+            "by_region": [],
         },
     }
 
@@ -376,6 +409,11 @@ class _Document:
             row["percent"] = percent(row["needs"], totals["needs"])
         for row in self.data["by_theme"]:
             row["percent_of_states"] = percent(row["states"], totals["states_with_needs"])
+        plans = self.data["action_plans"]["totals"]
+        plans["states_with_needs"] = totals["states_with_needs"]
+        plans["percent_of_states_with_needs"] = percent(
+            plans["states_with_needs_in_plan"], totals["states_with_needs"]
+        )
 
 
 def compute_figures() -> dict[tuple[int, str], dict]:
@@ -496,6 +534,19 @@ def compute_figures() -> dict[tuple[int, str], dict]:
     ):
         document.data["follow_up"]["totals"].update((key, row[key]) for key in FOLLOW_UP_KEYS)
 
+    for document, row in each(
+        # One GROUP BY over the needs an action puts in a plan (a semi-join), the States
+        # from their reviews as for every other figure.
+        _grouped_needs(
+            needs.filter(Exists(actions_in_plans().filter(need=OuterRef("pk")))),
+            reviews=reviews,
+            metrics={"needs": Count("id")},
+        )
+    ):
+        plans = document.data["action_plans"]["totals"]
+        plans["states_with_needs_in_plan"] = row["states"]
+        plans["needs_in_plan"] = row["needs"]
+
     interests = active_donor_interests()
     interest_region = "need__review__state__regional_group__code"
     interest_metrics = {
@@ -572,6 +623,13 @@ def compute_figures() -> dict[tuple[int, str], dict]:
             }
             regional.data["follow_up"]["by_region"] = [follow_up_row]
             overall["follow_up"]["by_region"].append(dict(follow_up_row))
+            plans_row = {
+                "region": region,
+                "label": needs_row["label"],
+                **regional.data["action_plans"]["totals"],
+            }
+            regional.data["action_plans"]["by_region"] = [plans_row]
+            overall["action_plans"]["by_region"].append(dict(plans_row))
         for document in (documents[(cycle, scope)] for scope in scopes):
             by_donor = document.data["donor_interest"]["by_donor"]
             by_donor.sort(key=lambda row: (-row["needs"], row["donor"]))

@@ -44,8 +44,10 @@ from core.changes import data_changed
 from core.models import Role, User
 from needs.models import (
     Acceptance,
+    ActionStatus,
     Category,
     Need,
+    NeedAction,
     NeedComment,
     Priority,
     Status,
@@ -55,6 +57,17 @@ from needs.models import (
 from reviews.models import Article, Chapter, DirectDialogue, Review, State
 
 DEMO_LABEL = "[demo]"
+# Follow-up actions (what, responsible institution), as focal points report them.
+DEMO_ACTIONS = (
+    ("Draft amendments to the law and submit them to parliament.", "Ministry of Justice"),
+    ("Train investigators and prosecutors on the new offences.", "Anti-corruption agency"),
+    ("Set up an inter-agency working group on asset recovery.", "Office of the Attorney General"),
+    ("Adopt a code of conduct for public officials.", "Public Service Commission"),
+    ("Publish guidelines on conflicts of interest in procurement.", "Public Procurement Authority"),
+    ("Designate a central authority for mutual legal assistance.", "Ministry of Foreign Affairs"),
+    ("Launch an electronic asset declaration system.", "Ethics Commission"),
+    ("Run awareness campaigns on whistle-blower protection.", "Ombudsman's Office"),
+)
 DEMO_REF_PREFIX = "DEMO-"
 DEMO_CHANGE_REASON = "load_demo: synthetic demonstration data"
 SEED = 20211001  # the date of the Secretariat's analysis the volumes imitate
@@ -1119,6 +1132,61 @@ class _DemoBuilder:
         NeedComment.objects.bulk_create(comments)
         self.comment_count = len(comments)
 
+    def actions(self) -> None:
+        """Follow-up actions on some accepted needs: every open need of the States whose
+        focal point has a demo account gets one or two (one overdue); elsewhere about one
+        open need in ten, in seven States in ten. About half are in the State's national
+        action plan. A separate random generator keeps the rest of the demo data as it was."""
+        rng = random.Random(SEED + 17)
+        reporting: dict[str, bool] = {}
+        actions = []
+        for planned in self.planned_needs:
+            need = planned.need
+            if need.acceptance != Acceptance.ACCEPTED or need.status in (
+                Status.MET,
+                Status.OBSOLETE,
+            ):
+                continue
+            iso3 = need.review.state.iso3
+            focal_point = self.focal_points.get(iso3)
+            if iso3 not in reporting:
+                # About seven States in ten report actions (the seeds' 70 %, para 43).
+                reporting[iso3] = focal_point is not None or rng.random() < 0.7
+            if not reporting[iso3] or (focal_point is None and rng.random() >= 1 / 10):
+                continue
+            author = focal_point or self.staff
+            for index in range(1 if rng.random() < 0.6 else 2):
+                what, institution = rng.choice(DEMO_ACTIONS)
+                overdue = focal_point is not None and index == 0 and rng.random() < 0.5
+                due = self.today + _days(-rng.randint(10, 120) if overdue else rng.randint(30, 540))
+                status = (
+                    ActionStatus.IN_PROGRESS
+                    if overdue
+                    else _weighted(
+                        rng,
+                        {
+                            ActionStatus.PLANNED: 50,
+                            ActionStatus.IN_PROGRESS: 35,
+                            ActionStatus.DONE: 10,
+                            ActionStatus.CANCELLED: 5,
+                        },
+                    )
+                )
+                actions.append(
+                    NeedAction(
+                        need=need,
+                        what=f"{DEMO_LABEL} {what}",
+                        responsible_institution=institution,
+                        due_date=due,
+                        status=status,
+                        in_national_action_plan=rng.random() < 0.5,
+                        created_by=author,
+                        updated_by=author,
+                    )
+                )
+        _create_with_history(NeedAction, actions, self.staff)
+        self.action_count = len(actions)
+
     def run(self) -> DemoSummary:
         self.organisations()
         self.accounts()
@@ -1128,6 +1196,7 @@ class _DemoBuilder:
         self.save_needs()
         self.interests()
         self.comments()
+        self.actions()
         data_changed(sender=Need)
         self.summary.counts = {
             "reviews": len(self.planned_reviews),
@@ -1138,6 +1207,7 @@ class _DemoBuilder:
             "donor interests": self.interest_count,
             "comments": self.comment_count,
             "needs following a need of the first cycle": self.follow_count,
+            "follow-up actions": self.action_count,
             "providers": len(self.providers),
             "donors": len(self.donors),
         }

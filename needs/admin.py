@@ -1,7 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Category, Need, NeedComment, Subcategory, Theme
+from core.admin import ChangesDataAdminMixin
+
+from .models import Category, Need, NeedAction, NeedComment, Subcategory, Theme
 
 
 class SubcategoryInline(admin.TabularInline):
@@ -10,21 +12,21 @@ class SubcategoryInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("code", "label", "position")
     search_fields = ("code", "label")
     inlines = [SubcategoryInline]
 
 
 @admin.register(Subcategory)
-class SubcategoryAdmin(admin.ModelAdmin):
+class SubcategoryAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("code", "label", "category", "position")
     list_filter = ("category",)
     search_fields = ("code", "label")
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("code", "label", "position")
     search_fields = ("code", "label")
 
@@ -36,7 +38,7 @@ class NeedCommentInline(admin.TabularInline):
 
 
 @admin.register(Need)
-class NeedAdmin(SimpleHistoryAdmin):
+class NeedAdmin(ChangesDataAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "ref",
         "review",
@@ -67,7 +69,17 @@ class NeedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NeedComment)
-class NeedCommentAdmin(admin.ModelAdmin):
+class NeedCommentAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("need", "author", "status_from", "status_to", "created_at")
     list_filter = ("status_to",)
     search_fields = ("text", "need__ref")
+
+
+@admin.register(NeedAction)
+class NeedActionAdmin(SimpleHistoryAdmin):
+    list_display = ("need", "what", "responsible_institution", "due_date", "status")
+    list_filter = ("status", "in_national_action_plan", "need__review__cycle")
+    search_fields = ("what", "responsible_institution", "need__ref")
+    autocomplete_fields = ("need",)
+    readonly_fields = ("version", "created_at", "created_by", "updated_at", "updated_by")
+    list_select_related = ("need",)

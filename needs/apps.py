@@ -7,6 +7,8 @@ class NeedsConfig(AppConfig):
     def ready(self):
         from core.imports import registry
 
+        from .action_imports import IMPORTER as ACTIONS_IMPORTER
         from .imports import IMPORTER
 
         registry.register(IMPORTER)
+        registry.register(ACTIONS_IMPORTER)

@@ -1,4 +1,5 @@
-"""The daily digest that asks each focal point to confirm their State's possibly stale needs.
+"""The daily digest that asks each focal point to confirm their State's possibly stale needs
+and reminds them of its overdue follow-up actions.
 
 Sending is idempotent per day through the database: a `DigestDelivery` row (unique per user
 and day) is written in the same transaction as the e-mail is sent (`core.mail.send_once`).
@@ -22,12 +23,14 @@ from core.mail import SEND_ERRORS, absolute_url, send_once
 from core.models import DigestDelivery, Role, User
 from translations.lookup import localized
 
-from .models import Acceptance, Need, Status, stale_q
+from .models import Acceptance, Need, NeedAction, Status, stale_q
+from .selectors import overdue_actions_of_states
 
 logger = logging.getLogger(__name__)
 
-# An e-mail lists this many needs at most; the country page has the rest.
+# An e-mail lists this many needs (and this many actions) at most; the country page has the rest.
 MAX_NEEDS_LISTED = 50
+MAX_ACTIONS_LISTED = 50
 # Needs met or no longer relevant do not need a confirmation that they are still relevant.
 SETTLED_STATUSES = (Status.MET, Status.OBSOLETE)
 
@@ -78,18 +81,23 @@ def send_confirmation_digests(*, today: datetime.date | None = None) -> DigestRu
     )
     pending = [user for user in recipients if user.pk not in already]
     needs_by_state: dict[int, list[Need]] = defaultdict(list)
-    for need in needs_to_confirm({user.state_id for user in pending}, today):
+    pending_states = {user.state_id for user in pending}
+    for need in needs_to_confirm(pending_states, today):
         needs_by_state[need.review.state_id].append(need)
+    actions_by_state: dict[int, list[NeedAction]] = defaultdict(list)
+    for action in overdue_actions_of_states(pending_states, today):
+        actions_by_state[action.need.review.state_id].append(action)
 
     sent = nothing = failed = 0
     already_sent = len(already)
     for user in pending:
         needs = needs_by_state.get(user.state_id, [])
-        if not needs:
+        actions = actions_by_state.get(user.state_id, [])
+        if not needs and not actions:
             nothing += 1
             continue
         try:
-            delivered = _send_digest(user=user, needs=needs, today=today)
+            delivered = _send_digest(user=user, needs=needs, actions=actions, today=today)
         except SEND_ERRORS:
             # Nothing was recorded for this person, so the next run tries again; the others
             # still get theirs.
@@ -105,7 +113,23 @@ def send_confirmation_digests(*, today: datetime.date | None = None) -> DigestRu
     )
 
 
-def _send_digest(*, user: User, needs: list[Need], today: datetime.date) -> bool:
+def _subject(needs: list[Need], actions: list[NeedAction], state_name: str) -> str:
+    if needs:
+        return ngettext(
+            "%(count)s need of %(state)s to confirm",
+            "%(count)s needs of %(state)s to confirm",
+            len(needs),
+        ) % {"count": len(needs), "state": state_name}
+    return ngettext(
+        "%(count)s overdue follow-up action of %(state)s",
+        "%(count)s overdue follow-up actions of %(state)s",
+        len(actions),
+    ) % {"count": len(actions), "state": state_name}
+
+
+def _send_digest(
+    *, user: User, needs: list[Need], today: datetime.date, actions: list[NeedAction] = ()
+) -> bool:
     """Send one focal point's digest unless a run already recorded it today."""
 
     def send():
@@ -121,14 +145,15 @@ def _send_digest(*, user: User, needs: list[Need], today: datetime.date) -> bool
             "state_url": absolute_url(
                 reverse("countries:state_needs", args=[user.state.iso3]) + f"?{TO_CONFIRM_QUERY}"
             ),
+            "actions": list(actions)[:MAX_ACTIONS_LISTED],
+            "more_actions": max(len(actions) - MAX_ACTIONS_LISTED, 0),
+            "action_total": len(actions),
+            "actions_url": absolute_url(
+                reverse("countries:state_actions", args=[user.state.iso3]) + "?overdue=true"
+            ),
         }
         send_mail(
-            subject=ngettext(
-                "%(count)s need of %(state)s to confirm",
-                "%(count)s needs of %(state)s to confirm",
-                len(needs),
-            )
-            % {"count": len(needs), "state": state_name},
+            subject=_subject(needs, actions, state_name),
             message=render_to_string("needs/focal_digest_email.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[user.email],

@@ -13,13 +13,16 @@ from translations.fields import LocalizedModelMultipleChoiceField
 from .forms import article_label, chapter_label
 from .models import (
     Acceptance,
+    ActionStatus,
     Category,
     Coverage,
     Need,
+    NeedAction,
     Priority,
     Status,
     Subcategory,
     Theme,
+    overdue_q,
     stale_q,
 )
 
@@ -201,3 +204,35 @@ class NeedFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(stale_q()) if value else queryset.exclude(stale_q())
+
+
+class NeedActionFilterSet(django_filters.FilterSet):
+    """The one FilterSet for follow-up actions: the country page, the export and the API."""
+
+    state = ReferenceFilter(
+        distinct=False,
+        field_name="need__review__state__iso3",
+        to_field_name="iso3",
+        queryset=State.objects.all(),
+        label=_("State (ISO3)"),
+    )
+    cycle = django_filters.TypedChoiceFilter(
+        field_name="need__review__cycle",
+        choices=[(1, "1"), (2, "2")],
+        coerce=int,
+        label=_("Cycle"),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=ActionStatus.choices, distinct=False, label=_("Status")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    in_national_action_plan = django_filters.BooleanFilter(label=_("In the national action plan"))
+
+    class Meta:
+        model = NeedAction
+        fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())

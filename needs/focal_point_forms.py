@@ -4,19 +4,13 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reviews.models import Article, Chapter, Review
-from translations.fields import LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
+from reviews.models import Chapter, Review
+from translations.fields import LocalizedModelChoiceField
 from translations.lookup import localized
 
-from .forms import (
-    description_language_field,
-    earlier_needs,
-    follows_field,
-    offer_description_language,
-    source_excerpt_field,
-    source_paragraph_field,
-)
-from .models import Category, Priority, Status, Subcategory, Theme
+from .fields import PROPOSAL_FIELDS
+from .forms import BaseNeedForm, CodedSelect, SubcategorySelect, earlier_needs
+from .models import Category, Status, Subcategory
 
 
 class NeedStatusForm(forms.Form):
@@ -47,33 +41,25 @@ class NeedStatusForm(forms.Form):
         return status
 
 
-class SubcategoryChoiceField(forms.ModelChoiceField):
+class SubcategoryChoiceField(LocalizedModelChoiceField):
     def label_from_instance(self, obj):
         return f"{localized(obj.category)} — {localized(obj)}"
 
 
-class NeedProposalForm(forms.Form):
+class NeedProposalForm(BaseNeedForm):
     """A new need for one of the State's reviews; staff accept or decline it."""
 
-    placement = forms.ChoiceField(
-        label=_("Article"),
-        help_text=_(
-            "The article of the Convention the need is about, or its chapter in general. "
-            "The chapter decides the cycle, and so the review, the need belongs to."
-        ),
+    edited_fields = PROPOSAL_FIELDS
+
+    category = LocalizedModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), widget=CodedSelect
     )
-    category = LocalizedModelChoiceField(label=_("Category"), queryset=Category.objects.all())
     subcategory = SubcategoryChoiceField(
         label=_("Subcategory"),
         queryset=Subcategory.objects.select_related("category"),
         required=False,
+        widget=SubcategorySelect,
         help_text=_("Optional; it must belong to the category chosen."),
-    )
-    themes = LocalizedModelMultipleChoiceField(
-        label=_("Themes"),
-        queryset=Theme.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
     )
     description = forms.CharField(
         label=_("Description"),
@@ -82,18 +68,15 @@ class NeedProposalForm(forms.Form):
         help_text=_("What assistance is needed, and for which institution."),
         error_messages={"required": _("Describe the need.")},
     )
-    description_language = description_language_field()
-    priority = forms.ChoiceField(
-        label=_("Priority"), choices=[("", _("Not set")), *Priority.choices], required=False
-    )
-    source_paragraph = source_paragraph_field()
-    source_excerpt = source_excerpt_field()
-    follows = follows_field()
 
     def __init__(self, *args, reviews: list[Review], **kwargs):
-        super().__init__(*args, **kwargs)
-        offer_description_language(self, None)
         self.reviews_by_cycle = {review.cycle: review for review in reviews}
+        chapters = (
+            Chapter.objects.filter(reviewed_in_cycle__in=self.reviews_by_cycle)
+            .order_by("reviewed_in_cycle", "number")
+            .prefetch_related("articles")
+        )
+        super().__init__(*args, chapters=chapters, **kwargs)
         latest = max(self.reviews_by_cycle, default=1)
         if latest > 1:
             self.fields["follows"].queryset = earlier_needs(reviews[0].state_id, latest)
@@ -103,69 +86,42 @@ class NeedProposalForm(forms.Form):
             )
         else:
             del self.fields["follows"]
-        chapters = Chapter.objects.filter(
-            reviewed_in_cycle__in=self.reviews_by_cycle
-        ).prefetch_related("articles")
-        self.fields["placement"].choices = [
-            ("", gettext("Choose an article or chapter")),
-            *self._groups(chapters),
-        ]
+        self.fields["placement"].help_text = _(
+            "The article of the Convention the need is about, or its chapter in general. "
+            "The chapter decides the cycle, and so the review, the need belongs to."
+        )
 
-    @staticmethod
-    def _groups(chapters):
-        for chapter in chapters.order_by("reviewed_in_cycle", "number"):
-            options = [
-                (
-                    f"chapter:{chapter.pk}",
-                    gettext("Chapter %(roman)s in general") % {"roman": chapter.roman},
-                )
-            ]
-            options += [
-                (
-                    f"article:{article.pk}",
-                    gettext("Article %(number)s: %(title)s")
-                    % {"number": article.number, "title": localized(article)},
-                )
-                for article in chapter.articles.all()
-            ]
-            yield (
-                gettext("Cycle %(cycle)s — Chapter %(roman)s: %(title)s")
-                % {
-                    "cycle": chapter.reviewed_in_cycle,
-                    "roman": chapter.roman,
-                    "title": localized(chapter),
-                },
-                options,
-            )
+    def placement_prompt(self) -> str:
+        return gettext("Choose an article or chapter")
+
+    def chapter_group_label(self, chapter) -> str:
+        return gettext("Cycle %(cycle)s — Chapter %(roman)s: %(title)s") % {
+            "cycle": chapter.reviewed_in_cycle,
+            "roman": chapter.roman,
+            "title": localized(chapter),
+        }
 
     def clean(self):
         cleaned = super().clean()
-        placement = cleaned.get("placement")
-        if not placement:
-            return cleaned
-        kind, _, pk = placement.partition(":")
-        if kind == "article":
-            article = Article.objects.select_related("chapter").get(pk=pk)
-            chapter = article.chapter
-        else:
-            article, chapter = None, Chapter.objects.get(pk=pk)
-        cleaned["article"] = article
-        cleaned["chapter"] = chapter
-        cleaned["review"] = self.reviews_by_cycle[chapter.reviewed_in_cycle]
-        follows = cleaned.get("follows")
-        if follows is not None and follows.review.cycle >= cleaned["review"].cycle:
-            self.add_error(
-                "follows",
-                gettext(
-                    "Need %(ref)s is of cycle %(earlier)s; only a need of a later cycle can "
-                    "follow it: choose an article of a later cycle, or no earlier need."
+        placement, follows = cleaned.get("placement"), cleaned.get("follows")
+        if placement and follows is not None:
+            chapter, _article = placement
+            cycle = self.reviews_by_cycle[chapter.reviewed_in_cycle].cycle
+            if follows.review.cycle >= cycle:
+                self.add_error(
+                    "follows",
+                    gettext(
+                        "Need %(ref)s is of cycle %(earlier)s; only a need of a later cycle can "
+                        "follow it: choose an article of a later cycle, or no earlier need."
+                    )
+                    % {"ref": follows.ref, "earlier": follows.review.cycle},
                 )
-                % {"ref": follows.ref, "earlier": follows.review.cycle},
-            )
-        cleaned["description_language"] = (
-            cleaned.get("description_language") or self.fields["description_language"].initial
-        )
         return cleaned
+
+    def review(self) -> Review:
+        """The review the need belongs to: the one of its chapter's cycle."""
+        chapter, _article = self.cleaned_data["placement"]
+        return self.reviews_by_cycle[chapter.reviewed_in_cycle]
 
 
 class ProposalDecisionForm(forms.Form):

@@ -117,25 +117,10 @@ def need_propose_view(request, iso3: str):
     if request.method == "POST":
         form = NeedProposalForm(request.POST, reviews=reviews)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                need = need_propose(
-                    review=data["review"],
-                    user=request.user,
-                    chapter=data["chapter"],
-                    article=data["article"],
-                    category=data["category"],
-                    subcategory=data["subcategory"],
-                    themes=data["themes"],
-                    description=data["description"],
-                    description_language=data["description_language"],
-                    priority=data["priority"],
-                    source_paragraph=data["source_paragraph"],
-                    source_excerpt=data["source_excerpt"],
-                    follows=data.get("follows"),
-                )
+                need = need_propose(review=form.review(), user=request.user, **form.need_fields())
             except ValidationError as error:
-                apply_service_errors(form, error)
+                apply_service_errors(form, error, form.service_error_fields)
                 status = 400
             else:
                 messages.success(

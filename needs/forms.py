@@ -6,10 +6,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reviews.models import Review
-from reviews.selectors import articles_reviewed_in, chapters_reviewed_in
+from reviews.selectors import chapters_reviewed_in
 from translations.fields import LocalizedModelChoiceField, LocalizedModelMultipleChoiceField
 from translations.lookup import localized
 
+from .fields import EDITABLE_FIELDS, MANY_TO_MANY_FIELDS, PLACEMENT_FIELDS
 from .models import (
     SOURCE_EXCERPT_MAX_LENGTH,
     SOURCE_PARAGRAPH_MAX_LENGTH,
@@ -111,7 +112,30 @@ def earlier_needs(state_id: int, cycle: int):
     )
 
 
-class SubcategorySelect(forms.Select):
+class CodedSelect(forms.Select):
+    """Each option of a taxonomy entry carries its code (`data-code`): the suggested
+    placements (static/js/placement_suggestions.js) name entries by code."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-code"] = instance.code
+        return option
+
+
+class PlacementSelect(forms.Select):
+    """Each option says its place (`data-placement`, the value itself: `article:5` or
+    `chapter:II`), as the suggested placements name them."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["data-placement"] = str(value)
+        return option
+
+
+class SubcategorySelect(CodedSelect):
     """Each option names its category, so that a small script can offer only the
     subcategories of the chosen category (the server checks the pair in any case)."""
 
@@ -123,16 +147,23 @@ class SubcategorySelect(forms.Select):
         return option
 
 
-class NeedForm(forms.Form):
-    placement = forms.ChoiceField(
-        label=_("Article"),
-        help_text=_(
-            "Only the chapters reviewed in this cycle; choose “in general” for a need "
-            "about a whole chapter."
-        ),
-    )
+class BaseNeedForm(forms.Form):
+    """The fields of a need (`needs.fields`) as people fill them in, for staff (NeedForm) and
+    focal points (NeedProposalForm). The chapter and article are one choice, "placement",
+    whose values are `chapter:<roman>` for a chapter in general and `article:<number>`.
+    The services check every rule again; the form says first what it can, next to its field."""
+
+    # The fields of needs.fields the form asks for; need_fields() returns them.
+    edited_fields = EDITABLE_FIELDS
+    # Where the services' errors about a field are shown.
+    service_error_fields = dict.fromkeys(PLACEMENT_FIELDS, "placement")
+
+    placement = forms.ChoiceField(label=_("Article"), widget=PlacementSelect)
     category = LocalizedModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), empty_label=_("Choose a category")
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        empty_label=_("Choose a category"),
+        widget=CodedSelect,
     )
     subcategory = LocalizedModelChoiceField(
         label=_("Subcategory"),
@@ -155,50 +186,47 @@ class NeedForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), choices=[("", _("Not set")), *Priority.choices], required=False
     )
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, initial=Status.UNMET)
-    identified_on = forms.DateField(label=_("Identified on"), required=False, widget=DATE_WIDGET)
     source_paragraph = source_paragraph_field()
     source_excerpt = source_excerpt_field()
+    # Left out (del) where there is no earlier cycle: the need then follows none.
     follows = follows_field()
-    # The version the form was opened at: a save over a newer version is refused.
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, review: Review, need: Need | None = None, **kwargs):
-        self.review = review
+    def __init__(self, *args, chapters, need: Need | None = None, **kwargs):
+        """`chapters`: the chapters a need may be about, with their articles."""
         self.need = need
-        if need is not None:
-            kwargs.setdefault("initial", initial_for(need))
         super().__init__(*args, **kwargs)
-        if review.cycle > 1:
-            self.fields["follows"].queryset = earlier_needs(review.state_id, review.cycle)
-        else:
-            # A first-cycle need has no earlier need to follow.
-            del self.fields["follows"]
         offer_description_language(self, need.description_language if need else None)
-        self.chapters = {chapter.roman: chapter for chapter in chapters_reviewed_in(review.cycle)}
-        self.articles = {str(a.number): a for a in articles_reviewed_in(review.cycle)}
+        # {placement value: (chapter, article)}
+        self.placements: dict[str, tuple] = {}
         groups = []
-        for chapter in self.chapters.values():
+        for chapter in chapters:
             options = [
                 (
-                    f"{CHAPTER_PREFIX}{chapter.roman}",
+                    self._place(chapter, None),
                     gettext("Chapter %(roman)s in general") % {"roman": chapter.roman},
                 )
             ]
             options += [
-                (f"{ARTICLE_PREFIX}{article.number}", article_label(article))
-                for article in self.articles.values()
-                if article.chapter_id == chapter.pk
+                (self._place(chapter, article), article_label(article))
+                for article in chapter.articles.all()
             ]
-            groups.append((chapter_label(chapter), options))
-        self.fields["placement"].choices = [("", gettext("Choose an article")), *groups]
+            groups.append((self.chapter_group_label(chapter), options))
+        self.fields["placement"].choices = [("", self.placement_prompt()), *groups]
+
+    def _place(self, chapter, article) -> str:
+        value = placement_value_of(chapter, article)
+        self.placements[value] = (chapter, article)
+        return value
+
+    def placement_prompt(self) -> str:
+        return gettext("Choose an article")
+
+    def chapter_group_label(self, chapter) -> str:
+        return chapter_label(chapter)
 
     def clean_placement(self):
-        value = self.cleaned_data["placement"]
-        if value.startswith(CHAPTER_PREFIX):
-            return self.chapters[value.removeprefix(CHAPTER_PREFIX)], None
-        article = self.articles[value.removeprefix(ARTICLE_PREFIX)]
-        return self.chapters[article.chapter.roman], article
+        """(chapter, article): the choices offered are the only values accepted."""
+        return self.placements[self.cleaned_data["placement"]]
 
     def clean(self):
         cleaned = super().clean()
@@ -209,31 +237,51 @@ class NeedForm(forms.Form):
                 gettext("“%(subcategory)s” is not a subcategory of “%(category)s”.")
                 % {"subcategory": localized(subcategory), "category": localized(category)},
             )
+        return cleaned
+
+    def need_fields(self) -> dict:
+        """Keyword arguments for need_create / need_update / need_propose."""
+        cleaned = dict(self.cleaned_data)
+        cleaned["chapter"], cleaned["article"] = cleaned["placement"]
+        cleaned["themes"] = list(cleaned["themes"])
+        # Left out (an older form): the need keeps its language, a new one the page's.
+        cleaned["description_language"] = (
+            cleaned["description_language"] or self.fields["description_language"].initial
+        )
+        # A form without the follows field (a first-cycle need) leaves the link as it is.
+        return {name: cleaned[name] for name in self.edited_fields if name in cleaned}
+
+
+class NeedForm(BaseNeedForm):
+    """Staff add and edit the needs of one review."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, initial=Status.UNMET)
+    identified_on = forms.DateField(label=_("Identified on"), required=False, widget=DATE_WIDGET)
+    # The version the form was opened at: a save over a newer version is refused.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, review: Review, need: Need | None = None, **kwargs):
+        self.review = review
+        if need is not None:
+            kwargs.setdefault("initial", initial_for(need))
+        chapters = chapters_reviewed_in(review.cycle).prefetch_related("articles")
+        super().__init__(*args, chapters=chapters, need=need, **kwargs)
+        if review.cycle > 1:
+            self.fields["follows"].queryset = earlier_needs(review.state_id, review.cycle)
+        else:
+            # A first-cycle need has no earlier need to follow.
+            del self.fields["follows"]
+        self.fields["placement"].help_text = _(
+            "Only the chapters reviewed in this cycle; choose “in general” for a need "
+            "about a whole chapter."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
         if self.need is not None and cleaned.get("version") is None:
             # Without the version it was opened at, a save could overwrite a colleague's edit.
             self.add_error(None, gettext("This form is incomplete: reload the page and try again."))
         return cleaned
-
-    def need_fields(self) -> dict:
-        """Keyword arguments for need_create / need_update."""
-        chapter, article = self.cleaned_data["placement"]
-        return {
-            "chapter": chapter,
-            "article": article,
-            "category": self.cleaned_data["category"],
-            "subcategory": self.cleaned_data["subcategory"],
-            "description": self.cleaned_data["description"],
-            # Left out (an older form): the need keeps its language, a new one the page's.
-            "description_language": self.cleaned_data["description_language"]
-            or self.fields["description_language"].initial,
-            "priority": self.cleaned_data["priority"],
-            "status": self.cleaned_data["status"],
-            "identified_on": self.cleaned_data["identified_on"],
-            "source_paragraph": self.cleaned_data["source_paragraph"],
-            "source_excerpt": self.cleaned_data["source_excerpt"],
-            **({"follows": self.cleaned_data["follows"]} if "follows" in self.fields else {}),
-            "themes": list(self.cleaned_data["themes"]),
-        }
 
 
 def chapter_label(chapter) -> str:
@@ -252,24 +300,29 @@ def article_label(article) -> str:
     }
 
 
+def placement_value_of(chapter, article) -> str:
+    """The placement choice of a chapter in general (article None) or of an article."""
+    if article is not None:
+        return f"{ARTICLE_PREFIX}{article.number}"
+    return f"{CHAPTER_PREFIX}{chapter.roman}"
+
+
 def placement_value(need: Need) -> str:
-    if need.article_id:
-        return f"{ARTICLE_PREFIX}{need.article.number}"
-    return f"{CHAPTER_PREFIX}{need.chapter.roman}"
+    return placement_value_of(need.chapter, need.article)
 
 
 def initial_for(need: Need) -> dict:
-    return {
-        "placement": placement_value(need),
-        "category": need.category_id,
-        "subcategory": need.subcategory_id,
-        "themes": [theme.pk for theme in need.themes.all()],
-        "description": need.description,
-        "priority": need.priority,
-        "status": need.status,
-        "identified_on": need.identified_on,
-        "source_paragraph": need.source_paragraph,
-        "source_excerpt": need.source_excerpt,
-        "follows": need.follows_id,
-        "version": need.version,
+    initial = {
+        name: getattr(need, name)
+        for name in EDITABLE_FIELDS
+        if name not in (*PLACEMENT_FIELDS, *MANY_TO_MANY_FIELDS)
     }
+    initial.update(
+        placement=placement_value(need),
+        category=need.category_id,
+        subcategory=need.subcategory_id,
+        themes=[theme.pk for theme in need.themes.all()],
+        follows=need.follows_id,
+        version=need.version,
+    )
+    return initial

@@ -12,9 +12,13 @@ import; they reject the file unless the person chose to import them anyway
 (`allow_duplicates`). The way out for a row that is really the same need is to give it that
 need's `ref`, which makes it an update.
 
-Speed: reference codes, reviews and the needs named by `ref` are read with a few queries up
-front; needs, their themes and their history are written with bulk inserts (about 20,000
-rows in a few seconds on PostgreSQL). The checks are those of `needs.services` (the same
+Speed (100,000 rows; BENCHMARKS.md, "Import speed"): reference codes, reviews and the needs
+named by `ref` are read with a few queries up front, the probable duplicates with one. A
+row written the common way is checked by dictionary lookups (`_QuickCheck`); any other row
+goes through `_check_row`, which explains each cell, so messages and row numbers do not
+depend on the fast path. On PostgreSQL new needs go by COPY into a temporary table, then
+one INSERT ... SELECT writes the needs and one more their history and themes; updates go
+by COPY and one UPDATE. The checks are those of `needs.services` (the same
 `validate_need_placement`, the same choices), and every need written gets a history entry
 with the importing user, as the services record it.
 """
@@ -23,7 +27,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse_lazy
@@ -32,13 +36,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import can_manage_needs
-from core.bulk import BATCH_SIZE, insert_rows, update_objects
+from core.bulk import BATCH_SIZE, insert_rows, stage_columns, update_objects
 from core.changes import data_changed
 from core.imports.reader import ImportResult, Problem, Progress, RowReader, read_import_table
 from core.imports.registry import DATES, LIST, Column, Doc, Importer
 from reviews.imports import CYCLES, STATE
 from reviews.models import Article, Chapter, Review, State
 
+from .fields import IMPORT_FIELDS, MANY_TO_MANY_FIELDS
 from .models import (
     SOURCE_EXCERPT_MAX_LENGTH,
     SOURCE_PARAGRAPH_MAX_LENGTH,
@@ -49,47 +54,49 @@ from .models import (
     Status,
     Subcategory,
     Theme,
-    new_need_ref,
+    new_need_refs,
 )
 from .services import validate_need_placement
+from .suggestions import suggest_placements
 
+# Columns whose problems the placement suggested by similar needs may solve, and how many
+# rows of a file get such a hint (one query each).
+PLACEMENT_COLUMNS = frozenset({"chapter", "article", "category", "subcategory"})
+HINTED_ROWS = 20
 PRIORITIES = tuple(Priority.values)
 STATUSES = tuple(Status.values)
 # Without the required columns a row cannot say what it is about; the others may be left out
 # of a file, and a column left out leaves that field of an updated need as it is.
-FILE_COLUMNS = (
-    Column("ref", _("The need's stable reference; empty for a new need.")),
-    Column("state", STATE, required=True),
-    Column("cycle", codes=CYCLES, required=True),
-    Column(
+FIELD_COLUMNS = {
+    "chapter": Column(
         "chapter",
         Doc(_("The chapter's roman numeral, e.g. %(example)s."), {"example": "II"}),
         required=True,
     ),
-    Column(
+    "article": Column(
         "article",
         _("The article's number; empty for a need about the chapter in general."),
         required=True,
     ),
-    Column(
+    "category": Column(
         "category",
         codes=lambda: Category.objects.order_by("position").values_list("code", flat=True),
         required=True,
     ),
-    Column(
+    "subcategory": Column(
         "subcategory",
         codes=lambda: Subcategory.objects.order_by("position").values_list("code", flat=True),
     ),
-    Column(
+    "themes": Column(
         "themes",
         LIST,
         codes=lambda: Theme.objects.order_by("position").values_list("code", flat=True),
     ),
-    Column("description", _("Text."), required=True),
-    Column("priority", codes=PRIORITIES),
-    Column("status", codes=STATUSES, default=Status.UNMET),
-    Column("identified_on", DATES),
-    Column(
+    "description": Column("description", _("Text."), required=True),
+    "priority": Column("priority", codes=PRIORITIES),
+    "status": Column("status", codes=STATUSES, default=Status.UNMET),
+    "identified_on": Column("identified_on", DATES),
+    "source_paragraph": Column(
         "source_paragraph",
         Doc(
             _(
@@ -99,38 +106,36 @@ FILE_COLUMNS = (
             {"example": "para 42"},
         ),
     ),
-    Column(
+    "source_excerpt": Column(
         "source_excerpt",
         Doc(
             _("The sentence of the review that identifies the need, at most %(count)s characters."),
             {"count": "2,000"},
         ),
     ),
-    Column(
+    "follows": Column(
         "follows",
         _(
             "The ref of the need of the same State, from an earlier cycle, that this need "
             "carries on: a need already recorded or on another row of the file. Empty for none."
         ),
     ),
+}
+FILE_COLUMNS = (
+    Column("ref", _("The need's stable reference; empty for a new need.")),
+    Column("state", STATE, required=True),
+    Column("cycle", codes=CYCLES, required=True),
+    *(FIELD_COLUMNS[name] for name in IMPORT_FIELDS),
 )
 NEED_COLUMNS = tuple(column.name for column in FILE_COLUMNS)
 REQUIRED_COLUMNS = tuple(column.name for column in FILE_COLUMNS if column.required)
 REF_MAX_LENGTH = Need._meta.get_field("ref").max_length
 PROGRESS_EVERY = 1000
-# Fields a row sets, by the column that carries them.
+# Fields a row sets, by the column that carries them (the themes are set apart).
 COLUMN_FIELDS = {
-    "chapter": "chapter_id",
-    "article": "article_id",
-    "category": "category_id",
-    "subcategory": "subcategory_id",
-    "description": "description",
-    "priority": "priority",
-    "status": "status",
-    "identified_on": "identified_on",
-    "source_paragraph": "source_paragraph",
-    "source_excerpt": "source_excerpt",
-    "follows": "follows_id",
+    name: Need._meta.get_field(name).attname
+    for name in IMPORT_FIELDS
+    if name not in MANY_TO_MANY_FIELDS
 }
 
 ThemeLink = Need.themes.through
@@ -168,6 +173,135 @@ class _Reference:
         self.categories = {category.code: category for category in Category.objects.all()}
         self.subcategories = {sub.code: sub for sub in Subcategory.objects.all()}
         self.themes = {theme.code: theme for theme in Theme.objects.all()}
+
+
+class _QuickCheck:
+    """The checks of `_check_row` for the common row, at a few dictionary lookups a row.
+
+    `row()` accepts only a row that `_check_row` would accept with the same values, and
+    returns None for anything else (a blank or unknown code, a misplaced article, a value
+    written unusually), which `_check_row` then checks and explains cell by cell: the
+    messages and row numbers are those of `_check_row` whatever the file.
+    """
+
+    def __init__(self, reference: _Reference, present: set[str], kept: set[str]):
+        # Plain values (a model's `.pk` costs a call) in dictionaries keyed by the cell.
+        self.reviews = {
+            (iso3, str(cycle)): (review, review.id, review.cycle)
+            for (iso3, cycle), review in reference.reviews.items()
+        }
+        self.chapters = {
+            roman: (chapter.id, chapter.reviewed_in_cycle)
+            for roman, chapter in reference.chapters.items()
+        }
+        self.articles = {
+            number: (article.id, article.chapter_id)
+            for number, article in reference.articles.items()
+        }
+        self.categories = {code: category.id for code, category in reference.categories.items()}
+        self.subcategories = {
+            code: (sub.id, sub.category_id) for code, sub in reference.subcategories.items()
+        }
+        self.themes = {code: theme.id for code, theme in reference.themes.items()}
+        self.priorities = {str(option).lower(): option for option in reversed(PRIORITIES)}
+        self.statuses = {str(option).lower(): option for option in reversed(STATUSES)}
+        self.has_themes = "themes" in present
+        self.kept = None if kept == set(COLUMN_FIELDS.values()) else kept
+        self.theme_sets: dict[str, frozenset[int] | None] = {}
+        self.dates: dict[str, datetime.date | None] = {}
+
+    def row(self, number: int, raw: dict[str, str]) -> _Row | None:
+        get = raw.get
+        ref = get("ref", "").strip()
+        if len(ref) > REF_MAX_LENGTH:
+            return None
+        review = self.reviews.get((get("state", "").strip().upper(), get("cycle", "").strip()))
+        chapter = self.chapters.get(get("chapter", "").strip().upper())
+        category_id = self.categories.get(get("category", "").strip().lower())
+        description = get("description", "").strip()
+        if review is None or chapter is None or category_id is None or not description:
+            return None
+        review, _review_id, cycle = review
+        chapter_id, chapter_cycle = chapter
+        if chapter_cycle != cycle:
+            return None
+        text = get("article", "").strip()
+        article_id = None
+        if text:
+            if not (text.isascii() and text.isdigit()):
+                return None
+            article_id, article_chapter_id = self.articles.get(int(text), (None, None))
+            if article_id is None or article_chapter_id != chapter_id:
+                return None
+        text = get("subcategory", "").strip()
+        subcategory_id = None
+        if text:
+            subcategory_id, subcategory_category_id = self.subcategories.get(
+                text.lower(), (None, None)
+            )
+            if subcategory_id is None or subcategory_category_id != category_id:
+                return None
+        theme_ids = self._theme_ids(get("themes", "").strip())
+        if theme_ids is None:
+            return None
+        text = get("priority", "").strip()
+        priority = self.priorities.get(text.lower()) if text else ""
+        text = get("status", "").strip()
+        status = self.statuses.get(text.lower()) if text else None
+        if priority is None or (text and status is None):
+            return None
+        text = get("identified_on", "").strip()
+        identified_on = self._date(text) if text else None
+        if text and identified_on is None:
+            return None
+        # A row that follows another need is checked (and linked) by _check_row.
+        if get("follows", "").strip():
+            return None
+        source_paragraph = get("source_paragraph", "").strip()
+        source_excerpt = get("source_excerpt", "").strip()
+        if (
+            len(source_paragraph) > SOURCE_PARAGRAPH_MAX_LENGTH
+            or len(source_excerpt) > SOURCE_EXCERPT_MAX_LENGTH
+        ):
+            return None
+        values = {
+            "chapter_id": chapter_id,
+            "article_id": article_id,
+            "category_id": category_id,
+            "subcategory_id": subcategory_id,
+            "description": description,
+            "priority": priority,
+            "status": status,
+            "identified_on": identified_on,
+            "source_paragraph": source_paragraph,
+            "source_excerpt": source_excerpt,
+            "follows_id": None,
+        }
+        if self.kept is not None:
+            values = {name: value for name, value in values.items() if name in self.kept}
+        return _Row(
+            number=number,
+            ref=ref,
+            review=review,
+            values=values,
+            theme_ids=theme_ids if self.has_themes else None,
+        )
+
+    def _theme_ids(self, text: str) -> frozenset[int] | None:
+        """The themes of a cell, None if one of its codes is unknown (read once per text)."""
+        if text not in self.theme_sets:
+            codes = [code.strip() for code in text.split(";") if code.strip()]
+            themes = [self.themes.get(code.lower()) for code in codes]
+            self.theme_sets[text] = None if None in themes else frozenset(themes)
+        return self.theme_sets[text]
+
+    def _date(self, text: str) -> datetime.date | None:
+        if text not in self.dates:
+            try:
+                self.dates[text] = datetime.date.fromisoformat(text)
+            except ValueError:
+                self.dates[text] = None
+        return self.dates[text]
 
 
 def _duplicate_key(review_id, chapter_id, article_id, category_id, description: str) -> tuple:
@@ -388,32 +522,51 @@ def _compare(row: _Row, need: Need, current_theme_ids: frozenset[int]) -> None:
     row.themes_changed = row.theme_ids is not None and row.theme_ids != current_theme_ids
 
 
-def _plan(table, result: ImportResult, *, lock: bool, allow_duplicates: bool, progress):
-    """Check every row; return the rows to create and the rows to update."""
+def _plan(
+    table,
+    result: ImportResult,
+    *,
+    lock: bool,
+    allow_duplicates: bool,
+    progress,
+    misplaced: list | None = None,
+):
+    """Check every row; return the rows to create and the rows to update. `misplaced`
+    receives (row number, description, cycle) of rows with a placement problem."""
     reference = _Reference()
     present = set(table.headers)
     # The fields this file sets: those of the columns it has.
     kept = {field_name for column, field_name in COLUMN_FIELDS.items() if column in present}
     total = len(table.rows)
+    quick = _QuickCheck(reference, present, kept)
     checked_rows: list[_Row] = []
     for index, (number, raw) in enumerate(table.rows, start=1):
         if progress is not None and index % PROGRESS_EVERY == 0:
             progress("checking", index, total)
-        row = _check_row(RowReader(number, raw, result.problems), reference, present, kept)
+        known_problems = len(result.problems)
+        row = quick.row(number, raw) or _check_row(
+            RowReader(number, raw, result.problems), reference, present, kept
+        )
         if row is not None:
             checked_rows.append(row)
+        elif misplaced is not None and len(misplaced) < HINTED_ROWS:
+            columns = {problem.column for problem in result.problems[known_problems:]}
+            description = (raw.get("description") or "").strip()
+            if description and columns & PLACEMENT_COLUMNS:
+                cycle = (raw.get("cycle") or "").strip()
+                misplaced.append((number, description, int(cycle) if cycle in ("1", "2") else None))
     if "follows" in present:
         checked_rows = _link_follows(checked_rows, result)
 
     refs = [row.ref for row in checked_rows if row.ref]
-    existing_query = Need.objects.filter(ref__in=refs).order_by()
+    existing_query = Need.objects.filter(ref__any=refs).order_by()
     if lock:
         existing_query = existing_query.select_for_update()
     existing = {need.ref: need for need in existing_query}
     current_themes: dict[int, set[int]] = {need.pk: set() for need in existing.values()}
-    for need_id, theme_id in ThemeLink.objects.filter(need__ref__in=refs).values_list(
-        "need_id", "theme_id"
-    ):
+    for need_id, theme_id in ThemeLink.objects.filter(
+        need__in=[need.pk for need in existing.values()]
+    ).values_list("need_id", "theme_id"):
         current_themes[need_id].add(theme_id)
 
     first_row_of_ref: dict[str, int] = {}
@@ -477,9 +630,10 @@ def _find_duplicates(creations, matched, existing: dict[str, Need], result) -> N
     # What each key repeats: ("need", its ref) or ("row", the row's number).
     known: dict[tuple, tuple[str, object]] = {}
     candidates = (
-        Need.objects.filter(review__in={row.review.pk for row in unreferenced})
+        Need.objects.filter(review__in={row.review.id for row in unreferenced})
         .annotate(lower_description=Lower("description"))
-        .filter(lower_description__in={row.values["description"].lower() for row in unreferenced})
+        .filter(lower_description__any={row.values["description"].lower() for row in unreferenced})
+        .order_by()
         .values_list(
             "pk", "ref", "review_id", "chapter_id", "article_id", "category_id", "description"
         )
@@ -488,10 +642,11 @@ def _find_duplicates(creations, matched, existing: dict[str, Need], result) -> N
         if pk not in named:
             key = _duplicate_key(review_id, chapter_id, article_id, category_id, description)
             known[key] = ("need", ref)
-    for row in sorted([*creations, *matched], key=lambda row: row.number):
-        values = {**(_values_of(row.existing) if row.existing else {}), **row.values}
+    rows = sorted([*creations, *matched], key=lambda row: row.number) if matched else creations
+    for row in rows:
+        values = {**_values_of(row.existing), **row.values} if row.existing else row.values
         key = _duplicate_key(
-            row.review.pk,
+            row.review.id,
             values["chapter_id"],
             values["article_id"],
             values["category_id"],
@@ -542,7 +697,16 @@ def import_needs(
         return ImportResult(file_error=table)
     result = ImportResult(rows=len(table.rows))
     if dry_run:
-        _plan(table, result, lock=False, allow_duplicates=allow_duplicates, progress=progress)
+        misplaced: list[tuple[int, str, int | None]] = []
+        _plan(
+            table,
+            result,
+            lock=False,
+            allow_duplicates=allow_duplicates,
+            progress=progress,
+            misplaced=misplaced,
+        )
+        result.hints = _placement_hints(misplaced, user)
         return result
     try:
         with transaction.atomic():
@@ -557,6 +721,27 @@ def import_needs(
         return result
     result.written = True
     return result
+
+
+def _placement_hints(misplaced: list[tuple[int, str, int | None]], user) -> list[str]:
+    """For rows whose placement is missing or wrong: the placement of the recorded needs most
+    like their description, in the file's codes (one query per row, at most HINTED_ROWS)."""
+    hints = []
+    for number, description, cycle in misplaced:
+        suggestions = suggest_placements(user=user, description=description, cycle=cycle, limit=1)
+        if not suggestions:
+            continue
+        best = suggestions[0]
+        columns = [f"chapter {best.chapter}"]
+        columns.append(f"article {best.article}" if best.article is not None else "article —")
+        columns.append(f"category {best.category}")
+        if best.subcategory:
+            columns.append(f"subcategory {best.subcategory}")
+        hints.append(
+            gettext("row %(row)s: the most similar recorded needs suggest %(columns)s.")
+            % {"row": number, "columns": ", ".join(columns)}
+        )
+    return hints
 
 
 def _refuse_changed_since_check(updates, seen_versions, result) -> None:
@@ -584,10 +769,20 @@ def _write(creations: list[_Row], updates: list[_Row], *, user, filename: str, p
     total = len(creations) + len(updates)
     history = _History(user_id=user_id, now=now, reason=f"Imported from {filename}")
 
-    created_rows, created_ids, created_links = _create(creations, user_id=user_id, now=now)
-    new_ids = {values["ref"]: pk for values, pk in zip(created_rows, created_ids, strict=True)}
-    _link_new_needs(creations, created_rows, created_ids, new_ids)
-    history.add(created_rows, created_ids, created_links, "+")
+    if connection.vendor == "postgresql":
+        _create_by_copy(creations, user_id=user_id, now=now, history=history)
+        # Updated needs that follow a need the file creates: its id, now that it exists.
+        wanted = {row.follows_new for row in updates if row.follows_new}
+        new_ids = (
+            dict(Need.objects.filter(ref__any=wanted).order_by().values_list("ref", "pk"))
+            if wanted
+            else {}
+        )
+    else:
+        created_rows, created_ids, created_links = _create(creations, user_id=user_id, now=now)
+        new_ids = {values["ref"]: pk for values, pk in zip(created_rows, created_ids, strict=True)}
+        _link_new_needs(creations, created_rows, created_ids, new_ids)
+        history.add(created_rows, created_ids, created_links, "+")
     if progress is not None:
         progress("saving", len(creations), total)
     for row in updates:
@@ -610,10 +805,8 @@ def _write(creations: list[_Row], updates: list[_Row], *, user, filename: str, p
         data_changed(sender=Need)
 
 
-def _create(rows: list[_Row], *, user_id, now) -> tuple[list[dict], list[int], list[tuple]]:
-    """Insert the needs and their themes; return their rows, ids and theme links."""
-    if not rows:
-        return [], [], []
+def _defaults(*, user_id, now) -> dict:
+    """The values of a new need's fields that the file does not give."""
     defaults = {f.attname: f.get_default() for f in Need._meta.concrete_fields if not f.primary_key}
     defaults.update(
         acceptance=Acceptance.ACCEPTED,
@@ -622,6 +815,136 @@ def _create(rows: list[_Row], *, user_id, now) -> tuple[list[dict], list[int], l
         created_at=now,
         updated_at=now,
     )
+    return defaults
+
+
+# The fields of a new need that vary from row to row, staged with their PostgreSQL types.
+STAGED_FIELDS = {
+    "ref": "text",
+    "review_id": "bigint",
+    "chapter_id": "bigint",
+    "article_id": "bigint",
+    "category_id": "bigint",
+    "subcategory_id": "bigint",
+    "description": "text",
+    "priority": "text",
+    "status": "text",
+    "identified_on": "date",
+    "source_paragraph": "text",
+    "source_excerpt": "text",
+    "follows_id": "bigint",
+}
+STAGING_TABLE = "needs_import_staging"
+
+
+def _create_by_copy(rows: list[_Row], *, user_id, now, history: "_History") -> None:
+    """Insert the needs, their themes and their history entries (PostgreSQL).
+
+    The rows' own values go by COPY into a temporary table, which draws the needs' ids from
+    their sequence in file order; then one INSERT ... SELECT for each table: the needs (the
+    fields every new need shares as parameters), their themes, one history entry per need
+    copied from the need as stored, and the history's themes. The database still checks
+    every constraint and its trigger keeps the search column.
+    """
+    if not rows:
+        return
+    defaults = _defaults(user_id=user_id, now=now)
+    refs = [row.ref for row in rows]
+    _fill_new_refs(refs)
+    columns = {
+        "ref": refs,
+        "review_id": [row.review.id for row in rows],
+        **{
+            name: [row.values.get(name, defaults[name]) for row in rows]
+            for name in STAGED_FIELDS
+            if name not in ("ref", "review_id")
+        },
+    }
+    columns["status"] = [status or Status.UNMET for status in columns["status"]]
+    # A need that follows another new need of the file: its id is drawn when staged, so the
+    # link is set in the staging table (below), before the needs and their history are written.
+    columns["follows_id"] = [None if pk is NEW_NEED else pk for pk in columns["follows_id"]]
+    follows_new = [row.follows_new or None for row in rows]
+    staged = {name: (STAGED_FIELDS[name], values) for name, values in columns.items()}
+    staged["theme_ids"] = ("bigint[]", [row.theme_ids or None for row in rows])
+    staged["follows_ref"] = ("text", follows_new)
+
+    quote = connection.ops.quote_name
+    meta = Need._meta
+    staging = quote(STAGING_TABLE)
+
+    def select(fields) -> tuple[list[str], list[str], list]:
+        """Columns, the expressions filling them from the staging table, their parameters."""
+        columns, sources, params = [], [], []
+        for f in fields:
+            columns.append(quote(f.column))
+            if f.attname == "id" or f.attname in STAGED_FIELDS:
+                sources.append(f"s.{quote(f.attname)}")
+            else:
+                sources.append("%s")
+                params.append(
+                    meta.get_field(f.attname).get_db_prep_save(defaults[f.attname], connection)
+                )
+        return columns, sources, params
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+        sequence = cursor.fetchone()[0]
+        stage_columns(
+            cursor,
+            STAGING_TABLE,
+            staged,
+            extra=f"id bigint NOT NULL DEFAULT nextval('{sequence}'::regclass)",
+        )
+        if any(follows_new):
+            cursor.execute(
+                f"UPDATE {staging} AS s SET follows_id = t.id FROM {staging} AS t "
+                f"WHERE s.follows_ref IS NOT NULL AND t.ref = s.follows_ref"
+            )
+        # The needs (the trigger of needs/0005 fills their search column).
+        columns, sources, params = select(
+            f for f in meta.concrete_fields if f.attname != "search_vector"
+        )
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(sources)} FROM {staging} AS s ORDER BY s.id",
+            params,
+        )
+        # One history entry per need, with the same values, and the needs' themes with
+        # their history: ids passed on by RETURNING, so no join reads the big tables.
+        entries = HistoricalNeed._meta
+        columns, sources, params = select(entries.get_field(name) for name in history.tracked)
+        for name, value in {**history.extra, "history_type": "+"}.items():
+            columns.append(quote(entries.get_field(name).column))
+            sources.append("%s")
+            params.append(value)
+        links = ThemeLink._meta
+        entry_links = HistoricalThemeLink._meta
+        need, theme = links.get_field("need").column, links.get_field("theme").column
+        entry_link_columns = [
+            quote(entry_links.get_field(name).column) for name in ("id", "need", "theme", "history")
+        ]
+        cursor.execute(
+            f"WITH entries AS (INSERT INTO {quote(entries.db_table)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(sources)} FROM {staging} AS s ORDER BY s.id "
+            f"RETURNING {quote(entries.pk.column)} AS entry_id, id AS need_id), "
+            f"links AS (INSERT INTO {quote(links.db_table)} ({quote(need)}, {quote(theme)}) "
+            f"SELECT s.id, theme_id FROM {staging} AS s, unnest(s.theme_ids) AS theme_id "
+            f"ORDER BY s.id, theme_id RETURNING id, {quote(need)}, {quote(theme)}) "
+            f"INSERT INTO {quote(entry_links.db_table)} "
+            f"({', '.join(entry_link_columns)}) "
+            f"SELECT links.id, links.{quote(need)}, links.{quote(theme)}, entries.entry_id "
+            f"FROM links JOIN entries ON entries.need_id = links.{quote(need)} ORDER BY links.id",
+            params,
+        )
+        cursor.execute(f"DROP TABLE {staging}")
+
+
+def _create(rows: list[_Row], *, user_id, now) -> tuple[list[dict], list[int], list[tuple]]:
+    """Insert the needs and their themes; return their rows, ids and theme links."""
+    if not rows:
+        return [], [], []
+    defaults = _defaults(user_id=user_id, now=now)
     need_rows = []
     for row in rows:
         values = {**defaults, **row.values, "review_id": row.review.pk, "ref": row.ref}
@@ -629,7 +952,10 @@ def _create(rows: list[_Row], *, user_id, now) -> tuple[list[dict], list[int], l
         if values.get("follows_id") is NEW_NEED:
             values["follows_id"] = None
         need_rows.append(values)
-    _give_new_refs([values for values in need_rows if not values["ref"]])
+    refs = [values["ref"] for values in need_rows]
+    _fill_new_refs(refs)
+    for values, ref in zip(need_rows, refs, strict=True):
+        values["ref"] = ref
     need_ids = insert_rows(Need, need_rows)
     links = [
         (need_id, theme_id)
@@ -674,20 +1000,21 @@ def _links_of(need_ids: list[int]) -> list[tuple]:
     return links
 
 
-def _give_new_refs(need_rows: list[dict]) -> None:
-    """New references, none of them used already (collisions are rare but possible)."""
-    pending = need_rows
+def _fill_new_refs(refs: list[str]) -> None:
+    """Give each empty ref a new reference, used by no need and no other row of the file
+    (collisions are rare but possible)."""
+    pending = [index for index, ref in enumerate(refs) if not ref]
+    seen = {ref for ref in refs if ref}
     while pending:
-        for values in pending:
-            values["ref"] = new_need_ref()
-        wanted = {values["ref"] for values in pending}
-        taken = set(Need.objects.filter(ref__in=wanted).values_list("ref", flat=True))
-        seen: set[str] = set()
+        for index, ref in zip(pending, new_need_refs(len(pending)), strict=True):
+            refs[index] = ref
+        wanted = {refs[index] for index in pending}
+        taken = set(Need.objects.filter(ref__any=wanted).order_by().values_list("ref", flat=True))
         clashing = []
-        for values in pending:
-            if values["ref"] in taken or values["ref"] in seen:
-                clashing.append(values)
-            seen.add(values["ref"])
+        for index in pending:
+            if refs[index] in taken or refs[index] in seen:
+                clashing.append(index)
+            seen.add(refs[index])
         pending = clashing
 
 

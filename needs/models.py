@@ -105,6 +105,12 @@ def new_need_ref() -> str:
     return "N-" + secrets.token_hex(5).upper()
 
 
+def new_need_refs(count: int) -> list[str]:
+    """`count` references like new_need_ref's, from one draw of random bytes."""
+    digits = secrets.token_hex(5 * count).upper()
+    return ["N-" + digits[start : start + 10] for start in range(0, 10 * count, 10)]
+
+
 def stale_before(today: datetime.date | None = None) -> datetime.date:
     """Needs last confirmed (or, never confirmed, identified) before this date are stale."""
     today = today or timezone.localdate()
@@ -163,6 +169,19 @@ class NeedQuerySet(VisibleQuerySet):
         if condition is not None:
             ref = Case(When(condition, then=ref), default=Value(None))
         return self.annotate(follows_ref=ref)
+
+
+HISTORY_UNINDEXED = [
+    "ref",
+    "review",
+    "chapter",
+    "article",
+    "category",
+    "subcategory",
+    "last_confirmed_by",
+    "proposed_by",
+    "updated_by",
+]
 
 
 class Need(models.Model):
@@ -290,7 +309,14 @@ class Need(models.Model):
     # search matches words with icontains.
     search_vector = SearchVectorField(null=True, editable=False)
     objects = NeedQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[themes], excluded_fields=["search_vector"])
+    # History is read by need (`id`), entry, date and user: the indexes simple_history would
+    # add on its copies of the other foreign keys and of `ref` are never used, and each one
+    # costs every history entry written (a tenth of an import of 100,000 needs).
+    history = HistoricalRecords(
+        m2m_fields=[themes],
+        excluded_fields=["search_vector"],
+        no_db_index=HISTORY_UNINDEXED,
+    )
 
     class Meta:
         ordering = ["review", "chapter__number", "article__number", "id"]
@@ -320,6 +346,9 @@ class Need(models.Model):
             models.Index(fields=["status"]),
             models.Index(fields=["coverage"]),
             models.Index(fields=["last_confirmed_on"]),
+            # A review's needs of one category, and whether they count, read from the index
+            # alone: the lists' pages and counts, review by review (core.paging).
+            models.Index(fields=["review", "category", "acceptance"], name="need_review_category"),
         ]
 
     def __str__(self):
@@ -362,3 +391,107 @@ class NeedComment(models.Model):
 
     def __str__(self):
         return f"Comment on {self.need_id} at {self.created_at:%Y-%m-%d}"
+
+
+class ActionStatus(models.TextChoices):
+    """Where a follow-up action on a need stands."""
+
+    PLANNED = "planned", pgettext_lazy("action status", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("action status", "In progress")
+    DONE = "done", pgettext_lazy("action status", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("action status", "Cancelled")
+
+
+# Actions with these statuses are finished: never overdue.
+CLOSED_ACTION_STATUSES = (ActionStatus.DONE, ActionStatus.CANCELLED)
+
+
+def overdue_q(today: datetime.date | None = None) -> Q:
+    """The actions overdue on `today`: due before it and neither done nor cancelled."""
+    return Q(due_date__lt=today or timezone.localdate()) & ~Q(status__in=CLOSED_ACTION_STATUSES)
+
+
+class NeedActionQuerySet(VisibleQuerySet):
+    def visibility_filter(self, audience: Audience) -> Q | None:
+        """An action is seen by whoever sees its need."""
+        return through("need", Need.objects.visibility_filter(audience))
+
+    def with_overdue(self, today: datetime.date | None = None) -> "NeedActionQuerySet":
+        """With `is_overdue`, computed by the database."""
+        return self.annotate(
+            is_overdue=Case(
+                When(overdue_q(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+
+    def overdue(self, today: datetime.date | None = None) -> "NeedActionQuerySet":
+        return self.filter(overdue_q(today))
+
+    def for_lists(self) -> "NeedActionQuerySet":
+        """With what lists and exports of actions show, in a fixed number of queries."""
+        return self.select_related(
+            "need__review__state", "need__chapter", "need__article", "created_by", "updated_by"
+        ).with_overdue()
+
+
+class NeedAction(models.Model):
+    """A follow-up action on a need, recorded by the State's focal point or staff: what is
+    done about the need, by whom, by when, and whether a national action plan includes it."""
+
+    need = models.ForeignKey(
+        Need, on_delete=models.CASCADE, related_name="actions", verbose_name=_("need")
+    )
+    what = models.TextField(_("what"), help_text=_("The action taken or planned."))
+    responsible_institution = models.CharField(
+        _("responsible institution"), max_length=300, blank=True
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    in_national_action_plan = models.BooleanField(
+        _("in the national action plan"),
+        default=False,
+        help_text=_("Whether the State's national (anti-corruption) action plan includes it."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    objects = NeedActionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("due_date").asc(nulls_last=True), "id"]
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
+        constraints = [
+            models.CheckConstraint(
+                name="need_action_status_valid", condition=Q(status__in=ActionStatus.values)
+            ),
+            models.CheckConstraint(name="need_action_what_not_blank", condition=~Q(what="")),
+        ]
+        indexes = [
+            models.Index(fields=["due_date", "status"]),
+            models.Index(fields=["in_national_action_plan"]),
+        ]
+
+    def __str__(self):
+        return f"{self.need_id}: {self.what[:60]}"

@@ -28,3 +28,14 @@ def can_propose_need(user, review: Review) -> bool:
 def can_propose_needs_at_all(user) -> bool:
     """Whether the user may propose needs for some review (staff, focal points)."""
     return is_staff_member(user) or focal_point_state_id(user) is not None
+
+
+def can_record_need_actions(user, need: Need) -> bool:
+    """Add, change and delete the follow-up actions of this need: staff and the focal point
+    of the need's State."""
+    return _staff_or_focal_point_of(user, need.review.state_id)
+
+
+def can_record_actions_at_all(user) -> bool:
+    """Whether the user records follow-up actions for some need (staff, focal points)."""
+    return is_staff_member(user) or focal_point_state_id(user) is not None

@@ -1,8 +1,9 @@
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from core.access import Audience, through
+from core.paging import GroupedPaginator
 
-from .models import Acceptance, Need
+from .models import Acceptance, Need, NeedAction
 
 
 def need_list(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -57,3 +58,36 @@ def follow_chains(user, needs: QuerySet) -> list[tuple[Need, list[Need]]]:
     for successor in later:
         chains.setdefault(successor.follows_id, (successor.follows, []))[1].append(successor)
     return list(chains.values())
+
+
+class NeedPaginator(GroupedPaginator):
+    """Lists of needs sorted by review first (the model's ordering, the API's State and
+    cycle) are paged review by review; see `core.paging.GroupedPaginator`."""
+
+    group = "review"
+    group_orders = (("review",), ("review__state__name", "review__cycle"))
+
+
+def need_actions(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Follow-up actions the user may see, with what lists and exports show, in fixed queries;
+    the soonest due first (those without a due date last)."""
+    queryset = NeedAction.objects.all() if queryset is None else queryset
+    return (
+        queryset.visible_to(user)
+        .for_lists()
+        .order_by(F("due_date").asc(nulls_last=True), "need__ref", "id")
+    )
+
+
+def actions_of_need(user, need: Need) -> QuerySet:
+    return need_actions(user, NeedAction.objects.filter(need=need))
+
+
+def overdue_actions_of_states(state_ids, today=None) -> QuerySet:
+    """The overdue actions of accepted needs of these States, for the confirmation digest."""
+    return (
+        NeedAction.objects.overdue(today)
+        .filter(need__review__state_id__in=state_ids, need__acceptance=Acceptance.ACCEPTED)
+        .select_related("need__review")
+        .order_by("need__review__state_id", "due_date", "id")
+    )

@@ -8,23 +8,20 @@ from django.utils.translation import gettext
 
 from core.changes import data_changed
 from core.history import attribute_history, lock_for_edit
+from core.services import model_create, model_update
 from reviews.models import Article, Chapter, Review
 
-from .models import Acceptance, Category, Need, NeedComment, Status, Subcategory, Theme
-
-EDITABLE_FIELDS = (
-    "chapter",
-    "article",
-    "category",
-    "subcategory",
-    "description",
-    "description_language",
-    "priority",
-    "status",
-    "identified_on",
-    "source_paragraph",
-    "source_excerpt",
-    "follows",
+from .fields import EDITABLE_FIELDS
+from .models import (
+    Acceptance,
+    ActionStatus,
+    Category,
+    Need,
+    NeedAction,
+    NeedComment,
+    Status,
+    Subcategory,
+    Theme,
 )
 
 STRIPPED_FIELDS = ("description", "source_paragraph", "source_excerpt")
@@ -140,10 +137,7 @@ def need_create(
     )
     if ref:
         need.ref = ref
-    _clean(need)
-    attribute_history(need, user)
-    need.save()
-    need.themes.set(themes)
+    model_create(need, user=user, clean=_clean, many={"themes": themes})
     data_changed(sender=Need)
     return need
 
@@ -158,20 +152,15 @@ def need_update(
     **changes,
 ) -> Need:
     """Edit a need; refused with ConcurrentEditError if it was saved since `seen_version`."""
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown need fields: {', '.join(sorted(unknown))}")
     current = lock_for_edit(Need, need.pk, seen_version)
-    for field, value in changes.items():
-        setattr(current, field, value.strip() if field in STRIPPED_FIELDS else value)
-    current.updated_by = user
-    _clean(current)
-    current.version += 1
-    attribute_history(current, user)
-    current.save()
+    for field in STRIPPED_FIELDS:
+        if field in changes:
+            changes[field] = changes[field].strip()
     if themes is not None:
-        current.themes.set(themes)
-    data_changed(sender=Need)
+        changes["themes"] = themes
+    current, changed = model_update(current, changes, EDITABLE_FIELDS, user=user, clean=_clean)
+    if changed:
+        data_changed(sender=Need)
     return current
 
 
@@ -292,3 +281,75 @@ def need_decide_proposal(*, need: Need, accept: bool, user, reason: str = "") ->
         NeedComment.objects.create(need=current, author=user, text=reason.strip())
     data_changed(sender=Need)
     return current
+
+
+# --- Follow-up actions --------------------------------------------------------------------
+ACTION_FIELDS = (
+    "what",
+    "responsible_institution",
+    "due_date",
+    "status",
+    "in_national_action_plan",
+)
+
+
+def _clean_action(action: NeedAction) -> None:
+    action.what = (action.what or "").strip()
+    action.responsible_institution = (action.responsible_institution or "").strip()
+    action.full_clean(exclude=["need"] if action.pk else None)
+
+
+@transaction.atomic
+def need_action_create(
+    *,
+    need: Need,
+    what: str,
+    responsible_institution: str = "",
+    due_date: datetime.date | None = None,
+    status: str = ActionStatus.PLANNED,
+    in_national_action_plan: bool = False,
+    user=None,
+) -> NeedAction:
+    action = NeedAction(
+        need=need,
+        what=what,
+        responsible_institution=responsible_institution,
+        due_date=due_date,
+        status=status,
+        in_national_action_plan=in_national_action_plan,
+        created_by=user,
+        updated_by=user,
+    )
+    _clean_action(action)
+    attribute_history(action, user)
+    action.save()
+    # The dashboard counts the States with needs in an action plan.
+    data_changed(sender=NeedAction)
+    return action
+
+
+@transaction.atomic
+def need_action_update(
+    *, action: NeedAction, user=None, seen_version: int | None = None, **changes
+) -> NeedAction:
+    """Change an action; refused with ConcurrentEditError if saved since `seen_version`."""
+    unknown = set(changes) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown action fields: {', '.join(sorted(unknown))}")
+    current = lock_for_edit(NeedAction, action.pk, seen_version)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.updated_by = user
+    _clean_action(current)
+    current.version += 1
+    attribute_history(current, user)
+    current.save()
+    data_changed(sender=NeedAction)
+    return current
+
+
+@transaction.atomic
+def need_action_delete(*, action: NeedAction, user=None) -> None:
+    attribute_history(action, user)
+    action.delete()
+    data_changed(sender=NeedAction)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import focal_point_views, views
+from . import action_views, focal_point_views, views
 
 app_name = "needs"
 
@@ -22,4 +22,20 @@ urlpatterns = [
         focal_point_views.proposal_decide_view,
         name="proposal_decide",
     ),
+    path(
+        "needs/<str:ref>/actions/new/",
+        action_views.need_action_create_view,
+        name="action_create",
+    ),
+    path(
+        "needs/<str:ref>/actions/<int:action_id>/edit/",
+        action_views.need_action_edit_view,
+        name="action_edit",
+    ),
+    path(
+        "needs/<str:ref>/actions/<int:action_id>/delete/",
+        action_views.need_action_delete_view,
+        name="action_delete",
+    ),
+    path("needs/actions/export/<str:fmt>/", action_views.need_action_export, name="action_export"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import can_manage_needs
 from core.exceptions import ConcurrentEditError
-from core.history import describe_changes, history_entries
+from core.history import describe_changes, history_or_404
 from core.pages import (
     PAGE_SIZE,
     allowed_by,
@@ -28,7 +28,7 @@ from .exports import FORMATS, export_response
 from .filters import NeedFilterSet
 from .forms import DATE_WIDGET, NeedForm
 from .models import Need
-from .selectors import need_list
+from .selectors import NeedPaginator, need_list
 from .services import need_create, need_delete, need_restore, need_update
 
 
@@ -41,7 +41,7 @@ def need_list_view(request):
     tidy_filter_form(filterset.form)
     for name in ("identified_after", "identified_before"):
         filterset.form.fields[name].widget = DATE_WIDGET
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = NeedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "needs/need_list.html",
@@ -101,7 +101,7 @@ def need_create_view(request, review_pk: int):
         try:
             need = need_create(review=review, user=request.user, **fields)
         except ValidationError as error:
-            apply_service_errors(form, error, {"chapter": "placement", "article": "placement"})
+            apply_service_errors(form, error, form.service_error_fields)
         else:
             messages.success(request, gettext("Need %(ref)s added.") % {"ref": need.ref})
             if "add_another" in request.POST:
@@ -153,7 +153,7 @@ def need_edit_view(request, pk: int):
             messages.error(request, gettext("Someone deleted this need while you were editing it."))
             return redirect(_review_page(need.review))
         except ValidationError as error:
-            apply_service_errors(form, error, {"chapter": "placement", "article": "placement"})
+            apply_service_errors(form, error, form.service_error_fields)
         else:
             messages.success(request, gettext("Need %(ref)s saved.") % {"ref": need.ref})
             return redirect(_review_page(need))
@@ -180,19 +180,13 @@ def need_delete_view(request, pk: int):
 @allowed_by(can_manage_needs)
 @require_GET
 def need_history(request, pk: int):
-    records = list(Need.history.filter(id=pk).select_related("history_user", "review__state"))
-    if not records:
-        raise Http404("This need has no history.")
-    latest = max(records, key=lambda record: (record.history_date, record.history_id))
-    need = Need.objects.filter(pk=pk).first()
+    entries, latest, need = history_or_404(
+        Need, pk, "review__state", missing="This need has no history."
+    )
     return render(
         request,
         "needs/need_history.html",
-        {
-            "need": need,
-            "latest": latest,
-            "entries": history_entries(Need, records),
-        },
+        {"need": need, "latest": latest, "entries": entries},
     )
 
 

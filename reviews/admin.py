@@ -1,17 +1,19 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ChangesDataAdminMixin
+
 from .models import Article, Chapter, RegionalGroup, Review, State
 
 
 @admin.register(RegionalGroup)
-class RegionalGroupAdmin(admin.ModelAdmin):
+class RegionalGroupAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
 @admin.register(State)
-class StateAdmin(SimpleHistoryAdmin):
+class StateAdmin(ChangesDataAdminMixin, SimpleHistoryAdmin):
     list_display = ("iso3", "name", "regional_group", "un_member", "is_party", "ratification_date")
     list_filter = ("regional_group", "is_party", "un_member")
     search_fields = ("iso3", "name")
@@ -24,7 +26,7 @@ class ArticleInline(admin.TabularInline):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(admin.ModelAdmin):
+class ChapterAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("roman", "title", "reviewed_in_cycle")
     list_filter = ("reviewed_in_cycle",)
     search_fields = ("roman", "title")
@@ -32,14 +34,14 @@ class ChapterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ChangesDataAdminMixin, admin.ModelAdmin):
     list_display = ("number", "title", "chapter")
     list_filter = ("chapter",)
     search_fields = ("title", "=number")
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(ChangesDataAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "state",
         "cycle",

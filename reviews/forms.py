@@ -8,22 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from translations.fields import LocalizedModelChoiceField
 from translations.lookup import localized
 
+from .fields import MILESTONE_FIELDS
 from .milestones import FIRST_REVIEW_YEAR, LAST_REVIEW_YEAR, milestone_problems
 from .models import CYCLE_CHOICES, DirectDialogue, Review, State
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MILESTONE_FIELDS = (
-    "review_year",
-    "self_assessment_submitted",
-    "direct_dialogue",
-    "direct_dialogue_kind",
-    "executive_summary_completed",
-    "country_report_completed",
-    "executive_summary_published",
-    "country_report_published",
-    "executive_summary_url",
-    "country_report_url",
-)
 
 
 def _parties():

@@ -20,6 +20,7 @@ from core.imports.registry import DATES, FLAGS, Column, Doc, Importer
 from core.tabular import Table
 from translations.lookup import localized
 
+from .fields import DATE_FIELDS, FLAG_FIELDS, IMPORT_FIELDS, LINK_FIELDS
 from .milestones import milestone_problems
 from .models import CYCLE_CHOICES, Review, State
 from .services import review_create, review_update
@@ -48,37 +49,29 @@ DOCUMENT_LINK = Doc(
 )
 
 # Every column but the links is required: a file that leaves one out would not say whether
-# it is empty.
+# it is empty. The links are optional: files made before the links existed stay valid, and
+# a file without the column leaves the links as they are.
+FIELD_DOCS = {
+    "review_year": Doc(_("The year drawn by lot, e.g. %(example)s."), {"example": "2017"}),
+    "reviewing_states": STATES,
+    **dict.fromkeys(DATE_FIELDS, DATES),
+    **dict.fromkeys(LINK_FIELDS, DOCUMENT_LINK),
+}
 FILE_COLUMNS = (
     Column("state", STATE, required=True),
     Column("cycle", codes=CYCLES, required=True),
-    Column(
-        "review_year",
-        Doc(_("The year drawn by lot, e.g. %(example)s."), {"example": "2017"}),
-        required=True,
+    *(
+        Column(
+            name,
+            FIELD_DOCS.get(name, ""),
+            codes=FLAGS if name in FLAG_FIELDS else (),
+            required=name not in LINK_FIELDS,
+        )
+        for name in IMPORT_FIELDS
     ),
-    Column("reviewing_states", STATES, required=True),
-    Column("self_assessment_submitted", DATES, required=True),
-    Column("direct_dialogue", DATES, required=True),
-    Column("executive_summary_completed", DATES, required=True),
-    Column("country_report_completed", DATES, required=True),
-    Column("executive_summary_published", codes=FLAGS, required=True),
-    Column("country_report_published", codes=FLAGS, required=True),
-    # Optional, unlike the others: files made before the links existed stay valid, and a
-    # file without the column leaves the links as they are.
-    Column("executive_summary_url", DOCUMENT_LINK),
-    Column("country_report_url", DOCUMENT_LINK),
 )
 REVIEW_COLUMNS = tuple(column.name for column in FILE_COLUMNS)
 REQUIRED_COLUMNS = tuple(column.name for column in FILE_COLUMNS if column.required)
-URL_COLUMNS = ("executive_summary_url", "country_report_url")
-DATE_COLUMNS = (
-    "self_assessment_submitted",
-    "direct_dialogue",
-    "executive_summary_completed",
-    "country_report_completed",
-)
-FLAG_COLUMNS = ("executive_summary_published", "country_report_published")
 
 
 @dataclass
@@ -143,10 +136,10 @@ def _check_row(
         reader.problem("reviewing_states", gettext("a review has two reviewing States, not more."))
 
     values = {"review_year": reader.integer("review_year")}
-    values.update({column: reader.date(column) for column in DATE_COLUMNS})
-    values.update({column: reader.flag(column) for column in FLAG_COLUMNS})
+    values.update({column: reader.date(column) for column in DATE_FIELDS})
+    values.update({column: reader.flag(column) for column in FLAG_FIELDS})
     existing = reviews.get((state.pk, cycle)) if state is not None else None
-    for column in URL_COLUMNS:
+    for column in LINK_FIELDS:
         if column in present:
             url = reader.text(column)
             if len(url) > URL_MAX_LENGTH:
@@ -158,7 +151,7 @@ def _check_row(
     # A file without a link column keeps the review's link, which must still agree with the
     # publication flags the file sets.
     checked = {
-        column: getattr(existing, column, "") for column in URL_COLUMNS if column not in values
+        column: getattr(existing, column, "") for column in LINK_FIELDS if column not in values
     }
     for column, message in milestone_problems({**values, **checked}).items():
         reader.problem(column if column in values else "state", message)

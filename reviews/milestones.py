@@ -147,20 +147,12 @@ def review_timeline(review: Review) -> list[Milestone]:
         )
         for field, label in Review.MILESTONES
     ]
-    milestones.append(
-        Milestone(
-            field="executive_summary_published",
-            label=str(EXECUTIVE_SUMMARY_PUBLISHED),
-            date=None,
-            done=review.executive_summary_published,
-        )
-    )
-    milestones.append(
-        Milestone(
-            field="country_report_published",
-            label=str(COUNTRY_REPORT_PUBLISHED),
-            date=None,
-            done=review.country_report_published,
-        )
-    )
+    published = {
+        "executive_summary_published": EXECUTIVE_SUMMARY_PUBLISHED,
+        "country_report_published": COUNTRY_REPORT_PUBLISHED,
+    }
+    milestones += [
+        Milestone(field=field, label=str(label), date=None, done=getattr(review, field))
+        for field, label in published.items()
+    ]
     return milestones

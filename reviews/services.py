@@ -6,22 +6,11 @@ from django.utils.translation import gettext
 
 from core.changes import data_changed
 from core.history import attribute_history, lock_for_edit
+from core.services import model_create, model_update
 
+from .fields import EDITABLE_FIELDS, MILESTONE_FIELDS
 from .milestones import document_link_problems
 from .models import DOCUMENTS, Review, State
-
-REVIEW_FIELDS = (
-    "review_year",
-    "self_assessment_submitted",
-    "direct_dialogue",
-    "direct_dialogue_kind",
-    "executive_summary_completed",
-    "country_report_completed",
-    "executive_summary_published",
-    "country_report_published",
-    "executive_summary_url",
-    "country_report_url",
-)
 
 
 def _check_document_links(review: Review) -> None:
@@ -55,6 +44,18 @@ def _validate_reviewing_states(state: State, reviewing_states: list[State]) -> N
         raise ValidationError({"reviewing_states": errors})
 
 
+def _clean_with(reviewing_states: list[State] | None):
+    """The review's validation, with its reviewing States' rules when they are given."""
+
+    def clean(review: Review) -> None:
+        _check_document_links(review)
+        review.full_clean()
+        if reviewing_states is not None:
+            _validate_reviewing_states(review.state, reviewing_states)
+
+    return clean
+
+
 @transaction.atomic
 def review_create(
     *,
@@ -64,17 +65,17 @@ def review_create(
     user=None,
     **milestones,
 ) -> Review:
-    unknown = set(milestones) - set(REVIEW_FIELDS)
+    unknown = set(milestones) - set(MILESTONE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown review fields: {', '.join(sorted(unknown))}")
     reviewing_states = list(reviewing_states)
     review = Review(state=state, cycle=cycle, updated_by=user, **milestones)
-    _check_document_links(review)
-    review.full_clean()
-    _validate_reviewing_states(state, reviewing_states)
-    attribute_history(review, user)
-    review.save()
-    review.reviewing_states.set(reviewing_states)
+    model_create(
+        review,
+        user=user,
+        clean=_clean_with(reviewing_states),
+        many={"reviewing_states": reviewing_states},
+    )
     data_changed(sender=Review)
     return review
 
@@ -89,25 +90,14 @@ def review_update(
     **changes,
 ) -> Review:
     """Change a review's milestones; refused if someone saved it since `seen_version`."""
-    unknown = set(changes) - set(REVIEW_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown review fields: {', '.join(sorted(unknown))}")
     current = lock_for_edit(Review, review.pk, seen_version)
-    for field, value in changes.items():
-        setattr(current, field, value)
-    current.updated_by = user
-    _check_document_links(current)
-    current.full_clean()
     if reviewing_states is not None:
-        reviewing_states = list(reviewing_states)
-        _validate_reviewing_states(current.state, reviewing_states)
-    # The row is locked by lock_for_edit, so a plain increment cannot race.
-    current.version += 1
-    attribute_history(current, user)
-    current.save()
-    if reviewing_states is not None:
-        current.reviewing_states.set(reviewing_states)
-    data_changed(sender=Review)
+        changes["reviewing_states"] = reviewing_states = list(reviewing_states)
+    current, changed = model_update(
+        current, changes, EDITABLE_FIELDS, user=user, clean=_clean_with(reviewing_states)
+    )
+    if changed:
+        data_changed(sender=Review)
     return current
 
 

@@ -1,18 +1,25 @@
 """Staff pages for reviews: list, review page, create, edit, delete, history."""
 
+import hashlib
+import json
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import can_manage_needs, can_manage_reviews
+from core.changes import data_version
 from core.exceptions import ConcurrentEditError
-from core.history import describe_changes, history_entries
+from core.history import describe_changes, history_or_404
 from core.pages import (
     PAGE_SIZE,
     allowed_by,
@@ -29,6 +36,8 @@ from .models import Review
 from .services import review_create, review_delete, review_update
 
 REVIEW_PAGE_NEEDS = 50
+# A reference label corrected in the admin (which moves no data version) shows within this.
+NEEDS_SECTION_CACHE_SECONDS = 60 * 60
 
 
 @allowed_by(can_manage_reviews)
@@ -57,17 +66,7 @@ def _review(request, pk: int) -> Review:
 @require_GET
 def review_detail(request, pk: int):
     review = _review(request, pk)
-    # Through the reverse relation: the needs app sits above reviews.
-    all_needs = review.needs.visible_to(request.user).for_lists()
-    # A review has tens of needs; should one have thousands, the page shows the first ones
-    # and sends to the needs list for the rest, instead of becoming unusable. Counted
-    # always, so that the page costs the same queries for 5 needs or 5,000.
-    needs = list(
-        all_needs.order_by("chapter__number", F("article__number").asc(nulls_first=True), "id")[
-            :REVIEW_PAGE_NEEDS
-        ]
-    )
-    need_total = all_needs.count()
+    needs_section = _needs_section(request, review)
     milestones = [
         {"field": name, "label": label, "date": getattr(review, name)}
         for name, label in Review.MILESTONES
@@ -77,12 +76,53 @@ def review_detail(request, pk: int):
         "reviews/review_detail.html",
         {
             "review": review,
-            "needs": needs,
-            "need_total": need_total,
+            "needs_section": mark_safe(needs_section["html"]),  # our template, escaped there
+            "need_total": needs_section["total"],
             "milestones": milestones,
-            "can_manage_needs": can_manage_needs(request.user),
         },
     )
+
+
+def _needs_section(request, review: Review) -> dict:
+    """{"html", "total"} of the review's needs, rendered once per review, language, data
+    version (moved on by every write), audience (the needs' `visibility_key`, whether the
+    person manages needs) and day staleness counts from: equal keys, equal HTML. At 100 times
+    today's volume the page shows 50 needs where today it shows about 12; from the cache
+    both cost the same."""
+    user = request.user
+    can_manage = can_manage_needs(user)
+    parts = [
+        review.pk,
+        review.version,
+        get_language(),
+        data_version(),
+        review.needs.visibility_key(user),
+        can_manage,
+        timezone.localdate().isoformat(),
+    ]
+    key = "review-needs:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    section = cache.get(key)
+    if section is not None:
+        return section
+    # Through the reverse relation: the needs app sits above reviews.
+    all_needs = review.needs.visible_to(user).for_lists()
+    # A review has tens of needs; should one have thousands, the page shows the first ones
+    # and sends to the needs list for the rest, instead of becoming unusable. Counted
+    # always, so that the page costs the same queries for 5 needs or 5,000.
+    needs = list(
+        all_needs.order_by("chapter__number", F("article__number").asc(nulls_first=True), "id")[
+            :REVIEW_PAGE_NEEDS
+        ]
+    )
+    total = all_needs.count()
+    html = render_to_string(
+        "reviews/_review_needs.html",
+        {"review": review, "needs": needs, "need_total": total, "can_manage_needs": can_manage},
+        request,
+    )
+    section = {"html": html, "total": total}
+    cache.set(key, section, NEEDS_SECTION_CACHE_SECONDS)
+    return section
 
 
 @allowed_by(can_manage_reviews)
@@ -186,11 +226,9 @@ def review_delete_view(request, pk: int):
 @allowed_by(can_manage_reviews)
 @require_GET
 def review_history(request, pk: int):
-    records = list(Review.history.filter(id=pk).select_related("history_user", "state"))
-    if not records:
-        raise Http404(gettext("This review has no history."))
-    latest = max(records, key=lambda record: (record.history_date, record.history_id))
-    review = Review.objects.filter(pk=pk).first()
+    entries, latest, review = history_or_404(
+        Review, pk, "state", missing=gettext("This review has no history.")
+    )
     return render(
         request,
         "reviews/review_history.html",
@@ -198,7 +236,7 @@ def review_history(request, pk: int):
             "review": review,
             "state": latest.state,
             "cycle": latest.cycle,
-            "entries": history_entries(Review, records),
+            "entries": entries,
             "back_url": reverse("reviews:review_detail", args=[pk]) if review else None,
         },
     )

@@ -6,7 +6,7 @@
 #      loopback port (installing the Debian package only when the binaries are missing),
 #   3. runs `python -m benchmarks`: throwaway databases <name>_s1 and <name>_s100 filled by
 #      `manage.py generate_scale_data`, pages and API calls, dashboard recomputation next to
-#      bare SQL, an import of 10,000 needs next to COPY, gunicorn + wrk throughput next to
+#      bare SQL, an import of 100,000 needs next to COPY, gunicorn + wrk throughput next to
 #      /healthz; prints the table and writes it to BENCHMARKS.md.
 # Extra arguments go to `python -m benchmarks` (e.g. --scales 1 10 --requests 10).
 # Exit code 1 when a target is missed. Everything the script starts is stopped on exit.

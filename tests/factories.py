@@ -7,7 +7,7 @@ from factory.django import DjangoModelFactory
 
 from assistance.models import Activity, ActivityNeedLink, Donor, DonorInterest, Provider
 from core.models import Role, User
-from needs.models import Category, Need, Theme
+from needs.models import Category, Need, NeedAction, Theme
 from reviews.models import Article, Chapter, Review, State
 
 
@@ -92,6 +92,16 @@ class NeedFactory(DjangoModelFactory):
     category = factory.LazyFunction(lambda: Category.objects.get(code="capacity_building"))
     description = factory.Sequence(lambda n: f"Training for investigators on case {n}")
     identified_on = datetime.date(2019, 2, 1)
+
+
+class NeedActionFactory(DjangoModelFactory):
+    class Meta:
+        model = NeedAction
+
+    need = factory.SubFactory(NeedFactory)
+    what = factory.Sequence(lambda n: f"Train the prosecutors, round {n}")
+    responsible_institution = "Office of the Director of Public Prosecutions"
+    due_date = datetime.date(2030, 6, 30)
 
 
 class ActivityFactory(DjangoModelFactory):

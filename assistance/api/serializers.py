@@ -4,18 +4,22 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from assistance import fields as editable
 from assistance.models import (
     Activity,
     ActivityNeedLink,
+    ActivityStatus,
+    ActivityType,
     Donor,
     DonorInterest,
     Extent,
     FundingContribution,
     InterestKind,
+    Level,
     Provider,
 )
 from core.api.fields import CodeField, StrictBooleanField, StrictJsonTypes
-from needs.models import Need
+from needs.models import Coverage, Need, Status
 from reviews.models import State
 
 CURRENCY = {"regex": r"^[A-Z]{3}$", "help_text": "ISO 4217 code, e.g. USD."}
@@ -24,7 +28,7 @@ CURRENCY = {"regex": r"^[A-Z]{3}$", "help_text": "ISO 4217 code, e.g. USD."}
 class ProviderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Provider
-        fields = ["id", "name", "short_name", "is_unodc", "website"]
+        fields = ["id", *editable.PROVIDER_FIELDS]
 
 
 class DonorSerializer(StrictJsonTypes, serializers.ModelSerializer):
@@ -43,7 +47,7 @@ class DonorSerializer(StrictJsonTypes, serializers.ModelSerializer):
 
     class Meta:
         model = Donor
-        fields = ["id", "name", "short_name", "kind", "country", "website"]
+        fields = ["id", *editable.DONOR_FIELDS]
         # A duplicate name is reported by the service, in the same words as on the pages.
         extra_kwargs = {"name": {"validators": []}}
 
@@ -62,7 +66,7 @@ class ActivityFundingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FundingContribution
-        fields = ["id", "donor", "donor_name", "amount", "currency", "year"]
+        fields = ["id", *editable.FUNDING_FIELDS, "donor_name"]
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -79,20 +83,8 @@ class ActivitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Activity
         fields = [
-            "ref",
-            "title",
-            "description",
-            "activity_type",
-            "level",
-            "provider",
+            *editable.ACTIVITY_FIELDS,
             "provider_name",
-            "beneficiary_states",
-            "start_date",
-            "end_date",
-            "status",
-            "delivery_mode",
-            "budget",
-            "budget_currency",
             "needs",
             "funding",
             "version",
@@ -122,29 +114,14 @@ class ActivityWriteSerializer(StrictJsonTypes, serializers.ModelSerializer):
 
     class Meta:
         model = Activity
-        fields = [
-            "ref",
-            "title",
-            "description",
-            "activity_type",
-            "level",
-            "provider",
-            "beneficiary_states",
-            "start_date",
-            "end_date",
-            "status",
-            "delivery_mode",
-            "budget",
-            "budget_currency",
-            "version",
-        ]
+        fields = [*editable.ACTIVITY_FIELDS, "version"]
         # A duplicate reference is reported by the service, as on the pages.
         extra_kwargs = {"ref": {"validators": []}}
 
 
 class ActivityCreateSerializer(ActivityWriteSerializer):
     class Meta(ActivityWriteSerializer.Meta):
-        fields = ActivityWriteSerializer.Meta.fields[:-1]
+        fields = list(editable.ACTIVITY_FIELDS)
 
 
 class NeedLinkRequestSerializer(StrictJsonTypes, serializers.Serializer):
@@ -169,7 +146,7 @@ class FundingSerializer(StrictJsonTypes, serializers.ModelSerializer):
 
     class Meta:
         model = FundingContribution
-        fields = ["id", "activity", "donor", "donor_name", "amount", "currency", "year"]
+        fields = ["id", "activity", *editable.FUNDING_FIELDS, "donor_name"]
 
 
 class DonorInterestSerializer(serializers.ModelSerializer):
@@ -187,10 +164,7 @@ class DonorInterestSerializer(serializers.ModelSerializer):
             "donor_name",
             "need",
             "state",
-            "kind",
-            "note",
-            "amount",
-            "currency",
+            *editable.INTEREST_FIELDS,
             "created_by",
             "created_at",
             "withdrawn_at",
@@ -225,3 +199,86 @@ class DonorInterestCreateSerializer(StrictJsonTypes, serializers.Serializer):
         if not Need.objects.visible_to(user).filter(pk=need.pk).exists():
             self.fields["need"].fail("does_not_exist", slug_name="ref", value=need.ref)
         return need
+
+
+# --- Needs shared by several States of a region (read-only) --------------------------------
+class _CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(help_text="In the language of the request.")
+
+
+class _ChapterRefSerializer(serializers.Serializer):
+    roman = serializers.CharField()
+    title = serializers.CharField()
+
+
+class _ArticleRefSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class _TaxonomyRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class _StateRefSerializer(serializers.Serializer):
+    iso3 = serializers.CharField()
+    name = serializers.CharField()
+
+
+class _SharedNeedSerializer(serializers.Serializer):
+    ref = serializers.CharField()
+    coverage = serializers.ChoiceField(choices=Coverage.choices)
+    status = serializers.ChoiceField(choices=Status.choices)
+
+
+class SharedNeedMemberSerializer(serializers.Serializer):
+    state = _StateRefSerializer()
+    coverage = serializers.ChoiceField(
+        choices=Coverage.choices,
+        help_text="The State's coverage in this group: unmet when every one of its needs here "
+        "is, covered when every one is, partly covered otherwise.",
+    )
+    need_count = serializers.IntegerField(help_text="The State's needs in this group.")
+    needs = _SharedNeedSerializer(
+        many=True,
+        allow_null=True,
+        help_text="The State's needs in this group; null in CSV answers, which carry every "
+        "group (`need_count` stays).",
+    )
+
+
+class RegionalActivitySerializer(serializers.Serializer):
+    ref = serializers.CharField()
+    title = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
+    activity_type = serializers.ChoiceField(choices=ActivityType.choices)
+    status = serializers.ChoiceField(choices=ActivityStatus.choices)
+    linked_states = serializers.IntegerField(
+        help_text="States of the group whose needs here the activity is linked to."
+    )
+
+
+class SharedNeedGroupSerializer(serializers.Serializer):
+    region = _CodeNameSerializer()
+    cycle = serializers.IntegerField()
+    chapter = _ChapterRefSerializer()
+    article = _ArticleRefSerializer(
+        allow_null=True, help_text="Null for needs about the chapter in general."
+    )
+    category = _TaxonomyRefSerializer()
+    subcategory = _TaxonomyRefSerializer(
+        allow_null=True, help_text="Null: needs of the category without a subcategory."
+    )
+    states = serializers.IntegerField(help_text="States of the region with needs in this group.")
+    needs = serializers.IntegerField()
+    states_unmet = serializers.IntegerField(help_text="States whose needs here are all unmet.")
+    states_partly_covered = serializers.IntegerField()
+    states_covered = serializers.IntegerField(help_text="States whose needs here are all covered.")
+    members = SharedNeedMemberSerializer(many=True, help_text="The States, by name.")
+    regional_activities = RegionalActivitySerializer(
+        many=True,
+        help_text="Activities linked to these needs that are regional (regional level or a "
+        "regional platform) or linked to them in at least two of the States.",
+    )

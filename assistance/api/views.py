@@ -1,3 +1,4 @@
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -9,6 +10,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from assistance import services
 from assistance.filters import (
@@ -16,13 +18,22 @@ from assistance.filters import (
     DonorFilterSet,
     DonorInterestFilterSet,
     ProviderFilterSet,
+    SharedNeedFilterSet,
 )
 from assistance.models import Activity, Donor, DonorInterest, FundingContribution, Provider
 from assistance.rules import can_register_interest, can_withdraw_interest
-from assistance.selectors import activity_detail
+from assistance.selectors import (
+    activity_detail,
+    shared_group_document,
+    shared_needs_base,
+    shared_needs_page,
+)
 from core.access import can_manage_assistance, signed_in
-from core.api.filters import StrictOrderingFilter
-from core.api.viewsets import ApiViewSet, refusal_is_conflict
+from core.api.filters import StrictFilterBackend, StrictOrderingFilter
+from core.api.viewsets import ApiViewSet, ReadOnlyApiViewSet, refusal_is_conflict
+from core.changes import data_version
+from core.paging import CountedOncePaginator
+from needs.models import Need
 
 from . import serializers
 
@@ -33,10 +44,6 @@ ACTIVITY_REF = OpenApiParameter(
     description="The activity's stable reference.",
     examples=[OpenApiExample("An activity", value="ACT-00001")],
 )
-
-
-class ReadOnlyApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    pass
 
 
 @extend_schema_view(
@@ -117,6 +124,7 @@ class ActivityViewSet(
     queryset = Activity.objects.order_by("-start_date", "title", "id")
     serializer_class = serializers.ActivitySerializer
     filterset_class = ActivityFilterSet
+    django_paginator_class = CountedOncePaginator
     lookup_field = "ref"
     lookup_value_regex = "[^/\x00]+"
     write_rules = dict.fromkeys(
@@ -273,3 +281,67 @@ class DonorInterestViewSet(ReadOnlyApiViewSet, mixins.CreateModelMixin):
             services.interest_withdraw(interest=interest, user=request.user)
         interest = self.get_queryset().get(pk=interest.pk)
         return Response(serializers.DonorInterestSerializer(interest).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Needs shared by several States of a region",
+        description="Groups of needs on the same article (or chapter in general) and "
+        "subcategory (the category, for needs without one) in at least two States of one "
+        "regional group: what a regional platform or a donor could take up next. Each group "
+        "lists its States with their coverage there (unmet, partly covered, covered, derived "
+        "from the assistance linked to the needs) and the regional activities already linked "
+        "(regional level, regional platforms, or linked to the needs of at least two of the "
+        "States). Sorted by the number of States whose needs are all unmet, most first. Only "
+        "needs you may see, accepted and still relevant, are counted. Filter by `cycle`, "
+        "`region`, `chapter`, `category`. Labels are in the language of the request.",
+        responses=serializers.SharedNeedGroupSerializer(many=True),
+    )
+)
+class SharedNeedViewSet(ApiViewSet):
+    serializer_class = serializers.SharedNeedGroupSerializer
+    filterset_class = SharedNeedFilterSet
+
+    def get_queryset(self):
+        return shared_needs_base(self.request.user)
+
+    def list(self, request):
+        filterset = StrictFilterBackend().get_filterset(request, self.get_queryset(), self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        paginator = self.paginator
+        whole = getattr(request.accepted_renderer, "format", None) == "csv"
+        page_size = None if whole else paginator.get_page_size(request)
+        number = 1 if whole else paginator.get_page_number(request)
+        result = shared_needs_page(
+            request.user,
+            filterset,
+            page=number,
+            page_size=page_size,
+            visibility=Need.objects.visibility_key(request.user),
+            data_version=data_version(),
+        )
+        # The documents have the serializer's shape already (a test checks it); running them
+        # through DRF's nested serializers took most of a cached answer's time.
+        rows = [shared_group_document(group) for group in result["groups"]]
+        if whole:
+            return Response(rows)
+        count = result["count"]
+        last = max(1, -(-count // page_size))
+        if number > last:
+            raise paginator.no_such_page(number, last)
+        url = request.build_absolute_uri()
+        return Response(
+            {
+                "count": count,
+                "next": replace_query_param(url, "page", number + 1) if number < last else None,
+                "previous": (
+                    None
+                    if number == 1
+                    else replace_query_param(url, "page", number - 1)
+                    if number > 2
+                    else remove_query_param(url, "page")
+                ),
+                "results": rows,
+            }
+        )

@@ -38,19 +38,29 @@ class PageNumberPagination(pagination.PageNumberPagination):
             self.page_size
         )
 
+    def get_page_number(self, request) -> int:
+        """The page asked for (1 unless asked); 400 for anything but a whole number of 1 or
+        more."""
+        return _positive_int(request, self.page_query_param) or 1
+
+    def no_such_page(self, number: int, last: int) -> NotFound:
+        return NotFound(
+            _("There is no page %(number)s; the last page is %(last)s.")
+            % {"number": number, "last": last}
+        )
+
     def paginate_queryset(self, queryset, request, view=None):
         page_size = self.get_page_size(request)
-        page_number = _positive_int(request, self.page_query_param) or 1
+        page_number = self.get_page_number(request)
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return None
-        paginator = self.django_paginator_class(queryset, page_size)
+        # A view may page its long lists its own way (`core.paging`).
+        paginator_class = getattr(view, "django_paginator_class", self.django_paginator_class)
+        paginator = paginator_class(queryset, page_size)
         try:
             self.page = paginator.page(page_number)
         except InvalidPage:
-            raise NotFound(
-                _("There is no page %(number)s; the last page is %(last)s.")
-                % {"number": page_number, "last": paginator.num_pages}
-            ) from None
+            raise self.no_such_page(page_number, paginator.num_pages) from None
         self.request = request
         return list(self.page)
 

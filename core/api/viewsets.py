@@ -5,7 +5,7 @@ import contextlib
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
@@ -15,6 +15,7 @@ from core.exceptions import ConcurrentEditError
 
 from .access import RoleRules
 from .exceptions import Conflict
+from .filters import StrictOrderingFilter
 from .renderers import CSVRenderer
 
 IF_MATCH_HELP = (
@@ -134,6 +135,17 @@ class ApiViewSet(KnownQueryParameters, viewsets.GenericViewSet):
             raise ValidationError(
                 {"If-Match": [_('Give the version you read, e.g. If-Match: "3".')]}
             ) from None
+
+
+class ReadOnlyApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """A list and its records one by one."""
+
+
+class ReferenceApiViewSet(ReadOnlyApiViewSet):
+    """Reference data (regional groups, chapters, articles, categories, themes): no FilterSet,
+    sorted by the view's `ordering_fields`, read one by one by their code (`lookup_field`)."""
+
+    filter_backends = [StrictOrderingFilter]
 
 
 @contextlib.contextmanager

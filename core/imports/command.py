@@ -63,6 +63,8 @@ class ImportCommand(BaseCommand):
             ) from None
         for message in result.messages():
             self.stderr.write(message)
+        for hint in result.hints:
+            self.stderr.write(hint)
         if result.duplicates and not result.rejected:
             for duplicate in result.duplicates:
                 self.stderr.write(f"{duplicate} (imported anyway, as asked)")

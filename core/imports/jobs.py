@@ -274,6 +274,7 @@ def _finish(job_id: int, claimed_at, result: ImportResult, status: str) -> None:
         "file_error": result.file_error,
         "problems": result.messages(),
         "duplicates": [str(problem) for problem in result.duplicates],
+        "hints": result.hints,
         "stage": "",
         "finished_at": timezone.now(),
     }

@@ -50,6 +50,9 @@ class ImportResult:
     duplicates: list[Problem] = field(default_factory=list)
     # {ref: version} of the records the rows would update (see ImportJob.seen_versions).
     seen_versions: dict[str, int] = field(default_factory=dict)
+    # Advice shown next to the problems (e.g. the placement similar records suggest for a row
+    # whose category or article is wrong); never a reason to reject the file.
+    hints: list[str] = field(default_factory=list)
     written: bool = False
 
     @property

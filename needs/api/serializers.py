@@ -6,16 +6,19 @@ from rest_framework import serializers
 
 from core.access import can_see_personal_data
 from core.api.fields import CodeField, StrictBooleanField, StrictJsonTypes
+from needs.fields import EDITABLE_FIELDS
 from needs.models import (
     SOURCE_EXCERPT_MAX_LENGTH,
     SOURCE_PARAGRAPH_MAX_LENGTH,
     Category,
     Need,
+    NeedAction,
     Priority,
     Status,
     Subcategory,
     Theme,
 )
+from needs.suggestions import MAX_DESCRIPTION_LENGTH
 from reviews.models import CYCLE_CHOICES, Article, Chapter, Review, State
 from translations.lookup import localized
 
@@ -125,21 +128,9 @@ class NeedSerializer(serializers.ModelSerializer):
             "region",
             "cycle",
             "review",
-            "chapter",
-            "article",
-            "category",
-            "subcategory",
-            "themes",
-            "description",
-            "description_language",
-            "priority",
-            "status",
+            *EDITABLE_FIELDS,
             "coverage",
             "acceptance",
-            "identified_on",
-            "source_paragraph",
-            "source_excerpt",
-            "follows",
             "followed_by",
             "last_confirmed_on",
             "last_confirmed_by",
@@ -230,22 +221,7 @@ class NeedUpdateSerializer(StrictJsonTypes, serializers.ModelSerializer):
 
     class Meta:
         model = Need
-        fields = [
-            "chapter",
-            "article",
-            "category",
-            "subcategory",
-            "themes",
-            "description",
-            "description_language",
-            "priority",
-            "status",
-            "identified_on",
-            "source_paragraph",
-            "source_excerpt",
-            "follows",
-            "version",
-        ]
+        fields = [*EDITABLE_FIELDS, "version"]
 
 
 class NeedCreateSerializer(NeedUpdateSerializer):
@@ -257,7 +233,7 @@ class NeedCreateSerializer(NeedUpdateSerializer):
     )
 
     class Meta(NeedUpdateSerializer.Meta):
-        fields = ["state", "cycle", *NeedUpdateSerializer.Meta.fields[:-1]]
+        fields = ["state", "cycle", *EDITABLE_FIELDS]
 
     def validate(self, attrs):
         state, cycle = attrs.pop("state"), attrs.pop("cycle")
@@ -294,3 +270,114 @@ class NeedDecisionSerializer(StrictJsonTypes, serializers.Serializer):
         default="",
         help_text=_("Kept as a comment."),
     )
+
+
+class NeedSuggestRequestSerializer(StrictJsonTypes, serializers.Serializer):
+    description = serializers.CharField(
+        max_length=MAX_DESCRIPTION_LENGTH,
+        help_text=_("The description being typed, in any of the six languages."),
+    )
+    cycle = serializers.ChoiceField(
+        choices=CYCLE_CHOICES,
+        required=False,
+        help_text=_("Only needs of this cycle's reviews (its chapters), e.g. the form's review."),
+    )
+
+
+class NeedSuggestionSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    category_label = serializers.CharField()
+    subcategory = serializers.CharField(allow_null=True)
+    subcategory_label = serializers.CharField()
+    chapter = serializers.CharField(help_text=_("Roman numeral, e.g. `II`."))
+    article = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Article number, in the chapter; null for the chapter in general."),
+    )
+    article_label = serializers.CharField()
+    score = serializers.FloatField(
+        help_text=_("Share of the most similar recorded needs placed so (0 to 1).")
+    )
+
+
+class NeedSuggestionsSerializer(serializers.Serializer):
+    suggestions = NeedSuggestionSerializer(many=True)
+
+
+class NeedActionSerializer(serializers.ModelSerializer):
+    need = serializers.CharField(source="need.ref", read_only=True, help_text=_("The need's ref."))
+    is_overdue = serializers.BooleanField(
+        read_only=True, help_text=_("Due date passed and neither done nor cancelled.")
+    )
+    created_by = serializers.SerializerMethodField(
+        help_text=_("Who recorded the action; signed-in callers only (null for the public).")
+    )
+    updated_by = serializers.SerializerMethodField(
+        help_text=_("Who last changed the action; signed-in callers only (null for the public).")
+    )
+
+    class Meta:
+        model = NeedAction
+        fields = [
+            "id",
+            "need",
+            "what",
+            "responsible_institution",
+            "due_date",
+            "status",
+            "in_national_action_plan",
+            "is_overdue",
+            "version",
+            "created_at",
+            "created_by",
+            "updated_at",
+            "updated_by",
+        ]
+        read_only_fields = fields
+
+    def _person(self, person) -> str | None:
+        request = self.context.get("request")
+        if person is None or not can_see_personal_data(getattr(request, "user", None)):
+            return None
+        return person.get_full_name() or person.username
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_created_by(self, action) -> str | None:
+        return self._person(action.created_by)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_updated_by(self, action) -> str | None:
+        return self._person(action.updated_by)
+
+
+class NeedActionWriteSerializer(StrictJsonTypes, serializers.ModelSerializer):
+    """What the State's focal point and staff record about an action."""
+
+    what = serializers.CharField(max_length=5000, help_text=_("The action taken or planned."))
+    responsible_institution = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+    in_national_action_plan = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text=_("Whether the State's national action plan includes it."),
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_(
+            "The `version` you last read; the change is refused (409) if the action was "
+            "saved since. Also accepted as the `If-Match` header."
+        ),
+    )
+
+    class Meta:
+        model = NeedAction
+        fields = [
+            "what",
+            "responsible_institution",
+            "due_date",
+            "status",
+            "in_national_action_plan",
+            "version",
+        ]

@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.db.models import Prefetch
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
@@ -9,16 +11,27 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from core.access import can_manage_needs, signed_in
-from core.api.filters import StrictOrderingFilter
-from core.api.viewsets import ApiViewSet, refusal_is_conflict
+from core.api.viewsets import (
+    ReadOnlyApiViewSet,
+    ReferenceApiViewSet,
+    refusal_is_conflict,
+)
 from needs import services
-from needs.filters import NeedFilterSet
-from needs.models import Category, Need, Theme
-from needs.rules import can_maintain_need, can_propose_need, can_propose_needs_at_all
+from needs.filters import NeedActionFilterSet, NeedFilterSet
+from needs.models import Category, Need, NeedAction, Theme
+from needs.rules import (
+    can_maintain_need,
+    can_propose_need,
+    can_propose_needs_at_all,
+    can_record_actions_at_all,
+    can_record_need_actions,
+)
+from needs.selectors import NeedPaginator, need_actions
+from needs.suggestions import suggest_placements
 
 from . import serializers
 
@@ -53,20 +66,15 @@ STATUS_EXAMPLE = OpenApiExample(
 )
 
 
-class ReadOnlyApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    pass
-
-
 @extend_schema_view(
     list=extend_schema(summary="Need categories, with their subcategories"),
     retrieve=extend_schema(summary="One need category"),
 )
-class CategoryViewSet(ReadOnlyApiViewSet):
+class CategoryViewSet(ReferenceApiViewSet):
     queryset = Category.objects.prefetch_related("subcategories").order_by("position", "label")
     serializer_class = serializers.NeedCategorySerializer
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["position", "code"]
 
 
@@ -74,12 +82,11 @@ class CategoryViewSet(ReadOnlyApiViewSet):
     list=extend_schema(summary="Cross-cutting themes of needs"),
     retrieve=extend_schema(summary="One theme"),
 )
-class ThemeViewSet(ReadOnlyApiViewSet):
+class ThemeViewSet(ReferenceApiViewSet):
     queryset = Theme.objects.order_by("position", "label")
     serializer_class = serializers.NeedThemeSerializer
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["position", "code"]
 
 
@@ -123,6 +130,7 @@ class NeedViewSet(
     )
     serializer_class = serializers.NeedSerializer
     filterset_class = NeedFilterSet
+    django_paginator_class = NeedPaginator
     lookup_field = "ref"
     lookup_value_regex = "[^/\x00]+"
     write_rules = {
@@ -134,6 +142,7 @@ class NeedViewSet(
         "confirm": signed_in,
         "set_status": signed_in,
         "propose": signed_in,
+        "suggest": can_propose_needs_at_all,
     }
     object_rules = {"confirm": can_maintain_need, "set_status": can_maintain_need}
 
@@ -165,6 +174,7 @@ class NeedViewSet(
             "partial_update": serializers.NeedUpdateSerializer,
             "set_status": serializers.NeedStatusSerializer,
             "decide": serializers.NeedDecisionSerializer,
+            "suggest": serializers.NeedSuggestRequestSerializer,
         }.get(self.action, serializers.NeedSerializer)
 
     def _answer(self, need: Need, code=status.HTTP_200_OK) -> Response:
@@ -256,3 +266,151 @@ class NeedViewSet(
         with refusal_is_conflict():
             need = services.need_decide_proposal(need=need, user=request.user, **fields)
         return self._answer(need)
+
+    @extend_schema(
+        summary="Suggest a placement for a new need from its description (staff, focal points)",
+        description="The category, subcategory and article of the recorded needs most like the "
+        "description (those the caller may see, accepted ones), best first, with the share of "
+        "those needs placed so as `score`. Labels are in the language of the request. An empty "
+        "list when no recorded need shares a word with the description.",
+        request=serializers.NeedSuggestRequestSerializer,
+        examples=[
+            OpenApiExample(
+                "A description being typed",
+                value={"description": "Training of prosecutors on money-laundering cases"},
+                request_only=True,
+            )
+        ],
+        responses=serializers.NeedSuggestionsSerializer,
+    )
+    @action(detail=False, methods=["post"])
+    def suggest(self, request):
+        fields = self._valid_input()
+        suggestions = suggest_placements(user=request.user, **fields)
+        data = serializers.NeedSuggestionsSerializer({"suggestions": suggestions}).data
+        return Response(data)
+
+
+ACTION_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The action's id."
+)
+NEW_ACTION_EXAMPLE = OpenApiExample(
+    "Training planned by the anti-corruption agency",
+    value={
+        "what": "Two-day training on the new asset declaration rules for 40 officials.",
+        "responsible_institution": "Ethics and Anti-Corruption Commission",
+        "due_date": "2027-06-30",
+        "status": "planned",
+        "in_national_action_plan": True,
+    },
+    request_only=True,
+)
+
+
+def _may_record_action(user, action: NeedAction) -> bool:
+    return can_record_need_actions(user, action.need)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Follow-up actions on a need",
+        description="What is done about the need: seen by whoever sees the need, the soonest due "
+        "first. `overdue=true`: due date passed and neither done nor cancelled.",
+        parameters=[NEED_REF],
+    ),
+    retrieve=extend_schema(summary="One follow-up action", parameters=[NEED_REF, ACTION_ID]),
+    create=extend_schema(
+        summary="Record a follow-up action (focal point of the need's State, staff)",
+        parameters=[NEED_REF],
+        request=serializers.NeedActionWriteSerializer,
+        examples=[NEW_ACTION_EXAMPLE],
+        responses={201: serializers.NeedActionSerializer},
+    ),
+    update=extend_schema(
+        summary="Change a follow-up action (focal point of the need's State, staff)",
+        parameters=[NEED_REF, ACTION_ID],
+        request=serializers.NeedActionWriteSerializer,
+        responses=serializers.NeedActionSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Change part of a follow-up action (focal point of the need's State, staff)",
+        parameters=[NEED_REF, ACTION_ID],
+        request=serializers.NeedActionWriteSerializer,
+        responses=serializers.NeedActionSerializer,
+    ),
+    destroy=extend_schema(
+        summary="Delete a follow-up action (focal point of the need's State, staff)",
+        parameters=[NEED_REF, ACTION_ID],
+    ),
+)
+class NeedActionViewSet(
+    ReadOnlyApiViewSet,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+):
+    """`/api/v1/needs/{ref}/actions/`: the actions of one need, which the caller must see."""
+
+    queryset = NeedAction.objects.all()
+    serializer_class = serializers.NeedActionSerializer
+    filterset_class = NeedActionFilterSet
+    write_rules = dict.fromkeys(
+        ("create", "update", "partial_update", "destroy"), can_record_actions_at_all
+    )
+    object_rules = dict.fromkeys(("update", "partial_update", "destroy"), _may_record_action)
+
+    @cached_property
+    def need(self) -> Need:
+        """The need of the address: 404 for one the caller may not see."""
+        found = (
+            Need.objects.visible_to(self.request.user)
+            .select_related("review")
+            .filter(ref=self.kwargs["ref"])
+            .first()
+        )
+        if found is None:
+            raise NotFound(gettext("There is no need with this reference that you may see."))
+        return found
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return NeedAction.objects.none()
+        return need_actions(self.request.user, NeedAction.objects.filter(need=self.need))
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return serializers.NeedActionWriteSerializer
+        return serializers.NeedActionSerializer
+
+    def _answer(self, action: NeedAction, code=status.HTTP_200_OK) -> Response:
+        action = self.get_queryset().get(pk=action.pk)
+        context = self.get_serializer_context()
+        return Response(serializers.NeedActionSerializer(action, context=context).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        if not can_record_need_actions(request.user, self.need):
+            raise PermissionDenied(
+                gettext("Only the State's focal point and staff record actions on its needs.")
+            )
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        fields.pop("version", None)
+        action = services.need_action_create(need=self.need, user=request.user, **fields)
+        return self._answer(action, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        action = self.get_object()
+        partial = kwargs.get("partial", False)
+        serializer = self.get_serializer(action, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        seen_version = self.seen_version(changes)
+        action = services.need_action_update(
+            action=action, user=request.user, seen_version=seen_version, **changes
+        )
+        return self._answer(action)
+
+    def destroy(self, request, *args, **kwargs):
+        services.need_action_delete(action=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import StrictBooleanField, StrictJsonTypes
+from reviews.fields import EDITABLE_FIELDS, MILESTONE_FIELDS
 from reviews.milestones import milestone_problems
 from reviews.models import (
     CYCLE_CHOICES,
@@ -118,20 +119,6 @@ class ConventionChapterSerializer(serializers.ModelSerializer):
         fields = ["roman", "number", "title", "reviewed_in_cycle", "articles"]
 
 
-MILESTONE_FIELDS = [
-    "review_year",
-    "self_assessment_submitted",
-    "direct_dialogue",
-    "direct_dialogue_kind",
-    "executive_summary_completed",
-    "country_report_completed",
-    "executive_summary_published",
-    "country_report_published",
-    "executive_summary_url",
-    "country_report_url",
-]
-
-
 class ReviewSerializer(serializers.ModelSerializer):
     state = serializers.SlugRelatedField(slug_field="iso3", read_only=True)
     state_name = serializers.CharField(source="state.name", read_only=True)
@@ -212,7 +199,7 @@ class ReviewUpdateSerializer(StrictJsonTypes, serializers.ModelSerializer):
 
     class Meta:
         model = Review
-        fields = ["reviewing_states", *MILESTONE_FIELDS, "version"]
+        fields = [*EDITABLE_FIELDS, "version"]
 
     def validate_reviewing_states(self, value):
         if len(value) > 2:
@@ -244,5 +231,5 @@ class ReviewCreateSerializer(ReviewUpdateSerializer):
     cycle = serializers.ChoiceField(choices=CYCLE_CHOICES)
 
     class Meta(ReviewUpdateSerializer.Meta):
-        fields = ["state", "cycle", "reviewing_states", *MILESTONE_FIELDS]
+        fields = ["state", "cycle", *EDITABLE_FIELDS]
         validators = []  # one review per State and cycle is checked by the service

@@ -4,17 +4,16 @@ from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from core.access import can_manage_reviews
-from core.api.filters import StrictOrderingFilter
-from core.api.viewsets import ApiViewSet, refusal_is_conflict
+from core.api.viewsets import (
+    ReadOnlyApiViewSet,
+    ReferenceApiViewSet,
+    refusal_is_conflict,
+)
 from reviews import services
 from reviews.filters import ReviewFilterSet, StateFilterSet
 from reviews.models import Article, Chapter, RegionalGroup, Review, State
 
 from . import serializers
-
-
-class ReadOnlyApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    pass
 
 
 @extend_schema_view(
@@ -25,12 +24,11 @@ class ReadOnlyApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
     ),
     retrieve=extend_schema(summary="One regional group"),
 )
-class RegionViewSet(ReadOnlyApiViewSet):
+class RegionViewSet(ReferenceApiViewSet):
     queryset = RegionalGroup.objects.order_by("name")
     serializer_class = serializers.RegionalGroupSerializer
     lookup_field = "code"
     lookup_value_regex = "[a-z_]+"
-    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["code", "name"]
 
 
@@ -67,12 +65,11 @@ class StateViewSet(ReadOnlyApiViewSet):
     ),
     retrieve=extend_schema(summary="One chapter, by roman numeral"),
 )
-class ChapterViewSet(ReadOnlyApiViewSet):
+class ChapterViewSet(ReferenceApiViewSet):
     queryset = Chapter.objects.prefetch_related("articles").order_by("number")
     serializer_class = serializers.ConventionChapterSerializer
     lookup_field = "roman"
     lookup_value_regex = "[IVX]+"
-    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["number"]
 
 
@@ -80,12 +77,11 @@ class ChapterViewSet(ReadOnlyApiViewSet):
     list=extend_schema(summary="Articles of the Convention"),
     retrieve=extend_schema(summary="One article, by number"),
 )
-class ArticleViewSet(ReadOnlyApiViewSet):
+class ArticleViewSet(ReferenceApiViewSet):
     queryset = Article.objects.select_related("chapter").order_by("number")
     serializer_class = serializers.ConventionArticleSerializer
     lookup_field = "number"
     lookup_value_regex = "[0-9]+"
-    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["number"]
 
 

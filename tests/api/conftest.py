@@ -61,6 +61,8 @@ def api_data(people, published_review, unpublished_review, other_state):
         activity=activity, donor=donor, amount=1000, year=2024
     )
     interest = factories.DonorInterestFactory(donor=donor, need=published)
+    action = factories.NeedActionFactory(need=published, in_national_action_plan=True)
+    factories.NeedActionFactory(need=unpublished, what="Not published yet")
     empty_review = factories.ReviewFactory()
     snapshot = Snapshot.objects.create(
         label="CAC/COSP/2025/6", taken_on=datetime.date(2025, 6, 1), computed_at=timezone.now()
@@ -87,6 +89,7 @@ def api_data(people, published_review, unpublished_review, other_state):
         "activity": activity,
         "funding": funding,
         "interest": interest,
+        "action": action,
     }
 
 

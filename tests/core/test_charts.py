@@ -7,12 +7,15 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from core.charts import SERIES_CLASS, STYLE, STYLED_CLASSES, bar_chart, line_chart
 
 STYLESHEET = (settings.BASE_DIR / "static" / "css" / "charts.css").read_text()
-# The page's own wrapper of a chart (templates), not a class of the SVG.
-PAGE_CLASSES = {"chart"}
+# The page's own wrapper of a chart and its bar patterns' definitions (templates), not
+# classes of the SVG.
+PAGE_CLASSES = {"chart", "chart-patterns"}
+PATTERNS = (settings.BASE_DIR / "templates" / "core" / "_chart_patterns.html").read_text()
 
 
 class Elements(HTMLParser):
@@ -106,11 +109,21 @@ def test_each_line_of_a_line_chart_has_its_own_dash_pattern():
     }
 
     assert len(patterns) == 4  # the first line (serie-0) solid, the next four dashed
+    legend_keys = {
+        re.search(
+            r"stroke-dasharray:\s*([^;]+)",
+            declarations(f".pygal-chart.line-chart .legends rect.color-{index}"),
+        )[1]
+        for index in (1, 2, 3, 4)
+    }
+    assert legend_keys == patterns  # each legend key dashed as its line
     assert 'class="pygal-chart line-chart"' in svg
     assert all(f'class="series serie-{index} ' in svg for index in range(6))
 
 
+@translation.override("en")
 def test_the_values_stay_written_on_the_bars():
+    # In English whatever ran before: a test client's request leaves its language active.
     svg = str(bar_chart(title="T", labels=["a", "b"], series={"Needs": [Decimal("12.5"), 3]}))
 
     assert re.findall(r"<text[^>]*>([^<]*)</text>", svg).count("12.5") == 1
@@ -123,3 +136,18 @@ def test_coordinates_are_written_in_whole_units():
         for _, attrs in Elements(svg).elements:
             for name in ("x", "y", "width", "height", "cx", "cy", "d", "transform"):
                 assert not re.search(r"\d\.\d|\de-?\d", attrs.get(name, "")), (name, attrs)
+
+
+@pytest.mark.parametrize("index", [1, 2, 3, 4, 5])
+def test_each_bar_series_after_the_first_has_its_own_fill_pattern(index):
+    """Bars are told apart by more than colour: the second to sixth series are striped,
+    dotted, cross-hatched..., in the bars and in the legend's keys."""
+    for selector in (
+        f".pygal-chart:not(.line-chart) .series.serie-{index} rect",
+        f".pygal-chart:not(.line-chart) .legends rect.color-{index}",
+    ):
+        assert f"fill: url(#chart-pattern-{index})" in declarations(selector)
+    assert f'<pattern id="chart-pattern-{index}"' in PATTERNS
+    svg = charts()[0]
+    assert 'class="series serie-1 color-1"' in svg
+    assert 'class="color-1"' in svg  # the legend's key

@@ -37,6 +37,7 @@ def test_every_app_registers_its_kind_in_the_order_of_the_layers():
     assert [importer.kind for importer in registry.importers()] == [
         "reviews",
         "needs",
+        "actions",
         "activities",
     ]
 

@@ -191,7 +191,7 @@ def test_the_template_has_the_import_columns(staff_client):
 
 
 # --- One page for every kind ---------------------------------------------------------------
-@pytest.mark.parametrize("kind", ["reviews", "needs", "activities"])
+@pytest.mark.parametrize("kind", ["reviews", "needs", "actions", "activities"])
 def test_the_page_of_each_kind_documents_its_columns(staff_client, kind):
     page = staff_client.get(reverse("imports:upload"), {"kind": kind})
 

@@ -1,5 +1,6 @@
 """The base layout, home page, sign-in and sign-out, /favicon.ico and /healthz."""
 
+import re
 import socket
 import time
 
@@ -165,3 +166,14 @@ def test_healthz_is_503_when_the_broker_is_unreachable(
     assert body["broker"]["ok"] is False
     assert body["broker"]["error"]
     assert elapsed < 10, f"/healthz took {elapsed:.1f} s with the broker down"
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [("/", "Home"), ("/dashboard/", "Dashboard"), ("/states/KEN/", "States")],
+)
+def test_the_menu_marks_the_section_of_the_page(client, db, path, current):
+    page = client.get(path).content.decode()
+
+    marked = re.findall(r'<a class="nav-link"[^>]*aria-current="page"[^>]*>([^<]+)</a>', page)
+    assert marked == [current]

@@ -22,6 +22,7 @@ KENYA_PAGE = section("detail")
 KENYA_NEEDS = section("needs")
 KENYA_PROPOSALS = section("proposals")
 KENYA_ASSISTANCE = section("assistance")
+KENYA_ACTIONS = section("actions")
 KENYA_INTEREST = section("interest")
 
 
@@ -472,13 +473,27 @@ def test_the_interest_and_proposals_come_fifty_to_a_page(client_as, people, publ
 
 
 # --- Tabs -------------------------------------------------------------------------------------
-PUBLIC_SECTIONS = (KENYA_PAGE, KENYA_NEEDS, KENYA_ASSISTANCE)
+PUBLIC_SECTIONS = (KENYA_PAGE, KENYA_NEEDS, KENYA_ACTIONS, KENYA_ASSISTANCE)
 TABS = {
-    "anonymous": [KENYA_PAGE, KENYA_NEEDS, KENYA_ASSISTANCE],
-    "donor": [KENYA_PAGE, KENYA_NEEDS, KENYA_ASSISTANCE, KENYA_INTEREST],
-    "focal_point": [KENYA_PAGE, KENYA_NEEDS, KENYA_PROPOSALS, KENYA_ASSISTANCE, KENYA_INTEREST],
-    "other_focal_point": [KENYA_PAGE, KENYA_NEEDS, KENYA_ASSISTANCE, KENYA_INTEREST],
-    "staff": [KENYA_PAGE, KENYA_NEEDS, KENYA_PROPOSALS, KENYA_ASSISTANCE, KENYA_INTEREST],
+    "anonymous": [KENYA_PAGE, KENYA_NEEDS, KENYA_ACTIONS, KENYA_ASSISTANCE],
+    "donor": [KENYA_PAGE, KENYA_NEEDS, KENYA_ACTIONS, KENYA_ASSISTANCE, KENYA_INTEREST],
+    "focal_point": [
+        KENYA_PAGE,
+        KENYA_NEEDS,
+        KENYA_PROPOSALS,
+        KENYA_ACTIONS,
+        KENYA_ASSISTANCE,
+        KENYA_INTEREST,
+    ],
+    "other_focal_point": [KENYA_PAGE, KENYA_NEEDS, KENYA_ACTIONS, KENYA_ASSISTANCE, KENYA_INTEREST],
+    "staff": [
+        KENYA_PAGE,
+        KENYA_NEEDS,
+        KENYA_PROPOSALS,
+        KENYA_ACTIONS,
+        KENYA_ASSISTANCE,
+        KENYA_INTEREST,
+    ],
 }
 
 
@@ -498,10 +513,11 @@ def test_each_person_gets_the_tabs_of_the_sections_they_may_open(
 
         assert response.status_code == 200, url
         assert tab_links(html) == TABS[role]
-        current = html.split('aria-current="page"')
-        # The breadcrumb's last item and the tab of this section.
-        assert len(current) == 3, url
-        assert current[1].rsplit('href="', 1)[1].startswith(f'{url}"'), url
+        tabs = html.split('data-testid="state-tabs"', 1)[1].split("</ul>", 1)[0]
+        current = tabs.split('aria-current="page"')
+        # One tab, this section's, is the current one.
+        assert len(current) == 2, url
+        assert current[0].rsplit('href="', 1)[1].startswith(f'{url}"'), url
 
 
 # --- Query counts ---------------------------------------------------------------------------

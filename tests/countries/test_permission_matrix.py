@@ -103,7 +103,7 @@ def propose(client, data, role):
     response = client.post(
         reverse("needs:need_propose", args=["KEN"]),
         {
-            "placement": f"article:{factories.article(5).pk}",
+            "placement": "article:5",
             "category": factories.category("capacity_building").pk,
             "description": "A proposed need",
         },

@@ -198,7 +198,8 @@ def sessions_inserting_history(observer) -> list[int]:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
             "AND wait_event_type = 'Lock' "
-            "AND query ~ '^(INSERT INTO|COPY) \"needs_historicalneed\"'"
+            # The import writes new needs' history in a statement starting with a CTE.
+            "AND query ~ '^(WITH entries AS \\()?(INSERT INTO|COPY) \"needs_historicalneed\"'"
         )
         return [row[0] for row in cursor.fetchall()]
 

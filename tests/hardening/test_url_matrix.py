@@ -94,6 +94,10 @@ EXPECTED = {
     },
     "countries:state_list": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
     "countries:state_detail": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
+    "countries:state_actions": {
+        "GET": "200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405",
+    },
     "countries:state_needs": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
     "countries:state_proposals": {
         "GET": "login 403 200 403 200 200",
@@ -122,6 +126,17 @@ EXPECTED = {
     "needs:need_confirm": {"GET": "login 405 405 405 405 405", "POST": "login 403 302 403 302 302"},
     "needs:need_status": {"GET": "login 403 200 403 200 200", "POST": "login 403 400 403 400 400"},
     "needs:need_propose": {"GET": "login 403 200 403 200 200", "POST": "login 403 400 403 400 400"},
+    # Follow-up actions: the focal point of the need's State and staff record them.
+    "needs:action_create": {
+        "GET": "login 403 200 403 200 200",
+        "POST": "login 403 400 403 400 400",
+    },
+    "needs:action_edit": {"GET": "login 403 200 403 200 200", "POST": "login 403 400 403 400 400"},
+    "needs:action_delete": {
+        "GET": "login 403 200 403 200 200",
+        "POST": "login 403 302 403 302 302",
+    },
+    "needs:action_export": {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
     "needs:proposals": {"GET": "login 403 403 403 200 200", "POST": "login 405 405 405 405 405"},
     "needs:proposal_decide": {
         "GET": "login 405 405 405 405 405",
@@ -211,6 +226,18 @@ EXPECTED = {
         "GET": "200 200 200 200 200 200",
         "POST": "405 405 405 405 405 405",
     },
+    "assistance:shared_needs": {
+        "GET": "200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405",
+    },
+    "assistance:shared_needs_csv": {
+        "GET": "200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405",
+    },
+    "assistance:shared_needs_xlsx": {
+        "GET": "200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405",
+    },
     "assistance:catalogue_need": {
         "GET": "200 200 200 200 200 200",
         "POST": "405 405 405 405 405 405",
@@ -289,6 +316,7 @@ EXPECTED = {
         "HEAD": "200 200 200 200 200 200",
     },
     "api:need-propose": {"GET": "405 405 405 405 405 405", "POST": "401 403 400 400 400 400"},
+    "api:need-suggest": {"GET": "405 405 405 405 405 405", "POST": "401 403 400 400 400 400"},
     "api:need-detail": {
         "GET": "200 200 200 200 200 200",
         "POST": "401 403 403 403 403 403",
@@ -297,6 +325,14 @@ EXPECTED = {
         "PUT": "401 403 403 403 400 400",
     },
     "api:need-confirm": {"GET": "405 405 405 405 405 405", "POST": "401 403 200 403 200 200"},
+    "api:need-action-list": {"GET": "200 200 200 200 200 200", "POST": "401 403 400 403 400 400"},
+    "api:need-action-detail": {
+        "GET": "200 200 200 200 200 200",
+        "POST": "401 403 403 403 403 403",
+        "DELETE": "401 403 204 403 204 204",
+        "PATCH": "401 403 200 403 200 200",
+        "PUT": "401 403 400 403 400 400",
+    },
     "api:need-decide": {"GET": "405 405 405 405 405 405", "POST": "401 403 403 403 400 400"},
     "api:need-set-status": {"GET": "405 405 405 405 405 405", "POST": "401 403 400 403 400 400"},
     "api:provider-list": {"GET": "200 200 200 200 200 200", "POST": "401 403 403 403 403 403"},
@@ -336,6 +372,7 @@ EXPECTED = {
         "GET": "401 405 405 405 405 405",
         "POST": "401 200 403 403 200 200",
     },
+    "api:shared-need-list": {"GET": "200 200 200 200 200 200", "POST": "401 403 403 403 403 403"},
     "api:saved-search-list": {
         "GET": "401 200 200 200 200 200",
         "POST": "401 400 400 400 400 400",

@@ -74,6 +74,7 @@ class World:
     snapshot: object
     import_job: object
     saved_search: object
+    action: object
 
 
 def build_world(people, home_state, published_review, published_need, unpublished_need):
@@ -111,7 +112,9 @@ def build_world(people, home_state, published_review, published_need, unpublishe
     saved_search = saved_search_create(
         owner=people["donor"], name="Kenya", view="catalogue", query={"state": "KEN"}, alert="daily"
     )
+    action = factories.NeedActionFactory(need=published_need)
     return World(
+        action=action,
         people=people,
         review=published_review,
         need=published_need,
@@ -277,6 +280,7 @@ def arguments_for(route: Route, world: World) -> dict:
         "need_ref": need.ref,
         "contribution_id": world.funding.pk,
         "interest_id": world.interest.pk,
+        "action_id": world.action.pk,
         "history_id": world.deleted_need_history_id,
         "fmt": "csv",
         "kind": "needs",
@@ -297,6 +301,7 @@ def arguments_for(route: Route, world: World) -> dict:
         "dashboard:": world.snapshot.pk,
         "alerts:": world.saved_search.pk,
         "api:saved-search": world.saved_search.pk,
+        "api:need-action": world.action.pk,
         "api:review": world.review.pk,
         "api:provider": activity.provider.pk,
         "api:donor-interest": world.interest.pk,

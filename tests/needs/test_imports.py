@@ -315,3 +315,80 @@ def test_the_command_reports_duplicates_and_imports_them_when_asked(review, tmp_
     call_command("import_needs", str(path), "--allow-duplicates")
 
     assert Need.objects.count() == 2
+
+
+def test_cells_written_unusually_are_read_as_the_row_by_row_check_reads_them(review, staff):
+    # The common row is checked by dictionary lookups; any other goes through the check
+    # that explains each cell. Both must read a valid row the same way.
+    usual = need_row(
+        ref="KEN-7",
+        subcategory="preventive_tools",
+        themes="technology;training",
+        priority="high",
+        status="in_progress",
+        identified_on="2019-02-01",
+        description="Usual spelling",
+    )
+    unusual = need_row(
+        ref="KEN-8",
+        state="ken",
+        article="+5",
+        category="Capacity_Building",
+        subcategory="PREVENTIVE_TOOLS",
+        themes=" Training ; technology;training ",
+        priority="HIGH",
+        status="In_Progress",
+        identified_on="2019-02-01",
+        description="Unusual spelling",
+    )
+
+    result = run([usual, unusual], user=staff)
+
+    assert result.written and result.created == 2
+    first, second = Need.objects.order_by("id")
+    fields = ("review_id", "chapter_id", "article_id", "category_id", "subcategory_id")
+    fields += ("priority", "status", "identified_on", "acceptance", "version")
+    assert [getattr(first, name) for name in fields] == [getattr(second, name) for name in fields]
+    assert set(first.themes.all()) == set(second.themes.all())
+    assert (first.ref, second.ref) == ("KEN-7", "KEN-8")
+
+
+def test_text_with_tabs_newlines_and_backslashes_is_stored_as_written(review, staff):
+    description = 'Line one\twith a tab\nline two \\N, a backslash \\ and "quotes"'
+
+    result = run([need_row(description=description, themes="training")], user=staff)
+
+    assert result.written
+    need = Need.objects.get()
+    assert need.description == description
+    [entry] = need.history.all()
+    assert entry.description == description and entry.ref == need.ref
+    assert list(entry.themes.values_list("theme__code", flat=True)) == ["training"]
+
+
+def test_every_new_need_gets_its_own_history_entry_with_its_own_themes(review, staff):
+    rows = [
+        need_row(description="No theme"),
+        need_row(description="Two themes", themes="gender;training"),
+        need_row(description="One theme", themes="technology", article=""),
+    ]
+
+    run(rows, user=staff)
+
+    for need in Need.objects.all():
+        [entry] = need.history.all()
+        assert (entry.history_type, entry.history_user, entry.description) == (
+            "+",
+            staff,
+            need.description,
+        )
+        assert sorted(entry.themes.values_list("theme_id", flat=True)) == sorted(
+            need.themes.values_list("id", flat=True)
+        )
+    assert Need.history.count() == 3
+
+
+def test_the_search_column_is_filled_for_imported_needs(review, staff):
+    run([need_row(description="Forensic accounting for investigators")], user=staff)
+
+    assert Need.objects.filter(search_vector="forensic").exists()
