@@ -25,7 +25,7 @@ from needs.exports import Column, choice, export_response, reference, value
 from needs.filters import NeedFilterSet
 from needs.models import Category, Coverage, Need, Priority, Status, Theme
 from needs.rules import can_record_need_actions
-from needs.selectors import NeedPaginator, actions_of_need
+from needs.selectors import NeedPaginator, actions_of_need, need_neighbours
 from reviews.models import CYCLE_CHOICES, Chapter, RegionalGroup
 from translations.lookup import localized, translate_reference
 from translations.models import ReferenceKind
@@ -282,6 +282,7 @@ def _need_page(request, need, form=None, status=200):
     own_interest = next((i for i in interests if i.donor_id == own_donor), None)
     others = [i for i in interests if i.donor_id != own_donor]
     may_register = can_register_interest(user) and own_interest is None
+    earlier, later = need_neighbours(user, need)
     may_record_actions = can_record_need_actions(user, need)
     if form is None and may_register:
         form = InterestForm()
@@ -290,6 +291,8 @@ def _need_page(request, need, form=None, status=200):
         "assistance/catalogue_need.html",
         {
             "need": need,
+            "earlier_need": earlier,
+            "later_needs": later,
             "links": links,
             "interests": interests,
             "other_interests": others,

@@ -12,7 +12,7 @@ from core.access import can_see_personal_data
 from core.models import Role, User
 from needs.digest import SETTLED_STATUSES, needs_to_confirm
 from needs.models import Acceptance, Category, Need, NeedAction, NeedComment, Status, stale_q
-from needs.selectors import need_actions, need_list
+from needs.selectors import follow_chains, need_actions, need_list
 from reviews.milestones import review_stage
 from reviews.models import CYCLE_CHOICES, Chapter, Review, State
 from reviews.selectors import review_list
@@ -151,6 +151,7 @@ def state_needs(user, state: State) -> QuerySet:
         related.append("last_confirmed_by")
     return (
         need_list(user, Need.objects.filter(Need.COUNTED, review__state=state))
+        .with_follows_ref(user)
         .select_related(*related)
         .prefetch_related(Prefetch("comments", queryset=comments))
         .order_by(
@@ -160,6 +161,18 @@ def state_needs(user, state: State) -> QuerySet:
             "id",
         )
     )
+
+
+def state_follow_chains(user, state: State) -> list[tuple[Need, list[Need]]]:
+    """Each need of the State's earlier cycle with the later needs that carry it on."""
+    return follow_chains(user, Need.objects.filter(review__state=state))
+
+
+def with_successors(needs, chains: list[tuple[Need, list[Need]]]) -> None:
+    """Give each of `needs` its `visible_successors` from the State's chains (no query)."""
+    later_of = {earlier.pk: later for earlier, later in chains}
+    for need in needs:
+        need.visible_successors = later_of.get(need.pk, [])
 
 
 def state_proposals(user, state: State) -> QuerySet:

@@ -102,6 +102,8 @@ def _build_shared_part(user, state: State) -> dict:
         selectors.state_activities(user, state), LATEST
     )
     name = localized(state)
+    # The summary counts them; the needs section lists them (the summary stays short).
+    chains = selectors.state_follow_chains(user, state)
     html = render_to_string(
         "countries/_summary_shared.html",
         {
@@ -130,6 +132,7 @@ def _build_shared_part(user, state: State) -> dict:
                 labels=[label for label, _count, _value in by_status],
                 series={gettext("Needs"): [count for _label, count, _value in by_status]},
             ),
+            "chain_total": len(chains),
             "activities": activities,
             "activity_total": activity_total,
             "activity_pages": selectors.url_name_resolves("assistance:activity_detail", "REF"),

@@ -206,6 +206,8 @@ def state_needs(request, state: State):
         per_page=NEEDS_PER_PAGE,
         download_base=f"state={state.iso3}&acceptance=accepted",
     )
+    chains = selectors.state_follow_chains(user, state)
+    selectors.with_successors(needs, chains)
     context = _section_context(
         request,
         state,
@@ -216,6 +218,7 @@ def state_needs(request, state: State):
         can_maintain=can_maintain_state_needs(user, state),
         can_propose=_can_propose(user, state),
         unmet_status=Status.UNMET,
+        chains=chains,
     )
     return render(request, "countries/state_needs.html", context, status=200 if valid else 400)
 

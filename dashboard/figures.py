@@ -162,6 +162,12 @@ def _in_active_language(figures: dict) -> dict:
             {**row, "label": labels.get(row.get("status"), row["label"])}
             for row in figures["by_status"]
         ]
+    if "follow_up" in figures:
+        follow_up = dict(figures["follow_up"])
+        follow_up["by_region"] = _in_active_language({"by_region": follow_up["by_region"]})[
+            "by_region"
+        ]
+        localized["follow_up"] = follow_up
     if "action_plans" in figures:
         plans = dict(figures["action_plans"])
         plans["by_region"] = _in_active_language({"by_region": plans["by_region"]})["by_region"]
@@ -380,6 +386,9 @@ def dashboard_figures(
             series=coverage_series,
         ),
     ]
+    follow_up = _follow_up_figure(figures)
+    if follow_up is not None:
+        result.append(follow_up)
     if "action_plans" in figures:
         result.append(_action_plans(figures["action_plans"]))
     if with_donor_interest:
@@ -432,6 +441,41 @@ def dashboard_figures(
             ),
         ]
     return result
+
+
+def _follow_up_figure(figures: dict) -> Figure | None:
+    """What became of the earlier cycle's needs, by regional group (with the total of all
+    groups first); None for a view without an earlier cycle, or figures stored before it."""
+    follow_up = figures.get("follow_up")
+    if not follow_up or not follow_up["totals"]["earlier_needs"]:
+        return None
+    totals = {"region": None, "label": _("All regional groups"), **follow_up["totals"]}
+    rows = follow_up["by_region"]
+    if len(rows) != 1:
+        rows = [totals, *rows]
+    return Figure(
+        slug="follow-up",
+        title=_("Follow-up of the earlier cycle's needs: carried over, met or dropped"),
+        note=_(
+            "Needs of the cycle before this one. Carried over: a need of this cycle follows "
+            "it. Met: not carried over, and its status is met. Dropped: neither. The European "
+            "Union counts only in the total."
+        ),
+        columns=[
+            Column("label", _("Regional group"), numeric=False),
+            Column("earlier_needs", _("Earlier needs")),
+            Column("carried_over", _("Carried over")),
+            Column("met", _("Met")),
+            Column("dropped", _("Dropped")),
+        ],
+        rows=rows,
+        label=lambda row: row["label"],
+        series=[
+            ("carried_over", _("Carried over")),
+            ("met", _("Met")),
+            ("dropped", _("Dropped")),
+        ],
+    )
 
 
 def _action_plans(plans: dict) -> Figure:

@@ -42,6 +42,7 @@ from .models import ALL_REGIONS, FigureSet, SnapshotFigureSet
 CYCLES = tuple(value for value, _ in CYCLE_CHOICES)
 LATEST_CYCLE = max(CYCLES)
 COVERAGE_KEYS = tuple(Coverage.values)
+FOLLOW_UP_KEYS = ("earlier_needs", "carried_over", "met", "dropped")
 
 
 def counted_needs() -> QuerySet:
@@ -94,6 +95,12 @@ def empty_figures() -> dict:
         "by_subcategory": [],
         "by_region": [],
         "by_theme": [],
+        # What became of the needs of the cycle before: carried over (a need of this cycle
+        # follows it), met (status met, without a successor) or dropped (neither).
+        "follow_up": {
+            "totals": dict.fromkeys(FOLLOW_UP_KEYS, 0),
+            "by_region": [],
+        },
         "donor_interest": {
             "totals": dict.fromkeys(
                 (
@@ -510,6 +517,23 @@ def compute_figures() -> dict[tuple[int, str], dict]:
     ):
         document.theme_row(row.pop("code")).update(row)
 
+    # Follow-up: the needs of each cycle but the last, counted in the next cycle's views.
+    carried_over = Exists(counted_needs().filter(follows=OuterRef("pk")))
+    for document, row in each(
+        (cycle + 1, scope, row)
+        for cycle, scope, row in _grouped_needs(
+            needs.filter(review__cycle__lt=LATEST_CYCLE),
+            reviews=reviews,
+            metrics={
+                "earlier_needs": Count("id"),
+                "carried_over": Count("id", filter=carried_over),
+                "met": Count("id", filter=~carried_over & Q(status=Status.MET)),
+                "dropped": Count("id", filter=~carried_over & ~Q(status=Status.MET)),
+            },
+        )
+    ):
+        document.data["follow_up"]["totals"].update((key, row[key]) for key in FOLLOW_UP_KEYS)
+
     for document, row in each(
         # One GROUP BY over the needs an action puts in a plan (a semi-join), the States
         # from their reviews as for every other figure.
@@ -592,6 +616,13 @@ def compute_figures() -> dict[tuple[int, str], dict]:
             regional.data["donor_interest"]["by_region"] = [interest_row]
             overall["by_region"].append(dict(needs_row))
             overall["donor_interest"]["by_region"].append(dict(interest_row))
+            follow_up_row = {
+                "region": region,
+                "label": needs_row["label"],
+                **regional.data["follow_up"]["totals"],
+            }
+            regional.data["follow_up"]["by_region"] = [follow_up_row]
+            overall["follow_up"]["by_region"].append(dict(follow_up_row))
             plans_row = {
                 "region": region,
                 "label": needs_row["label"],

@@ -71,6 +71,17 @@ DEMO_ACTIONS = (
 DEMO_REF_PREFIX = "DEMO-"
 DEMO_CHANGE_REASON = "load_demo: synthetic demonstration data"
 SEED = 20211001  # the date of the Secretariat's analysis the volumes imitate
+# Sources and follow-up links draw their own numbers, leaving the rest of the data as it was.
+FOLLOW_UP_SEED = SEED + 1
+SOURCE_SHARE = 0.4  # accepted needs of a completed executive summary that quote their source
+FOLLOW_SHARE = 0.35  # second-cycle needs that carry on a first-cycle need of their State
+SOURCE_EXCERPTS = (
+    "The reviewers noted that {state} would benefit from technical assistance on {topic}.",
+    "{state} indicated that it needed assistance on {topic}, in particular training for the "
+    "institutions concerned.",
+    "The reviewing experts recommended that {state} continue its efforts on {topic} and "
+    "identified technical assistance needs to that end.",
+)
 
 REVIEWS_PER_CYCLE = {1: 160, 2: 130}
 NEEDS_PER_CYCLE = {1: 2480, 2: 1620}
@@ -435,6 +446,16 @@ def _allocate(total: int, weights: list[float]) -> list[int]:
     return [p + 1 for p in parts]
 
 
+def _profile_url(state: State, cycle: int, document: str = "summary") -> str:
+    """Where the demo says a review's documents are published: the State's UNODC country
+    profile (the real site's pages, whose addresses name the State)."""
+    return (
+        "https://www.unodc.org/unodc/en/corruption/country-profile/countryprofile.html"
+        f"#?CountryProfileDetails=%2Funodc%2Fcorruption%2Fcountry-profile%2Fprofiles%2F"
+        f"{state.iso3.lower()}.html&cycle={cycle}&document={document}"
+    )
+
+
 def _create_with_history(model: type[models.Model], objects: list, user) -> dict:
     """Bulk insert rows and their "created" history entries; returns {pk: history row}."""
     created = model.objects.bulk_create(objects, batch_size=1000)
@@ -621,6 +642,10 @@ class _DemoBuilder:
                         review_year=year,
                         executive_summary_published=published,
                         country_report_published=report_published,
+                        executive_summary_url=_profile_url(state, cycle) if published else "",
+                        country_report_url=(
+                            _profile_url(state, cycle, "report") if report_published else ""
+                        ),
                         updated_by=self.staff,
                         **milestones,
                     )
@@ -974,10 +999,55 @@ class _DemoBuilder:
                     {Status.UNMET: 84, Status.OBSOLETE: 5, Status.MET: 5, Status.IN_PROGRESS: 6},
                 )
 
+    def _sources(self, rng: random.Random) -> None:
+        """Some needs quote the paragraph of the executive summary that identifies them."""
+        for planned in self.planned_needs:
+            need = planned.need
+            if not need.review.executive_summary_completed or rng.random() >= SOURCE_SHARE:
+                continue
+            need.source_paragraph = f"para {rng.randint(12, 140)}"
+            need.source_excerpt = f"{DEMO_LABEL} " + rng.choice(SOURCE_EXCERPTS).format(
+                state=need.review.state.name, topic=planned.topic
+            )
+
+    def _follow_up(self, rng: random.Random, history: dict) -> int:
+        """Some second-cycle needs (and a Kenyan proposal) carry on a first-cycle need of their
+        State, preferably of the same category; saved with their history entries."""
+        earlier: dict[int, list[Need]] = defaultdict(list)
+        for planned in self.planned_needs:
+            need = planned.need
+            if need.review.cycle == 1 and need.acceptance == Acceptance.ACCEPTED:
+                earlier[need.review.state_id].append(need)
+        followers = []
+        for planned in self.planned_needs:
+            need = planned.need
+            candidates = earlier.get(need.review.state_id)
+            if need.review.cycle != 2 or not candidates:
+                continue
+            proposal = need.acceptance == Acceptance.PROPOSED and need.review.state.iso3 == "KEN"
+            if need.acceptance == Acceptance.DECLINED:
+                continue
+            if not proposal and rng.random() >= FOLLOW_SHARE:
+                continue
+            same_category = [c for c in candidates if c.category_id == need.category_id]
+            chosen = rng.choice(same_category or candidates)
+            candidates.remove(chosen)
+            need.follows = chosen
+            followers.append(need)
+        Need.objects.bulk_update(followers, ["follows"], batch_size=1000)
+        entries = [history[need.pk] for need in followers]
+        for entry, need in zip(entries, followers, strict=True):
+            entry.follows_id = need.follows_id
+        Need.history.model.objects.bulk_update(entries, ["follows"], batch_size=1000)
+        return len(followers)
+
     def save_needs(self) -> None:
         self._status_from_links()
+        follow_rng = random.Random(FOLLOW_UP_SEED)
+        self._sources(follow_rng)
         needs = [p.need for p in self.planned_needs]
         history = _create_with_history(Need, needs, self.staff)
+        self.follow_count = self._follow_up(follow_rng, history)
         _link_with_history(
             Need,
             "themes",
@@ -1136,6 +1206,7 @@ class _DemoBuilder:
             "funding contributions": self.funding_count,
             "donor interests": self.interest_count,
             "comments": self.comment_count,
+            "needs following a need of the first cycle": self.follow_count,
             "follow-up actions": self.action_count,
             "providers": len(self.providers),
             "donors": len(self.donors),

@@ -392,6 +392,8 @@ class _ScaleBuilder:
                         "country_report_completed": report,
                         "executive_summary_published": published,
                         "country_report_published": report_published,
+                        "executive_summary_url": "",
+                        "country_report_url": "",
                         "created_at": _moment(datetime.date(year, 1, 1)),
                         "updated_at": changed,
                         "updated_by_id": self.staff_id,
@@ -722,6 +724,8 @@ class _ScaleBuilder:
                     "status": need.status,
                     "acceptance": need.acceptance,
                     "identified_on": need.identified_on,
+                    "source_paragraph": "",
+                    "source_excerpt": "",
                     "last_confirmed_on": need.last_confirmed_on,
                     "last_confirmed_by_id": (
                         (focal_point or self.staff_id) if need.last_confirmed_on else None

@@ -62,7 +62,7 @@ class NeedAdmin(ChangesDataAdminMixin, SimpleHistoryAdmin):
         "review__state__regional_group",
     )
     search_fields = ("ref", "description", "review__state__name", "review__state__iso3")
-    autocomplete_fields = ("review", "article", "themes")
+    autocomplete_fields = ("review", "article", "themes", "follows")
     readonly_fields = ("coverage", "version", "created_at", "updated_at", "updated_by")
     list_select_related = ("review__state", "chapter", "article", "category")
     inlines = [NeedCommentInline]

@@ -15,7 +15,7 @@ active language (English, `state_name` and so on, when none is active, as for
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -105,6 +105,9 @@ def export_rows(queryset: QuerySet, columns: Sequence[Column] | None = None) -> 
     """The rows of the needs in `queryset`, in two queries whatever their number."""
     columns = NEED_COLUMNS if columns is None else columns
     fields = list(dict.fromkeys(["pk", *(f for column in columns for f in column.fields)]))
+    if "follows_ref" in fields and "follows_ref" not in queryset.query.annotations:
+        # Callers that know the reader narrow it with Need.objects.with_follows_ref(user).
+        queryset = queryset.annotate(follows_ref=F("follows__ref"))
     cells = Cells(queryset)
     for row in queryset.values(*fields).iterator(chunk_size=CHUNK_SIZE):
         yield [column.cell(row, cells) for column in columns]
@@ -219,6 +222,11 @@ NEED_COLUMNS = (
     value("last_confirmed_on", "last_confirmed_on"),
     value("coverage", "coverage"),
     value("acceptance", "acceptance"),
+    value("source_paragraph", "source_paragraph"),
+    value("source_excerpt", "source_excerpt"),
+    # The reference of the earlier need this one follows (read as `follows_ref`, see
+    # export_rows), as the import's `follows` column names it.
+    Column("follows", ("follows_ref",), lambda row, cells: row["follows_ref"] or ""),
 )
 # The columns' names in the file (the label columns' headers in English).
 EXPORT_COLUMNS = tuple(column.name for column in NEED_COLUMNS)

@@ -15,6 +15,9 @@ EDITABLE_FIELDS = (
     "priority",
     "status",
     "identified_on",
+    "source_paragraph",
+    "source_excerpt",
+    "follows",
 )
 # Set after the need is saved.
 MANY_TO_MANY_FIELDS = ("themes",)

@@ -9,7 +9,7 @@ from translations.fields import LocalizedModelChoiceField
 from translations.lookup import localized
 
 from .fields import PROPOSAL_FIELDS
-from .forms import BaseNeedForm, CodedSelect, SubcategorySelect
+from .forms import BaseNeedForm, CodedSelect, SubcategorySelect, earlier_needs
 from .models import Category, Status, Subcategory
 
 
@@ -77,6 +77,15 @@ class NeedProposalForm(BaseNeedForm):
             .prefetch_related("articles")
         )
         super().__init__(*args, chapters=chapters, **kwargs)
+        latest = max(self.reviews_by_cycle, default=1)
+        if latest > 1:
+            self.fields["follows"].queryset = earlier_needs(reviews[0].state_id, latest)
+            self.fields["follows"].help_text = _(
+                "For a need of the second cycle: the first-cycle need it carries on, if any. "
+                "Staff check the link when they decide on the proposal."
+            )
+        else:
+            del self.fields["follows"]
         self.fields["placement"].help_text = _(
             "The article of the Convention the need is about, or its chapter in general. "
             "The chapter decides the cycle, and so the review, the need belongs to."
@@ -91,6 +100,23 @@ class NeedProposalForm(BaseNeedForm):
             "roman": chapter.roman,
             "title": localized(chapter),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        placement, follows = cleaned.get("placement"), cleaned.get("follows")
+        if placement and follows is not None:
+            chapter, _article = placement
+            cycle = self.reviews_by_cycle[chapter.reviewed_in_cycle].cycle
+            if follows.review.cycle >= cycle:
+                self.add_error(
+                    "follows",
+                    gettext(
+                        "Need %(ref)s is of cycle %(earlier)s; only a need of a later cycle can "
+                        "follow it: choose an article of a later cycle, or no earlier need."
+                    )
+                    % {"ref": follows.ref, "earlier": follows.review.cycle},
+                )
+        return cleaned
 
     def review(self) -> Review:
         """The review the need belongs to: the one of its chapter's cycle."""

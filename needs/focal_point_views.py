@@ -147,7 +147,13 @@ def _render_proposals(request, *, status: int = 200):
     proposals = (
         Need.objects.filter(acceptance=Acceptance.PROPOSED)
         .select_related(
-            "review__state", "chapter", "article", "category", "subcategory", "proposed_by"
+            "review__state",
+            "chapter",
+            "article",
+            "category",
+            "subcategory",
+            "proposed_by",
+            "follows__review",
         )
         .prefetch_related("themes")
         .order_by("created_at", "id")

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils import translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,17 @@ from translations.fields import LocalizedModelChoiceField, LocalizedModelMultipl
 from translations.lookup import localized
 
 from .fields import EDITABLE_FIELDS, MANY_TO_MANY_FIELDS, PLACEMENT_FIELDS
-from .models import Category, Need, Priority, Status, Subcategory, Theme
+from .models import (
+    SOURCE_EXCERPT_MAX_LENGTH,
+    SOURCE_PARAGRAPH_MAX_LENGTH,
+    Acceptance,
+    Category,
+    Need,
+    Priority,
+    Status,
+    Subcategory,
+    Theme,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHAPTER_PREFIX = "chapter:"
@@ -36,6 +47,69 @@ def offer_description_language(form: forms.Form, current: str | None) -> None:
     if current and current not in codes:
         field.choices = [*settings.LANGUAGES, (current, current)]
     field.initial = current or translation.get_language() or settings.LANGUAGE_CODE
+
+
+def source_paragraph_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Source paragraph"),
+        required=False,
+        max_length=SOURCE_PARAGRAPH_MAX_LENGTH,
+        help_text=_("Where the executive summary or country report identifies it, e.g. “para 42”."),
+    )
+
+
+def source_excerpt_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Source excerpt"),
+        required=False,
+        max_length=SOURCE_EXCERPT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        help_text=_(
+            "The sentence of the review that identifies the need, quoted "
+            "(at most 2,000 characters)."
+        ),
+        error_messages={
+            "max_length": _(
+                "A source excerpt has at most %(limit_value)s characters "
+                "(this one has %(show_value)s): quote the sentence that identifies the need."
+            )
+        },
+    )
+
+
+class EarlierNeedChoiceField(forms.ModelChoiceField):
+    """A need of an earlier cycle, named by its reference, cycle and the start of its text."""
+
+    def label_from_instance(self, obj):
+        return gettext("%(ref)s (cycle %(cycle)s): %(description)s") % {
+            "ref": obj.ref,
+            "cycle": obj.review.cycle,
+            "description": Truncator(obj.description).chars(90),
+        }
+
+
+def follows_field() -> EarlierNeedChoiceField:
+    return EarlierNeedChoiceField(
+        label=_("Follows"),
+        queryset=Need.objects.none(),
+        required=False,
+        empty_label=_("No earlier need"),
+        help_text=_(
+            "The need of the State's earlier cycle that this need carries on, if any: the "
+            "country page shows them as a chain."
+        ),
+    )
+
+
+def earlier_needs(state_id: int, cycle: int):
+    """The accepted needs of the State's cycles before `cycle`, for the follows field."""
+    return (
+        Need.objects.filter(
+            review__state_id=state_id, review__cycle__lt=cycle, acceptance=Acceptance.ACCEPTED
+        )
+        .select_related("review")
+        .order_by("review__cycle", "chapter__number", "article__number", "id")
+    )
 
 
 class CodedSelect(forms.Select):
@@ -112,6 +186,10 @@ class BaseNeedForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), choices=[("", _("Not set")), *Priority.choices], required=False
     )
+    source_paragraph = source_paragraph_field()
+    source_excerpt = source_excerpt_field()
+    # Left out (del) where there is no earlier cycle: the need then follows none.
+    follows = follows_field()
 
     def __init__(self, *args, chapters, need: Need | None = None, **kwargs):
         """`chapters`: the chapters a need may be about, with their articles."""
@@ -170,7 +248,8 @@ class BaseNeedForm(forms.Form):
         cleaned["description_language"] = (
             cleaned["description_language"] or self.fields["description_language"].initial
         )
-        return {name: cleaned[name] for name in self.edited_fields}
+        # A form without the follows field (a first-cycle need) leaves the link as it is.
+        return {name: cleaned[name] for name in self.edited_fields if name in cleaned}
 
 
 class NeedForm(BaseNeedForm):
@@ -187,6 +266,11 @@ class NeedForm(BaseNeedForm):
             kwargs.setdefault("initial", initial_for(need))
         chapters = chapters_reviewed_in(review.cycle).prefetch_related("articles")
         super().__init__(*args, chapters=chapters, need=need, **kwargs)
+        if review.cycle > 1:
+            self.fields["follows"].queryset = earlier_needs(review.state_id, review.cycle)
+        else:
+            # A first-cycle need has no earlier need to follow.
+            del self.fields["follows"]
         self.fields["placement"].help_text = _(
             "Only the chapters reviewed in this cycle; choose “in general” for a need "
             "about a whole chapter."
@@ -238,6 +322,7 @@ def initial_for(need: Need) -> dict:
         category=need.category_id,
         subcategory=need.subcategory_id,
         themes=[theme.pk for theme in need.themes.all()],
+        follows=need.follows_id,
         version=need.version,
     )
     return initial

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Case, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -43,7 +44,18 @@ from reviews.imports import CYCLES, STATE
 from reviews.models import Article, Chapter, Review, State
 
 from .fields import IMPORT_FIELDS, MANY_TO_MANY_FIELDS
-from .models import Acceptance, Category, Need, Priority, Status, Subcategory, Theme, new_need_refs
+from .models import (
+    SOURCE_EXCERPT_MAX_LENGTH,
+    SOURCE_PARAGRAPH_MAX_LENGTH,
+    Acceptance,
+    Category,
+    Need,
+    Priority,
+    Status,
+    Subcategory,
+    Theme,
+    new_need_refs,
+)
 from .services import validate_need_placement
 from .suggestions import suggest_placements
 
@@ -84,6 +96,30 @@ FIELD_COLUMNS = {
     "priority": Column("priority", codes=PRIORITIES),
     "status": Column("status", codes=STATUSES, default=Status.UNMET),
     "identified_on": Column("identified_on", DATES),
+    "source_paragraph": Column(
+        "source_paragraph",
+        Doc(
+            _(
+                "Where the executive summary or country report identifies the need, "
+                "e.g. %(example)s."
+            ),
+            {"example": "para 42"},
+        ),
+    ),
+    "source_excerpt": Column(
+        "source_excerpt",
+        Doc(
+            _("The sentence of the review that identifies the need, at most %(count)s characters."),
+            {"count": "2,000"},
+        ),
+    ),
+    "follows": Column(
+        "follows",
+        _(
+            "The ref of the need of the same State, from an earlier cycle, that this need "
+            "carries on: a need already recorded or on another row of the file. Empty for none."
+        ),
+    ),
 }
 FILE_COLUMNS = (
     Column("ref", _("The need's stable reference; empty for a new need.")),
@@ -114,9 +150,13 @@ class _Row:
     review: Review
     values: dict  # {field attname: value} for the columns the file has
     theme_ids: frozenset[int] | None  # None when the file has no themes column
+    follows_ref: str = ""  # the ref in the `follows` cell, resolved by _link_follows
     existing: Need | None = None
     changed_fields: list[str] = field(default_factory=list)
     themes_changed: bool = False
+    # The ref of a need this file creates, which this row follows: its id is known once
+    # the file's new needs are inserted.
+    follows_new: str = ""
 
 
 class _Reference:
@@ -214,6 +254,16 @@ class _QuickCheck:
         identified_on = self._date(text) if text else None
         if text and identified_on is None:
             return None
+        # A row that follows another need is checked (and linked) by _check_row.
+        if get("follows", "").strip():
+            return None
+        source_paragraph = get("source_paragraph", "").strip()
+        source_excerpt = get("source_excerpt", "").strip()
+        if (
+            len(source_paragraph) > SOURCE_PARAGRAPH_MAX_LENGTH
+            or len(source_excerpt) > SOURCE_EXCERPT_MAX_LENGTH
+        ):
+            return None
         values = {
             "chapter_id": chapter_id,
             "article_id": article_id,
@@ -223,6 +273,9 @@ class _QuickCheck:
             "priority": priority,
             "status": status,
             "identified_on": identified_on,
+            "source_paragraph": source_paragraph,
+            "source_excerpt": source_excerpt,
+            "follows_id": None,
         }
         if self.kept is not None:
             values = {name: value for name, value in values.items() if name in self.kept}
@@ -326,6 +379,26 @@ def _check_row(reader: RowReader, reference: _Reference, present: set[str], kept
     priority = reader.choice("priority", PRIORITIES) or ""
     status = reader.choice("status", STATUSES)
     identified_on = reader.date("identified_on")
+    source_paragraph = reader.text("source_paragraph")
+    if len(source_paragraph) > SOURCE_PARAGRAPH_MAX_LENGTH:
+        reader.problem(
+            "source_paragraph",
+            gettext("at most %(count)s characters, e.g. “para 42”.")
+            % {"count": SOURCE_PARAGRAPH_MAX_LENGTH},
+        )
+    source_excerpt = reader.text("source_excerpt")
+    if len(source_excerpt) > SOURCE_EXCERPT_MAX_LENGTH:
+        reader.problem(
+            "source_excerpt",
+            gettext(
+                "a source excerpt has at most %(limit)s characters (this one has %(count)s): "
+                "quote the sentence that identifies the need."
+            )
+            % {"limit": SOURCE_EXCERPT_MAX_LENGTH, "count": len(source_excerpt)},
+        )
+    follows_ref = reader.text("follows")
+    if follows_ref and follows_ref == ref:
+        reader.problem("follows", gettext("a need cannot follow itself."))
 
     if review is not None and chapter is not None:
         try:
@@ -352,6 +425,9 @@ def _check_row(reader: RowReader, reference: _Reference, present: set[str], kept
         "priority": priority,
         "status": status,
         "identified_on": identified_on,
+        "source_paragraph": source_paragraph,
+        "source_excerpt": source_excerpt,
+        "follows_id": None,  # resolved by _link_follows
     }
     values = {name: value for name, value in values.items() if name in kept}
     return _Row(
@@ -360,7 +436,78 @@ def _check_row(reader: RowReader, reference: _Reference, present: set[str], kept
         review=review,
         values=values,
         theme_ids=frozenset(theme_ids) if "themes" in present else None,
+        follows_ref=follows_ref,
     )
+
+
+# Stands for the id of a need the file creates until it is inserted.
+NEW_NEED = object()
+
+
+def _link_follows(rows: list[_Row], result: ImportResult) -> list[_Row]:
+    """Resolve each `follows` cell to a need recorded already or on another row of the
+    file, of the same State and an earlier cycle; return the rows without problems."""
+    wanted = {row.follows_ref for row in rows if row.follows_ref}
+    if not wanted:
+        return rows
+    recorded = {
+        ref: (pk, state_id, cycle, acceptance)
+        for ref, pk, state_id, cycle, acceptance in Need.objects.filter(ref__in=wanted).values_list(
+            "ref", "pk", "review__state_id", "review__cycle", "acceptance"
+        )
+    }
+    in_file = {row.ref: row for row in rows if row.ref}
+    kept = []
+    for row in rows:
+        target = row.follows_ref
+        if not target:
+            kept.append(row)
+            continue
+        if target in in_file:
+            other = in_file[target].review
+            state_id, cycle = other.state_id, other.cycle
+            accepted = True  # an imported need is accepted (a proposal stays one)
+            if target in recorded:
+                accepted = recorded[target][3] == Acceptance.ACCEPTED
+        elif target in recorded:
+            _pk, state_id, cycle, acceptance = recorded[target]
+            accepted = acceptance == Acceptance.ACCEPTED
+        else:
+            result.problems.append(
+                Problem(
+                    row.number,
+                    "follows",
+                    gettext("there is no need %(ref)s, recorded or on another row of the file.")
+                    % {"ref": target},
+                )
+            )
+            continue
+        if state_id != row.review.state_id:
+            problem = gettext(
+                "need %(ref)s is a need of another State; a need follows a need of its own State."
+            ) % {"ref": target}
+        elif not accepted:
+            problem = gettext(
+                "need %(ref)s is a proposal staff have not accepted; a need follows an "
+                "accepted need."
+            ) % {"ref": target}
+        elif cycle >= row.review.cycle:
+            problem = gettext(
+                "need %(ref)s was identified in cycle %(earlier)s; a need of cycle %(cycle)s can "
+                "only follow a need of an earlier cycle."
+            ) % {"ref": target, "earlier": cycle, "cycle": row.review.cycle}
+        else:
+            problem = None
+        if problem:
+            result.problems.append(Problem(row.number, "follows", problem))
+            continue
+        if target in recorded:
+            row.values["follows_id"] = recorded[target][0]
+        else:
+            row.values["follows_id"] = NEW_NEED
+            row.follows_new = target
+        kept.append(row)
+    return kept
 
 
 def _compare(row: _Row, need: Need, current_theme_ids: frozenset[int]) -> None:
@@ -368,7 +515,9 @@ def _compare(row: _Row, need: Need, current_theme_ids: frozenset[int]) -> None:
     if row.values.get("status") is None:
         row.values.pop("status", None)
     row.changed_fields = [
-        name for name, value in row.values.items() if getattr(need, name) != value
+        name
+        for name, value in row.values.items()
+        if value is NEW_NEED or getattr(need, name) != value
     ]
     row.themes_changed = row.theme_ids is not None and row.theme_ids != current_theme_ids
 
@@ -406,6 +555,8 @@ def _plan(
             if description and columns & PLACEMENT_COLUMNS:
                 cycle = (raw.get("cycle") or "").strip()
                 misplaced.append((number, description, int(cycle) if cycle in ("1", "2") else None))
+    if "follows" in present:
+        checked_rows = _link_follows(checked_rows, result)
 
     refs = [row.ref for row in checked_rows if row.ref]
     existing_query = Need.objects.filter(ref__any=refs).order_by()
@@ -620,11 +771,23 @@ def _write(creations: list[_Row], updates: list[_Row], *, user, filename: str, p
 
     if connection.vendor == "postgresql":
         _create_by_copy(creations, user_id=user_id, now=now, history=history)
+        # Updated needs that follow a need the file creates: its id, now that it exists.
+        wanted = {row.follows_new for row in updates if row.follows_new}
+        new_ids = (
+            dict(Need.objects.filter(ref__any=wanted).order_by().values_list("ref", "pk"))
+            if wanted
+            else {}
+        )
     else:
         created_rows, created_ids, created_links = _create(creations, user_id=user_id, now=now)
+        new_ids = {values["ref"]: pk for values, pk in zip(created_rows, created_ids, strict=True)}
+        _link_new_needs(creations, created_rows, created_ids, new_ids)
         history.add(created_rows, created_ids, created_links, "+")
     if progress is not None:
         progress("saving", len(creations), total)
+    for row in updates:
+        if row.follows_new:
+            row.values["follows_id"] = new_ids[row.follows_new]
     updated = _update(updates, user=user, now=now)
     history.add(
         [
@@ -667,6 +830,9 @@ STAGED_FIELDS = {
     "priority": "text",
     "status": "text",
     "identified_on": "date",
+    "source_paragraph": "text",
+    "source_excerpt": "text",
+    "follows_id": "bigint",
 }
 STAGING_TABLE = "needs_import_staging"
 
@@ -695,8 +861,13 @@ def _create_by_copy(rows: list[_Row], *, user_id, now, history: "_History") -> N
         },
     }
     columns["status"] = [status or Status.UNMET for status in columns["status"]]
+    # A need that follows another new need of the file: its id is drawn when staged, so the
+    # link is set in the staging table (below), before the needs and their history are written.
+    columns["follows_id"] = [None if pk is NEW_NEED else pk for pk in columns["follows_id"]]
+    follows_new = [row.follows_new or None for row in rows]
     staged = {name: (STAGED_FIELDS[name], values) for name, values in columns.items()}
     staged["theme_ids"] = ("bigint[]", [row.theme_ids or None for row in rows])
+    staged["follows_ref"] = ("text", follows_new)
 
     quote = connection.ops.quote_name
     meta = Need._meta
@@ -725,6 +896,11 @@ def _create_by_copy(rows: list[_Row], *, user_id, now, history: "_History") -> N
             staged,
             extra=f"id bigint NOT NULL DEFAULT nextval('{sequence}'::regclass)",
         )
+        if any(follows_new):
+            cursor.execute(
+                f"UPDATE {staging} AS s SET follows_id = t.id FROM {staging} AS t "
+                f"WHERE s.follows_ref IS NOT NULL AND t.ref = s.follows_ref"
+            )
         # The needs (the trigger of needs/0005 fills their search column).
         columns, sources, params = select(
             f for f in meta.concrete_fields if f.attname != "search_vector"
@@ -773,6 +949,8 @@ def _create(rows: list[_Row], *, user_id, now) -> tuple[list[dict], list[int], l
     for row in rows:
         values = {**defaults, **row.values, "review_id": row.review.pk, "ref": row.ref}
         values["status"] = values["status"] or Status.UNMET
+        if values.get("follows_id") is NEW_NEED:
+            values["follows_id"] = None
         need_rows.append(values)
     refs = [values["ref"] for values in need_rows]
     _fill_new_refs(refs)
@@ -792,6 +970,23 @@ def _create(rows: list[_Row], *, user_id, now) -> tuple[list[dict], list[int], l
         need_ids,
         [(link_id, *link) for link_id, link in zip(link_ids, links, strict=True)],
     )
+
+
+def _link_new_needs(rows: list[_Row], need_rows: list[dict], need_ids: list[int], new_ids) -> None:
+    """Set `follows` on new needs that follow another new need of the file (inserted
+    without it, as its id was not known yet): one UPDATE for them all."""
+    links = {}
+    for row, values, pk in zip(rows, need_rows, need_ids, strict=True):
+        if row.follows_new:
+            values["follows_id"] = links[pk] = new_ids[row.follows_new]
+    if not links:
+        return
+    pks = list(links)
+    for start in range(0, len(pks), BATCH_SIZE):
+        batch = pks[start : start + BATCH_SIZE]
+        Need.objects.filter(pk__in=batch).update(
+            follows_id=Case(*(When(pk=pk, then=Value(links[pk])) for pk in batch))
+        )
 
 
 def _links_of(need_ids: list[int]) -> list[tuple]:

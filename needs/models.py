@@ -3,8 +3,11 @@ import secrets
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import BooleanField, Case, F, Q, Value, When
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +96,11 @@ class Acceptance(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+# The quoted sentence of the executive summary or country report a need comes from.
+SOURCE_EXCERPT_MAX_LENGTH = 2000
+SOURCE_PARAGRAPH_MAX_LENGTH = 60
+
+
 def new_need_ref() -> str:
     return "N-" + secrets.token_hex(5).upper()
 
@@ -152,6 +160,15 @@ class NeedQuerySet(VisibleQuerySet):
             .prefetch_related("themes")
             .with_staleness()
         )
+
+    def with_follows_ref(self, user) -> "NeedQuerySet":
+        """With `follows_ref`: the reference of the earlier need this one follows, when the
+        user may see that need too (None otherwise), read by the same query."""
+        condition = through("follows", self.visibility_filter(Audience.of(user)))
+        ref = F("follows__ref")
+        if condition is not None:
+            ref = Case(When(condition, then=ref), default=Value(None))
+        return self.annotate(follows_ref=ref)
 
 
 HISTORY_UNINDEXED = [
@@ -223,6 +240,41 @@ class Need(models.Model):
         _("acceptance"), max_length=10, choices=Acceptance.choices, default=Acceptance.ACCEPTED
     )
     identified_on = models.DateField(_("identified on"), null=True, blank=True)
+    source_paragraph = models.CharField(
+        _("source paragraph"),
+        max_length=SOURCE_PARAGRAPH_MAX_LENGTH,
+        blank=True,
+        help_text=_(
+            "Where the review's executive summary or country report identifies the need, "
+            "e.g. “para 42”."
+        ),
+    )
+    source_excerpt = models.TextField(
+        _("source excerpt"),
+        blank=True,
+        validators=[
+            MaxLengthValidator(
+                SOURCE_EXCERPT_MAX_LENGTH,
+                message=_(
+                    "A source excerpt has at most %(limit_value)s characters "
+                    "(this one has %(show_value)s): quote the sentence that identifies the need."
+                ),
+            )
+        ],
+        help_text=_("The sentence of the review that identifies the need, quoted."),
+    )
+    # A second-cycle need that carries on a need of the State's first-cycle review. Same
+    # State, earlier cycle: checked by needs.services, and on PostgreSQL by a trigger
+    # (migration 0007), which a check constraint cannot do across rows.
+    follows = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followed_by",
+        verbose_name=_("follows"),
+        help_text=_("The need of the State's earlier cycle that this need carries on."),
+    )
     last_confirmed_on = models.DateField(_("last confirmed on"), null=True, blank=True)
     last_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -282,6 +334,11 @@ class Need(models.Model):
                 name="need_acceptance_valid", condition=Q(acceptance__in=Acceptance.values)
             ),
             models.CheckConstraint(name="need_description_not_blank", condition=~Q(description="")),
+            models.CheckConstraint(
+                name="need_source_excerpt_length",
+                condition=LessThanOrEqual(Length("source_excerpt"), SOURCE_EXCERPT_MAX_LENGTH),
+            ),
+            models.CheckConstraint(name="need_follows_another_need", condition=~Q(follows=F("pk"))),
         ]
         indexes = [
             models.Index(fields=["review", "chapter", "article"]),

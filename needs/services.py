@@ -24,6 +24,8 @@ from .models import (
     Theme,
 )
 
+STRIPPED_FIELDS = ("description", "source_paragraph", "source_excerpt")
+
 
 def validate_need_placement(
     *,
@@ -54,8 +56,37 @@ def validate_need_placement(
         raise ValidationError(errors)
 
 
+def validate_need_follows(*, need: Need, follows: Need | None, review: Review) -> None:
+    """A need follows a need of the same State identified in an earlier cycle (checked
+    again by a trigger on PostgreSQL)."""
+    if follows is None:
+        return
+    earlier = follows.review
+    problem = None
+    if need.pk is not None and follows.pk == need.pk:
+        problem = gettext("A need cannot follow itself.")
+    elif earlier.state_id != review.state_id:
+        problem = gettext(
+            "Need %(ref)s is a need of another State; a need follows a need of its own State."
+        ) % {"ref": follows.ref}
+    elif follows.acceptance != Acceptance.ACCEPTED:
+        problem = gettext(
+            "Need %(ref)s is a proposal staff have not accepted; a need follows an accepted need."
+        ) % {"ref": follows.ref}
+    elif earlier.cycle >= review.cycle:
+        problem = gettext(
+            "Need %(ref)s was identified in cycle %(earlier)s; a need of cycle %(cycle)s can only "
+            "follow a need of an earlier cycle."
+        ) % {"ref": follows.ref, "earlier": earlier.cycle, "cycle": review.cycle}
+    if problem:
+        raise ValidationError({"follows": problem})
+
+
 def _clean(need: Need) -> None:
-    need.full_clean(exclude=["review", "themes", "ref"] if need.pk else ["themes"])
+    need.full_clean(
+        exclude=["review", "themes", "ref", "follows"] if need.pk else ["themes", "follows"]
+    )
+    validate_need_follows(need=need, follows=need.follows, review=need.review)
     validate_need_placement(
         review=need.review,
         chapter=need.chapter,
@@ -81,6 +112,9 @@ def need_create(
     description_language: str = "en",
     ref: str | None = None,
     acceptance: str = Acceptance.ACCEPTED,
+    source_paragraph: str = "",
+    source_excerpt: str = "",
+    follows: Need | None = None,
     user=None,
 ) -> Need:
     need = Need(
@@ -94,6 +128,9 @@ def need_create(
         priority=priority,
         status=status,
         identified_on=identified_on,
+        source_paragraph=source_paragraph.strip(),
+        source_excerpt=source_excerpt.strip(),
+        follows=follows,
         acceptance=acceptance,
         proposed_by=user if acceptance == Acceptance.PROPOSED else None,
         updated_by=user,
@@ -116,8 +153,9 @@ def need_update(
 ) -> Need:
     """Edit a need; refused with ConcurrentEditError if it was saved since `seen_version`."""
     current = lock_for_edit(Need, need.pk, seen_version)
-    if "description" in changes:
-        changes["description"] = changes["description"].strip()
+    for field in STRIPPED_FIELDS:
+        if field in changes:
+            changes[field] = changes[field].strip()
     if themes is not None:
         changes["themes"] = themes
     current, changed = model_update(current, changes, EDITABLE_FIELDS, user=user, clean=_clean)
@@ -128,6 +166,14 @@ def need_update(
 
 @transaction.atomic
 def need_delete(*, need: Need, user=None) -> None:
+    # The later needs that follow it lose the link, each with a history entry saying so
+    # (the database's SET NULL would leave no trace).
+    for successor in Need.objects.select_for_update().filter(follows=need).order_by("pk"):
+        successor.follows = None
+        successor.updated_by = user
+        successor.version += 1
+        attribute_history(successor, user)
+        successor.save()
     attribute_history(need, user)
     need.delete()
     data_changed(sender=Need)
@@ -155,6 +201,9 @@ def need_restore(*, history_id: int, user=None) -> Need:
     )
     theme_source = before_deletion or historical
     themes = list(Theme.objects.filter(pk__in=theme_source.themes.values("theme_id")))
+    if restored.follows_id and not Need.objects.filter(pk=restored.follows_id).exists():
+        # The earlier need went too; the link stays in the history.
+        restored.follows = None
     restored.version += 1
     restored.updated_by = user
     attribute_history(restored, user)

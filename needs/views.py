@@ -74,7 +74,7 @@ def need_export(request, fmt: str):
             for name, errors in filterset.errors.items()
         )
         return render(request, "needs/export_error.html", {"problems": problems}, status=400)
-    return export_response(filterset.qs, fmt)
+    return export_response(filterset.qs.with_follows_ref(request.user), fmt)
 
 
 # --- Add, edit, delete --------------------------------------------------------------------

@@ -13,6 +13,8 @@ MILESTONE_FIELDS = (
     "country_report_completed",
     "executive_summary_published",
     "country_report_published",
+    "executive_summary_url",
+    "country_report_url",
 )
 DATE_FIELDS = (
     "self_assessment_submitted",
@@ -21,6 +23,9 @@ DATE_FIELDS = (
     "country_report_completed",
 )
 FLAG_FIELDS = ("executive_summary_published", "country_report_published")
+# The links to the published documents: optional columns of the import file (files made
+# before the links existed stay valid; without the column the links stay as they are).
+LINK_FIELDS = ("executive_summary_url", "country_report_url")
 EDITABLE_FIELDS = ("review_year", "reviewing_states", *MILESTONE_FIELDS[1:])
 # The import file's columns carry the fields under their own names, all but the kind of
 # direct dialogue (not a column of the file format: an import leaves it as it is).

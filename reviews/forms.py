@@ -83,6 +83,20 @@ class ReviewForm(forms.Form):
     country_report_published = forms.BooleanField(
         required=False, label=_("Country report published")
     )
+    executive_summary_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label=_("Link to the published executive summary"),
+        help_text=_("For example the page of the UNODC country profile; http or https."),
+    )
+    country_report_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label=_("Link to the published country report"),
+        help_text=_("Only once the country report is published."),
+    )
     # The version the form was opened at: a save over a newer version is refused.
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -20,12 +20,13 @@ from core.imports.registry import DATES, FLAGS, Column, Doc, Importer
 from core.tabular import Table
 from translations.lookup import localized
 
-from .fields import DATE_FIELDS, FLAG_FIELDS, IMPORT_FIELDS
+from .fields import DATE_FIELDS, FLAG_FIELDS, IMPORT_FIELDS, LINK_FIELDS
 from .milestones import milestone_problems
 from .models import CYCLE_CHOICES, Review, State
 from .services import review_create, review_update
 
 CYCLES = tuple(value for value, _label in CYCLE_CHOICES)
+URL_MAX_LENGTH = Review._meta.get_field("executive_summary_url").max_length
 # Column documentation for the upload page (the importers of needs and activities use it too).
 STATE = Doc(
     _("The State party's ISO 3166 alpha-3 code (<code>%(eu)s</code> for the European Union)."),
@@ -38,12 +39,23 @@ STATES = Doc(
     ),
     {"separator": ";", "example": "KEN;TZA", "eu": "EUU"},
 )
+DOCUMENT_LINK = Doc(
+    _(
+        "The link to the published document (http or https), e.g. "
+        "<code>%(example)s</code>; only for a document marked published. Optional "
+        "column: left out, the links stay as they are."
+    ),
+    {"example": "https://www.unodc.org/"},
+)
 
-# Every column is required: a file that leaves one out would not say whether it is empty.
+# Every column but the links is required: a file that leaves one out would not say whether
+# it is empty. The links are optional: files made before the links existed stay valid, and
+# a file without the column leaves the links as they are.
 FIELD_DOCS = {
     "review_year": Doc(_("The year drawn by lot, e.g. %(example)s."), {"example": "2017"}),
     "reviewing_states": STATES,
     **dict.fromkeys(DATE_FIELDS, DATES),
+    **dict.fromkeys(LINK_FIELDS, DOCUMENT_LINK),
 }
 FILE_COLUMNS = (
     Column("state", STATE, required=True),
@@ -53,12 +65,13 @@ FILE_COLUMNS = (
             name,
             FIELD_DOCS.get(name, ""),
             codes=FLAGS if name in FLAG_FIELDS else (),
-            required=True,
+            required=name not in LINK_FIELDS,
         )
         for name in IMPORT_FIELDS
     ),
 )
 REVIEW_COLUMNS = tuple(column.name for column in FILE_COLUMNS)
+REQUIRED_COLUMNS = tuple(column.name for column in FILE_COLUMNS if column.required)
 
 
 @dataclass
@@ -71,7 +84,9 @@ class _PlannedReview:
     values: dict
 
 
-def _check_row(reader: RowReader, states: dict[str, State], reviews, seen: dict) -> _PlannedReview:
+def _check_row(
+    reader: RowReader, states: dict[str, State], reviews, seen: dict, present: set[str]
+) -> _PlannedReview:
     iso3 = reader.text("state", required=True).upper()
     state = states.get(iso3) if iso3 else None
     if iso3 and state is None:
@@ -123,9 +138,23 @@ def _check_row(reader: RowReader, states: dict[str, State], reviews, seen: dict)
     values = {"review_year": reader.integer("review_year")}
     values.update({column: reader.date(column) for column in DATE_FIELDS})
     values.update({column: reader.flag(column) for column in FLAG_FIELDS})
-    for column, message in milestone_problems(values).items():
-        reader.problem(column, message)
     existing = reviews.get((state.pk, cycle)) if state is not None else None
+    for column in LINK_FIELDS:
+        if column in present:
+            url = reader.text(column)
+            if len(url) > URL_MAX_LENGTH:
+                reader.problem(
+                    column,
+                    gettext("a link has at most %(count)s characters.") % {"count": URL_MAX_LENGTH},
+                )
+            values[column] = url
+    # A file without a link column keeps the review's link, which must still agree with the
+    # publication flags the file sets.
+    checked = {
+        column: getattr(existing, column, "") for column in LINK_FIELDS if column not in values
+    }
+    for column, message in milestone_problems({**values, **checked}).items():
+        reader.problem(column if column in values else "state", message)
     return _PlannedReview(reader.number, existing, state, cycle, reviewing_states, values)
 
 
@@ -144,7 +173,7 @@ def import_reviews(
     *, data: bytes, filename: str, user, dry_run: bool, progress: Progress | None = None
 ) -> ImportResult:
     """Check every row; unless `dry_run`, write the whole file or, on any problem, nothing."""
-    table = read_import_table(data, filename, REVIEW_COLUMNS)
+    table = read_import_table(data, filename, REQUIRED_COLUMNS)
     if isinstance(table, str):
         return ImportResult(file_error=table)
     result = ImportResult(rows=len(table.rows))
@@ -170,12 +199,13 @@ def _plan(table: Table, result: ImportResult, progress, lock: bool = False):
         reviews_query = reviews_query.select_for_update()
     reviews = {(review.state_id, review.cycle): review for review in reviews_query}
     seen: dict = {}
+    present = set(table.headers)
     plans = []
     for index, (number, row) in enumerate(table.rows, start=1):
         if progress is not None and index % 100 == 0:
             progress("checking", index, len(table.rows))
         reader = RowReader(number, row, result.problems)
-        plan = _check_row(reader, states, reviews, seen)
+        plan = _check_row(reader, states, reviews, seen, present)
         if not reader.ok:
             continue
         if plan.existing is None:

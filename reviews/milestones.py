@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext, gettext_lazy
 
-from .models import Review
+from .models import DOCUMENTS, Review
 
 MILESTONE_ORDER = (
     "self_assessment_submitted",
@@ -81,6 +81,32 @@ def milestone_problems(values: dict) -> dict[str, str]:
         problems["country_report_published"] = gettext(
             "A country report can only be published once it is completed: give its completion date."
         )
+    problems.update(document_link_problems(values))
+    return problems
+
+
+def document_link_problems(values: dict) -> dict[str, str]:
+    """{field: message} for links to documents that are not marked published, or that are
+    not web addresses (http or https). Fields absent from `values` are not checked."""
+    problems: dict[str, str] = {}
+    messages = {
+        "executive_summary": gettext(
+            "Mark the executive summary as published to give its link, or leave the link empty."
+        ),
+        "country_report": gettext(
+            "Mark the country report as published to give its link, or leave the link empty."
+        ),
+    }
+    for document in DOCUMENTS:
+        url = values.get(f"{document}_url")
+        if not url:
+            continue
+        if not url.lower().startswith(("https://", "http://")):
+            problems[f"{document}_url"] = gettext(
+                "A link starts with https:// or http://, e.g. %(example)s."
+            ) % {"example": "https://www.unodc.org/"}
+        elif f"{document}_published" in values and not values[f"{document}_published"]:
+            problems[f"{document}_url"] = messages[document]
     return problems
 
 

@@ -139,6 +139,10 @@ class ReviewQuerySet(VisibleQuerySet):
         )
 
 
+# The review's published documents, each with its `_published` flag and `_url` link.
+DOCUMENTS = ("executive_summary", "country_report")
+
+
 class Review(models.Model):
     """The review of one State party in one cycle, with its milestones."""
 
@@ -173,6 +177,19 @@ class Review(models.Model):
         _("executive summary published"), default=False
     )
     country_report_published = models.BooleanField(_("country report published"), default=False)
+    # Where the published documents are read (the UNODC country profile pages).
+    executive_summary_url = models.URLField(
+        _("executive summary link"),
+        max_length=500,
+        blank=True,
+        help_text=_("The address of the published executive summary (http or https)."),
+    )
+    country_report_url = models.URLField(
+        _("country report link"),
+        max_length=500,
+        blank=True,
+        help_text=_("The address of the published country report (http or https)."),
+    )
     # Incremented on every save; a form carries the version it was opened at so that a
     # save over someone else's newer edit is refused instead of overwriting it.
     version = models.PositiveIntegerField(default=1)
@@ -231,6 +248,22 @@ class Review(models.Model):
                 name="report_published_only_when_completed",
                 condition=Q(country_report_published=False)
                 | Q(country_report_completed__isnull=False),
+            ),
+            *(
+                models.CheckConstraint(
+                    name=f"review_{document}_url_http",
+                    condition=Q(**{f"{document}_url": ""})
+                    | Q(**{f"{document}_url__startswith": "https://"})
+                    | Q(**{f"{document}_url__startswith": "http://"}),
+                )
+                for document in DOCUMENTS
+            ),
+            *(
+                models.CheckConstraint(
+                    name=f"review_{document}_url_only_when_published",
+                    condition=Q(**{f"{document}_url": ""}) | Q(**{f"{document}_published": True}),
+                )
+                for document in DOCUMENTS
             ),
         ]
         indexes = [

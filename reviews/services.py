@@ -9,7 +9,21 @@ from core.history import attribute_history, lock_for_edit
 from core.services import model_create, model_update
 
 from .fields import EDITABLE_FIELDS, MILESTONE_FIELDS
-from .models import Review, State
+from .milestones import document_link_problems
+from .models import DOCUMENTS, Review, State
+
+
+def _check_document_links(review: Review) -> None:
+    """Each link is a web address, given only for a published document (the database refuses
+    the rest too, without saying which field to correct)."""
+    values = {
+        name: getattr(review, name)
+        for document in DOCUMENTS
+        for name in (f"{document}_url", f"{document}_published")
+    }
+    problems = document_link_problems(values)
+    if problems:
+        raise ValidationError(problems)
 
 
 def _validate_reviewing_states(state: State, reviewing_states: list[State]) -> None:
@@ -34,6 +48,7 @@ def _clean_with(reviewing_states: list[State] | None):
     """The review's validation, with its reviewing States' rules when they are given."""
 
     def clean(review: Review) -> None:
+        _check_document_links(review)
         review.full_clean()
         if reviewing_states is not None:
             _validate_reviewing_states(review.state, reviewing_states)

@@ -7,7 +7,17 @@ from rest_framework import serializers
 from core.access import can_see_personal_data
 from core.api.fields import CodeField, StrictBooleanField, StrictJsonTypes
 from needs.fields import EDITABLE_FIELDS
-from needs.models import Category, Need, NeedAction, Priority, Status, Subcategory, Theme
+from needs.models import (
+    SOURCE_EXCERPT_MAX_LENGTH,
+    SOURCE_PARAGRAPH_MAX_LENGTH,
+    Category,
+    Need,
+    NeedAction,
+    Priority,
+    Status,
+    Subcategory,
+    Theme,
+)
 from needs.suggestions import MAX_DESCRIPTION_LENGTH
 from reviews.models import CYCLE_CHOICES, Article, Chapter, Review, State
 from translations.lookup import localized
@@ -57,6 +67,19 @@ class NeedThemeSerializer(serializers.ModelSerializer):
         fields = ["code", "label", "position"]
 
 
+class NeedRefField(CodeField):
+    """A need named by its `ref`, among the needs the caller may see."""
+
+    default_error_messages = {
+        "does_not_exist": _("There is no need {value} that you may see."),
+        "blank": _("Give a need's ref, or null for none."),
+    }
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return Need.objects.visible_to(getattr(request, "user", None)).select_related("review")
+
+
 class NeedSerializer(serializers.ModelSerializer):
     state = serializers.CharField(source="review.state.iso3", read_only=True)
     state_name = LocalizedLabelField(
@@ -80,6 +103,21 @@ class NeedSerializer(serializers.ModelSerializer):
     last_confirmed_by = serializers.SerializerMethodField(
         help_text=_("Who last confirmed the need; signed-in callers only (null for the public).")
     )
+    follows = serializers.CharField(
+        source="follows_ref",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "The ref of the need of the State's earlier cycle that this need carries on (null "
+            "for none, or when you may not see that need)."
+        ),
+    )
+    followed_by = serializers.SerializerMethodField(
+        help_text=_(
+            "The refs of the later-cycle needs that carry this need on (those you may see)."
+        )
+    )
 
     class Meta:
         model = Need
@@ -93,6 +131,7 @@ class NeedSerializer(serializers.ModelSerializer):
             *EDITABLE_FIELDS,
             "coverage",
             "acceptance",
+            "followed_by",
             "last_confirmed_on",
             "last_confirmed_by",
             "is_stale",
@@ -109,6 +148,9 @@ class NeedSerializer(serializers.ModelSerializer):
         if person is None or not can_see_personal_data(getattr(request, "user", None)):
             return None
         return person.get_full_name() or person.username
+
+    def get_followed_by(self, need) -> list[str]:
+        return [successor.ref for successor in getattr(need, "visible_successors", [])]
 
 
 class NeedUpdateSerializer(StrictJsonTypes, serializers.ModelSerializer):
@@ -138,6 +180,36 @@ class NeedUpdateSerializer(StrictJsonTypes, serializers.ModelSerializer):
     )
     description = serializers.CharField(max_length=20_000)
     description_language = serializers.CharField(max_length=10, required=False)
+    source_paragraph = serializers.CharField(
+        max_length=SOURCE_PARAGRAPH_MAX_LENGTH,
+        allow_blank=True,
+        required=False,
+        help_text=_("Where the review identifies the need, e.g. `para 42`."),
+    )
+    source_excerpt = serializers.CharField(
+        max_length=SOURCE_EXCERPT_MAX_LENGTH,
+        allow_blank=True,
+        required=False,
+        trim_whitespace=True,
+        help_text=_(
+            "The sentence of the review that identifies the need (at most 2,000 characters)."
+        ),
+        error_messages={
+            "max_length": _(
+                "A source excerpt has at most {max_length} characters: quote the sentence "
+                "that identifies the need."
+            )
+        },
+    )
+    follows = NeedRefField(
+        slug_field="ref",
+        allow_null=True,
+        required=False,
+        help_text=_(
+            "The ref of the need of the same State, from an earlier cycle, that this need "
+            "carries on; null for none."
+        ),
+    )
     version = serializers.IntegerField(
         required=False,
         min_value=1,

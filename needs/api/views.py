@@ -1,5 +1,6 @@
 from functools import cached_property
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -146,7 +147,24 @@ class NeedViewSet(
     object_rules = {"confirm": can_maintain_need, "set_status": can_maintain_need}
 
     def get_queryset(self):
-        return super().get_queryset().for_lists().select_related("last_confirmed_by")
+        user = self.request.user
+        successors = (
+            Need.objects.visible_to(user).filter(Need.COUNTED).only("pk", "ref", "follows_id")
+        )
+        return (
+            super()
+            .get_queryset()
+            .for_lists()
+            .with_follows_ref(user)
+            .select_related("last_confirmed_by")
+            .prefetch_related(
+                Prefetch(
+                    "followed_by",
+                    queryset=successors.order_by("ref"),
+                    to_attr="visible_successors",
+                )
+            )
+        )
 
     def get_serializer_class(self):
         return {

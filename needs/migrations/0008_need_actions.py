@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('needs', '0006_import_job_moved_to_core'),
+        ('needs', '0007_need_source_and_follows'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -60,6 +60,8 @@ class ReviewStatusSerializer(serializers.ModelSerializer):
             "stage",
             "executive_summary_published",
             "country_report_published",
+            "executive_summary_url",
+            "country_report_url",
         ]
 
     @extend_schema_field(serializers.ChoiceField(choices=STAGES))
@@ -175,6 +177,18 @@ class ReviewUpdateSerializer(StrictJsonTypes, serializers.ModelSerializer):
     )
     review_year = serializers.IntegerField(
         min_value=2006, max_value=2100, allow_null=True, required=False
+    )
+    executive_summary_url = serializers.URLField(
+        max_length=500,
+        allow_blank=True,
+        required=False,
+        help_text=_("Link to the published executive summary (http or https); empty for none."),
+    )
+    country_report_url = serializers.URLField(
+        max_length=500,
+        allow_blank=True,
+        required=False,
+        help_text=_("Link to the published country report (http or https); empty for none."),
     )
     version = serializers.IntegerField(
         required=False,

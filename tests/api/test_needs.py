@@ -284,7 +284,8 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_needs(
         need = factories.NeedFactory(review=published_review)
         need.themes.add(factories.theme("technology"))
 
-    # data version, counts per review (kept until the data changes), page ids, rows, themes
-    with django_assert_max_num_queries(5):
+    # data version, counts per review (kept until the data changes), page ids, rows, themes,
+    # the refs of the needs that follow them
+    with django_assert_max_num_queries(6):
         response = clients["anonymous"].get("/api/v1/needs/", {"page_size": 100})
     assert response.json()["count"] == 2 + extra_needs

@@ -10,6 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from core.models import Role
+from needs.models import Acceptance, Need
+from needs.services import need_decide_proposal
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -132,3 +134,42 @@ def test_the_summary_of_kenya_is_short_on_the_demo_data(browser, live_server, sc
 
     print(f"Summary of Kenya on the demo data, 1280 px wide: {heights}")
     assert all(height < SUMMARY_MAX_HEIGHT for height in heights.values()), heights
+
+
+def test_a_focal_point_proposes_that_a_need_follows_a_first_cycle_need(
+    browser, live_server, kenya, staff, screenshot_dir
+):
+    """The focal point names the first-cycle need a new second-cycle need carries on; once
+    staff accept the proposal, the country page shows the chain."""
+    first_review = factories.ReviewFactory(state=factories.state("KEN"), cycle=1)
+    earlier = factories.NeedFactory(
+        review=first_review, ref="N-KEN-C1", description="Training of prosecutors on bribery"
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    sign_in(page, live_server.url, "wanjiru", PASSWORD)
+    page.goto(f"{live_server.url}/states/KEN/needs/")
+    page.get_by_test_id("propose-link").click()
+
+    page.get_by_label("Article").select_option(
+        label="Article 5: Preventive anti-corruption policies and practices"
+    )
+    page.get_by_label("Category", exact=True).select_option(label="Capacity-building")
+    page.get_by_label("Description", exact=True).fill("Training of prosecutors, continued")
+    page.get_by_label("Source paragraph").fill("para 31")
+    page.get_by_label("Follows").select_option(label=f"N-KEN-C1 (cycle 1): {earlier.description}")
+    page.screenshot(path=screenshot_dir / "focal-point-propose-follows.png", full_page=True)
+    page.get_by_role("button", name="Send the proposal").click()
+    expect(page.get_by_role("alert")).to_contain_text("proposed")
+
+    proposal = Need.objects.get(description="Training of prosecutors, continued")
+    assert (proposal.acceptance, proposal.follows_id) == (Acceptance.PROPOSED, earlier.pk)
+    need_decide_proposal(need=proposal, accept=True, user=staff)
+
+    page.goto(f"{live_server.url}/states/KEN/")
+    expect(page.get_by_test_id("chain-total")).to_have_text("1")
+    page.get_by_test_id("all-chains").get_by_role("link").click()
+    chain = page.get_by_test_id("follow-up-chain")
+    expect(chain).to_have_attribute("data-ref", "N-KEN-C1")
+    expect(chain.get_by_test_id("follow-up-later")).to_have_attribute("data-ref", proposal.ref)
+    page.get_by_test_id("follow-up-chains").scroll_into_view_if_needed()
+    page.screenshot(path=screenshot_dir / "focal-point-country-chain.png", full_page=True)

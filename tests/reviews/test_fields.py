@@ -36,4 +36,5 @@ def test_the_milestones_are_the_dates_flags_year_and_kind():
         "direct_dialogue_kind",
         *fields.DATE_FIELDS,
         *fields.FLAG_FIELDS,
+        *fields.LINK_FIELDS,
     }

@@ -6,6 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from reviews.models import Review
+from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,3 +99,49 @@ def test_staff_save_a_needs_list_search_and_open_it_from_home(
     expect(page.get_by_test_id("need-row")).to_have_count(1)
     expect(page.get_by_test_id("need-row")).to_contain_text(unpublished_need.ref)
     page.screenshot(path=screenshot_dir / "saved-search-staff-needs.png", full_page=True)
+
+
+def test_staff_give_a_need_its_source_and_the_need_it_follows(
+    page, live_server, staff, published_need, screenshot_dir
+):
+    """Kenya's second-cycle need carries on a first-cycle need: staff say so on the need's
+    form, with the paragraph and sentence of the review, and the country page shows the chain."""
+    first_review = factories.ReviewFactory(state=published_need.review.state, cycle=1)
+    earlier = factories.NeedFactory(
+        review=first_review, ref="N-FIRSTCYCLE", description="Training on bribery cases"
+    )
+    page.goto(f"{live_server.url}{reverse('login')}")
+    page.get_by_label("Username").fill(staff.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.goto(f"{live_server.url}{reverse('needs:need_edit', args=[published_need.pk])}")
+    page.get_by_label("Source paragraph").fill("para 42")
+    excerpt = "Kenya would benefit from training for investigators. " * 5
+    page.get_by_label("Source excerpt").fill(excerpt.strip())
+    page.get_by_label("Follows").select_option(
+        label=f"N-FIRSTCYCLE (cycle 1): {earlier.description}"
+    )
+    page.screenshot(path=screenshot_dir / "secretariat-need-source-form.png", full_page=True)
+    page.get_by_role("button", name="Save the need").click()
+    expect(page.locator(".alert-success")).to_contain_text("saved")
+
+    page.goto(f"{live_server.url}{reverse('countries:state_detail', args=['KEN'])}")
+    expect(page.get_by_test_id("chain-total")).to_have_text("1")
+    page.get_by_test_id("all-chains").get_by_role("link").click()
+    chain = page.get_by_test_id("follow-up-chain")
+    expect(chain).to_have_count(1)
+    expect(chain).to_have_attribute("data-ref", "N-FIRSTCYCLE")
+    expect(chain.get_by_test_id("follow-up-later")).to_have_attribute(
+        "data-ref", published_need.ref
+    )
+    page.get_by_test_id("follow-up-chains").scroll_into_view_if_needed()
+    page.screenshot(path=screenshot_dir / "secretariat-country-chain.png", full_page=True)
+
+    row = page.locator(f'tr[data-ref="{published_need.ref}"]')
+    expect(row.get_by_test_id("source-paragraph")).to_have_text("para 42")
+    expect(row.get_by_test_id("source-excerpt")).not_to_be_visible()
+    row.get_by_test_id("source-excerpt-short").click()  # the whole excerpt, one click away
+    expect(row.get_by_test_id("source-excerpt")).to_be_visible()
+    expect(row.get_by_test_id("need-follows")).to_contain_text("N-FIRSTCYCLE")
+    page.screenshot(path=screenshot_dir / "secretariat-country-needs-source.png", full_page=True)
