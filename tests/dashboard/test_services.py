@@ -20,6 +20,7 @@ from dashboard.models import ALL_REGIONS, FigureSet, Snapshot
 from dashboard.selectors import figure_set
 from needs.models import Need
 from needs.services import need_create, need_update
+from tan_tracker.celery import app as celery_app
 from tests import factories
 from tests.conftest import _url_with_database, database_url_is_postgres
 
@@ -142,17 +143,25 @@ print(json.dumps({"seconds": time.monotonic() - started}))
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_need_is_saved_quickly_with_no_broker_and_the_dashboard_says_figures_are_old(
-    reference_data, client, monkeypatch
+    reference_data, client, celery_worker_process
 ):
     if not database_url_is_postgres():
         pytest.skip("another process must share the test database: PostgreSQL only")
-    # The set-up's own recomputation is done here, not queued: the session's Celery worker
-    # (started by an earlier test) would otherwise run it after the change made below and
-    # rightly call the figures current.
-    with monkeypatch.context() as setup:
-        setup.setattr(tasks.recompute_figures, "apply_async", lambda *args, **kwargs: None)
-        review = factories.ReviewFactory(state=factories.state("KEN"), cycle=2)
-        need = factories.NeedFactory(review=review)
+    # No worker may recompute the figures between the change made below and the page: it
+    # would rightly call them current. The session's worker (which may still hold tasks
+    # queued by earlier tests) is stopped for this test and its queue emptied.
+    celery_worker_process.stop()
+    celery_app.control.purge()
+    try:
+        _save_a_need_with_the_broker_down_and_look_at_the_dashboard(client)
+    finally:
+        celery_app.control.purge()
+        celery_worker_process.start()
+
+
+def _save_a_need_with_the_broker_down_and_look_at_the_dashboard(client):
+    review = factories.ReviewFactory(state=factories.state("KEN"), cycle=2)
+    need = factories.NeedFactory(review=review)
     services.recompute_figures()
     env = {
         **os.environ,
