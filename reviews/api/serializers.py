@@ -46,10 +46,31 @@ class RegionalGroupSerializer(serializers.ModelSerializer):
         fields = ["code", "name"]
 
 
+class DocumentLinkField(serializers.URLField):
+    """A published document's address, null when there is none (stored as "")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+# Declared once, used by the read serializers (each serializer copies its fields).
+EXECUTIVE_SUMMARY_LINK = DocumentLinkField(
+    help_text=_("Link to the published executive summary; null for none.")
+)
+COUNTRY_REPORT_LINK = DocumentLinkField(
+    help_text=_("Link to the published country report; null for none.")
+)
+
+
 class ReviewStatusSerializer(serializers.ModelSerializer):
     """A State's review in one cycle, as far as the caller may see it."""
 
     stage = serializers.SerializerMethodField()
+    executive_summary_url = EXECUTIVE_SUMMARY_LINK
+    country_report_url = COUNTRY_REPORT_LINK
 
     class Meta:
         model = Review
@@ -133,6 +154,8 @@ class ReviewSerializer(serializers.ModelSerializer):
     need_count = serializers.IntegerField(
         read_only=True, help_text="Accepted needs identified in this review."
     )
+    executive_summary_url = EXECUTIVE_SUMMARY_LINK
+    country_report_url = COUNTRY_REPORT_LINK
 
     class Meta:
         model = Review

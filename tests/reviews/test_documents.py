@@ -101,6 +101,9 @@ def test_the_api_reads_and_writes_the_links(published_review, staff):
     assert saved.json()["executive_summary_url"] == SUMMARY
     state = client.get("/api/v1/states/KEN/").json()
     assert state["reviews"][0]["executive_summary_url"] == SUMMARY
+    # A link not given is null, not "" (the schema says a URI or null).
+    assert saved.json()["country_report_url"] is None
+    assert state["reviews"][0]["country_report_url"] is None
 
 
 def test_the_import_sets_the_links_and_a_file_without_them_keeps_them(staff):
