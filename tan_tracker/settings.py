@@ -296,7 +296,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
     # Enums stay inline: many are read from the reference data, and naming them as shared
     # components would give one name to different sets (all States, the parties...).
-    "POSTPROCESSING_HOOKS": ["core.api.schema.describe_csv_bodies"],
+    "POSTPROCESSING_HOOKS": [
+        "core.api.schema.describe_csv_bodies",
+        "core.api.schema.describe_text_parameters",
+    ],
     # Swagger UI and Redoc from this server's static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -221,3 +221,26 @@ def describe_csv_bodies(result, generator, request, public):
                         }
                     }
     return result
+
+
+# Text query parameters are read by Django form fields, which refuse the NUL character with
+# a 400 ("Null characters are not allowed."); the schema says so, so that no client (and no
+# fuzzer) takes such a value for a valid one.
+WITHOUT_NUL = "^[^\u0000]*$"
+
+
+def _refuse_nul(schema: dict) -> None:
+    if schema.get("type") == "array":
+        _refuse_nul(schema.get("items", {}))
+    elif schema.get("type") == "string" and not ({"enum", "format", "pattern"} & schema.keys()):
+        schema["pattern"] = WITHOUT_NUL
+
+
+def describe_text_parameters(result, generator, request, public):
+    """Text query parameters match `WITHOUT_NUL`."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    _refuse_nul(parameter.get("schema", {}))
+    return result
