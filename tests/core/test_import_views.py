@@ -186,7 +186,7 @@ def test_the_template_has_the_import_columns(staff_client):
     header = b"".join(response.streaming_content).decode("utf-8-sig").strip()
     assert header == (
         "ref,state,cycle,chapter,article,category,subcategory,themes,description,priority,"
-        "status,identified_on"
+        "status,identified_on,source_paragraph,source_excerpt,follows"
     )
 
 
