@@ -58,10 +58,10 @@ class DocumentLinkField(serializers.URLField):
 
 # Declared once, used by the read serializers (each serializer copies its fields).
 EXECUTIVE_SUMMARY_LINK = DocumentLinkField(
-    help_text=_("Link to the published executive summary; null for none.")
+    help_text="Link to the published executive summary; null for none."
 )
 COUNTRY_REPORT_LINK = DocumentLinkField(
-    help_text=_("Link to the published country report; null for none.")
+    help_text="Link to the published country report; null for none."
 )
 
 
