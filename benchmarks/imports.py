@@ -52,8 +52,10 @@ def import_file(rows: int = ROWS, seed: int = SEED) -> bytes:
     }
     themes = [theme.code for theme in Theme.objects.order_by("position")]
     buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\n")
-    out.writerow(NEED_COLUMNS)
+    # By column name, so that a column the format gains is left empty rather than shifting
+    # the others (restval).
+    out = csv.DictWriter(buffer, NEED_COLUMNS, restval="", lineterminator="\n")
+    out.writeheader()
     for number in range(1, rows + 1):
         review = rng.choice(reviews)
         chapter = rng.choice(chapters[review.cycle])
@@ -61,21 +63,21 @@ def import_file(rows: int = ROWS, seed: int = SEED) -> bytes:
         category = rng.choice(categories)
         subcategory = rng.choice(subcategories[category.pk])
         out.writerow(
-            [
-                "",
-                review.state.iso3,
-                review.cycle,
-                chapter.roman,
-                article.number if article else "",
-                category.code,
-                subcategory.code if subcategory else "",
-                ";".join(rng.sample(themes, rng.randint(0, 2))),
-                f"Benchmark import row {number}: assistance with {category.label.lower()} "
-                f"on chapter {chapter.roman}.",
-                rng.choice([*Priority.values, ""]),
-                rng.choice([Status.UNMET, Status.IN_PROGRESS]),
-                f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-            ]
+            {
+                "state": review.state.iso3,
+                "cycle": review.cycle,
+                "chapter": chapter.roman,
+                "article": article.number if article else "",
+                "category": category.code,
+                "subcategory": subcategory.code if subcategory else "",
+                "themes": ";".join(rng.sample(themes, rng.randint(0, 2))),
+                "description": f"Benchmark import row {number}: assistance with "
+                f"{category.label.lower()} on chapter {chapter.roman}.",
+                "priority": rng.choice([*Priority.values, ""]),
+                "status": rng.choice([Status.UNMET, Status.IN_PROGRESS]),
+                "identified_on": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                "source_paragraph": f"para. {rng.randint(1, 120)}",
+            }
         )
     return buffer.getvalue().encode()
 
