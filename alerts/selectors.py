@@ -6,14 +6,12 @@ from collections.abc import Mapping
 from django import forms
 from django.db.models import (
     BooleanField,
-    Case,
     Exists,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
@@ -22,6 +20,7 @@ from django.utils.translation import gettext
 
 from assistance.models import ActivityNeedLink
 from assistance.selectors import catalogue_base
+from core.expressions import flag
 from needs.filters import NeedFilterSet
 from needs.selectors import need_list
 from reviews.models import Review
@@ -117,9 +116,5 @@ def alert_needs(saved_search: SavedSearch, *, since, until) -> QuerySet | None:
         return None
     needs = filterset.qs.filter(changed_between(since, until))
     return needs.select_related("review__state", "chapter", "article").annotate(
-        is_new=Case(
-            When(created_at__gt=since, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
+        is_new=flag(Q(created_at__gt=since))
     )

@@ -8,7 +8,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
-    BooleanField,
     Case,
     CharField,
     Count,
@@ -29,6 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.access import can_see_donor_interest
+from core.expressions import flag
 from needs.models import Category, Coverage, Need, Priority, Status, Subcategory, stale_q
 from needs.selectors import need_list
 from reviews.models import Article, Chapter, RegionalGroup
@@ -169,12 +169,6 @@ def catalogue_rows(user, queryset: QuerySet) -> QuerySet:
     return rows
 
 
-def _stale_case() -> Case:
-    return Case(
-        When(stale_q(), then=Value(True)), default=Value(False), output_field=BooleanField()
-    )
-
-
 # facet name -> (value field, label field or None); one GROUP BY query each.
 FACET_FIELDS = {
     "region": ("review__state__regional_group__code", "review__state__regional_group__name"),
@@ -218,7 +212,7 @@ def facet_counts(filterset, base: QuerySet) -> dict[str, list[dict]]:
             if name not in (facet, "ordering"):
                 queryset = filterset.filters[name].filter(queryset, value)
         if facet == "stale":
-            queryset = queryset.annotate(facet_stale=_stale_case())
+            queryset = queryset.annotate(facet_stale=flag(stale_q()))
         fields = [value_field] + ([label_field] if label_field else [])
         # A theme filter joins the themes, so a need with two of the chosen themes comes
         # twice; otherwise every row is one need and COUNT(*) spares a sort per facet.

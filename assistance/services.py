@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.changes import data_changed
-from core.history import attribute_history, lock_for_edit
-from core.services import model_create, model_update
+from core.history import attribute_history
+from core.services import model_create, model_edit
 from needs.models import Coverage, Need
 from reviews.models import State
 
@@ -141,7 +141,6 @@ def activity_update(
     **changes,
 ) -> Activity:
     """Edit an activity; refused with ConcurrentEditError if saved since `seen_version`."""
-    current = lock_for_edit(Activity, activity.pk, seen_version)
     for name in ("ref", "title", "description"):
         if isinstance(changes.get(name), str):
             changes[name] = changes[name].strip()
@@ -149,12 +148,15 @@ def activity_update(
         changes["budget_currency"] = changes["budget_currency"].upper()
     if beneficiary_states is not None:
         changes["beneficiary_states"] = beneficiary_states
-    current, changed = model_update(
-        current, changes, ACTIVITY_FIELDS, user=user, clean=_clean_activity
+    return model_edit(
+        Activity,
+        activity.pk,
+        changes,
+        ACTIVITY_FIELDS,
+        seen_version=seen_version,
+        user=user,
+        clean=_clean_activity,
     )
-    if changed:
-        data_changed(sender=Activity)
-    return current
 
 
 @transaction.atomic
@@ -299,8 +301,7 @@ def provider_create(
 
 @transaction.atomic
 def provider_update(*, provider: Provider, user=None, **changes) -> Provider:
-    current = Provider.objects.select_for_update().get(pk=provider.pk)
-    return model_update(current, _tidy_names(changes), PROVIDER_FIELDS, user=user)[0]
+    return model_edit(Provider, provider.pk, _tidy_names(changes), PROVIDER_FIELDS, user=user)
 
 
 @transaction.atomic
@@ -322,11 +323,7 @@ def donor_create(
 
 @transaction.atomic
 def donor_update(*, donor: Donor, user=None, **changes) -> Donor:
-    current = Donor.objects.select_for_update().get(pk=donor.pk)
-    current, changed = model_update(current, _tidy_names(changes), DONOR_FIELDS, user=user)
-    if changed:
-        data_changed(sender=Donor)
-    return current
+    return model_edit(Donor, donor.pk, _tidy_names(changes), DONOR_FIELDS, user=user)
 
 
 # --- Donor interest -----------------------------------------------------------------------

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import can_manage_assistance
 from core.exceptions import ConcurrentEditError
-from core.history import describe_changes
 from core.pages import (
     PAGE_SIZE,
     allowed_by,
     apply_service_errors,
+    conflict_context,
     query_without_page,
     resubmitted,
     visible_or_404,
@@ -185,8 +185,7 @@ def activity_edit(request, ref: str):
         {
             "form": form,
             "activity": activity,
-            "conflict": conflict,
-            "conflict_changes": describe_changes(Activity, conflict.changes) if conflict else [],
+            **(conflict_context(Activity, conflict) if conflict else {}),
         },
         status=status,
     )

@@ -5,7 +5,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 from django.db import models
 
-from .history import attribute_history
+from .changes import data_changed
+from .history import attribute_history, lock_for_edit
 
 
 def model_create(
@@ -78,6 +79,26 @@ def model_update(
     for name, value in many.items():
         getattr(instance, name).set(value)
     return instance, True
+
+
+def model_edit(
+    model: type[models.Model],
+    pk: int,
+    changes: Mapping[str, object],
+    fields: Iterable[str],
+    *,
+    seen_version: int | None = None,
+    user=None,
+    clean: Callable[[models.Model], None] | None = None,
+) -> models.Model:
+    """The edit of a page, form or API call: lock the row (refused with ConcurrentEditError
+    when it was saved since `seen_version`; None skips the check), `model_update` it, and
+    move the data version on when something changed."""
+    current = lock_for_edit(model, pk, seen_version)
+    current, changed = model_update(current, changes, fields, user=user, clean=clean)
+    if changed:
+        data_changed(sender=model)
+    return current
 
 
 def _full_clean(instance: models.Model) -> None:

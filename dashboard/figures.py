@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 
 from django.core.cache import cache
 from django.utils.formats import date_format, number_format
@@ -47,7 +48,8 @@ class Figure:
     columns: list[Column]
     rows: list[dict]
     chart_kind: str = "bar"
-    label: Callable[[dict], str] = str
+    # How a row is named on the chart; most rows carry a label of their own.
+    label: Callable[[dict], str] = itemgetter("label")
     series: list[tuple[str, str]] = field(default_factory=list)
     signed_in_only: bool = False
 
@@ -100,6 +102,18 @@ def _article(row: dict) -> str:
     return _("Article %(number)s") % {"number": row["article"]}
 
 
+def _with_share(percent_key: str) -> Callable[[dict], str]:
+    """A row named by its label and its share, e.g. "Training (12.5%)"."""
+
+    def label(row: dict) -> str:
+        return _("%(label)s (%(percent)s%%)") % {
+            "label": row["label"],
+            "percent": number_format(row[percent_key], 1),
+        }
+
+    return label
+
+
 def _history_rows(
     history: list[dict], by_chapter: list[dict], computed_at: datetime.datetime | None
 ) -> list[dict]:
@@ -138,6 +152,10 @@ _REFERENCE_FIELDS = {
 }
 
 
+# Figures whose document holds lists of rows of their own (by_region, ...).
+_NESTED_FIGURES = ("follow_up", "action_plans", "donor_interest")
+
+
 def _in_active_language(figures: dict) -> dict:
     """The stored figures with titles and labels of the reference data in the active
     language (the stored document keeps the English ones, with the codes)."""
@@ -162,22 +180,9 @@ def _in_active_language(figures: dict) -> dict:
             {**row, "label": labels.get(row.get("status"), row["label"])}
             for row in figures["by_status"]
         ]
-    if "follow_up" in figures:
-        follow_up = dict(figures["follow_up"])
-        follow_up["by_region"] = _in_active_language({"by_region": follow_up["by_region"]})[
-            "by_region"
-        ]
-        localized["follow_up"] = follow_up
-    if "action_plans" in figures:
-        plans = dict(figures["action_plans"])
-        plans["by_region"] = _in_active_language({"by_region": plans["by_region"]})["by_region"]
-        localized["action_plans"] = plans
-    if "donor_interest" in figures:
-        interest = dict(figures["donor_interest"])
-        for name in ("by_chapter", "by_region"):
-            if name in interest:
-                interest[name] = _in_active_language({name: interest[name]})[name]
-        localized["donor_interest"] = interest
+    for name in _NESTED_FIGURES:
+        if name in figures:
+            localized[name] = _in_active_language(figures[name])
     return localized
 
 
@@ -265,7 +270,6 @@ def dashboard_figures(
                 Column("needs", _("Needs")),
             ],
             rows=figures["by_region"],
-            label=lambda row: row["label"],
             series=[
                 ("states_parties", _("States parties")),
                 ("executive_summaries", _("Executive summaries completed")),
@@ -283,10 +287,7 @@ def dashboard_figures(
                 Column("states", _("States")),
             ],
             rows=figures["by_category"],
-            label=lambda row: (
-                _("%(label)s (%(percent)s%%)")
-                % {"label": row["label"], "percent": number_format(row["percent"], 1)}
-            ),
+            label=_with_share("percent"),
             series=[("needs", _("Needs"))],
         ),
     ]
@@ -339,7 +340,6 @@ def dashboard_figures(
                 Column("states", _("States")),
             ],
             rows=figures["by_subcategory"],
-            label=lambda row: row["label"],
             series=[("needs", _("Needs")), ("states", _("States"))],
         ),
         Figure(
@@ -348,7 +348,6 @@ def dashboard_figures(
             note=_("The status focal points and staff keep up to date."),
             columns=[Column("label", _("Status"), numeric=False), Column("needs", _("Needs"))],
             rows=figures["by_status"],
-            label=lambda row: row["label"],
             series=[("needs", _("Needs"))],
         ),
         Figure(
@@ -364,7 +363,6 @@ def dashboard_figures(
                 {"label": _("Partly covered"), "needs": figures["coverage"]["partly_covered"]},
                 {"label": _("Covered"), "needs": figures["coverage"]["covered"]},
             ],
-            label=lambda row: row["label"],
             series=[("needs", _("Needs"))],
         ),
         Figure(
@@ -382,7 +380,6 @@ def dashboard_figures(
             note="",
             columns=[Column("label", _("Regional group"), numeric=False), *coverage_columns],
             rows=figures["by_region"],
-            label=lambda row: row["label"],
             series=coverage_series,
         ),
     ]
@@ -420,7 +417,6 @@ def dashboard_figures(
                 note=_("Interest and commitments not withdrawn."),
                 columns=[Column("label", _("Regional group"), numeric=False), *interest_columns],
                 rows=interest["by_region"],
-                label=lambda row: row["label"],
                 series=interest_series,
                 signed_in_only=True,
             ),
@@ -469,7 +465,6 @@ def _follow_up_figure(figures: dict) -> Figure | None:
             Column("dropped", _("Dropped")),
         ],
         rows=rows,
-        label=lambda row: row["label"],
         series=[
             ("carried_over", _("Carried over")),
             ("met", _("Met")),
@@ -503,13 +498,7 @@ def _action_plans(plans: dict) -> Figure:
             ),
         ],
         rows=rows,
-        label=lambda row: (
-            _("%(label)s (%(percent)s%%)")
-            % {
-                "label": row["label"],
-                "percent": number_format(row["percent_of_states_with_needs"], 1),
-            }
-        ),
+        label=_with_share("percent_of_states_with_needs"),
         series=[
             ("states_with_needs", _("States with needs")),
             ("states_with_needs_in_plan", _("States with a need in an action plan")),

@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .fields import ACTION_FIELDS
 from .forms import DATE_WIDGET
 from .models import ActionStatus, NeedAction
-from .services import ACTION_FIELDS
 
 
 class NeedActionForm(forms.Form):

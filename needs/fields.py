@@ -28,3 +28,13 @@ PROPOSAL_FIELDS = tuple(name for name in EDITABLE_FIELDS if name not in ("status
 # The import file's columns carry the fields under their own names, all but the language of
 # the description (not a column of the file format: new needs get the model's default).
 IMPORT_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "description_language")
+
+# A follow-up action of a need (`NeedAction`): its form, API serializer, import and
+# `need_action_update`.
+ACTION_FIELDS = (
+    "what",
+    "responsible_institution",
+    "due_date",
+    "status",
+    "in_national_action_plan",
+)

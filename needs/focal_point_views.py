@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import can_manage_needs, signed_in
 from core.exceptions import ConcurrentEditError
-from core.pages import allowed_by, apply_service_errors, visible_or_404
+from core.pages import allowed_by, apply_service_errors, resubmitted, visible_or_404
 from reviews.models import State
 from translations.lookup import localized
 
@@ -70,12 +70,9 @@ def need_status_view(request, pk: int):
                     seen_version=form.cleaned_data["version"],
                 )
             except ConcurrentEditError as error:
-                # Show the need as it is now, keep what was typed, and let a resubmission
-                # through only now that the person has seen the newer values.
+                # Show the need as it is now and keep what was typed.
                 need = error.current
-                data = request.POST.copy()
-                data["version"] = need.version
-                form = NeedStatusForm(data, current_status=need.status)
+                form = NeedStatusForm(resubmitted(request, error), current_status=need.status)
                 form.is_valid()
                 form.add_error(None, error)
                 status = 409

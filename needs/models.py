@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import BooleanField, Case, F, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.access import Audience, VisibleQuerySet, through
+from core.expressions import flag
 
 
 class Category(models.Model):
@@ -141,11 +142,7 @@ class NeedQuerySet(VisibleQuerySet):
 
     def with_staleness(self) -> "NeedQuerySet":
         """With `is_stale`, computed by the database."""
-        return self.annotate(
-            is_stale=Case(
-                When(stale_q(), then=Value(True)), default=Value(False), output_field=BooleanField()
-            )
-        )
+        return self.annotate(is_stale=flag(stale_q()))
 
     def for_lists(self) -> "NeedQuerySet":
         """With everything lists and exports of needs show, in a fixed number of queries."""
@@ -418,13 +415,7 @@ class NeedActionQuerySet(VisibleQuerySet):
 
     def with_overdue(self, today: datetime.date | None = None) -> "NeedActionQuerySet":
         """With `is_overdue`, computed by the database."""
-        return self.annotate(
-            is_overdue=Case(
-                When(overdue_q(today), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        return self.annotate(is_overdue=flag(overdue_q(today)))
 
     def overdue(self, today: datetime.date | None = None) -> "NeedActionQuerySet":
         return self.filter(overdue_q(today))

@@ -8,10 +8,10 @@ from django.utils.translation import gettext
 
 from core.changes import data_changed
 from core.history import attribute_history, lock_for_edit
-from core.services import model_create, model_update
+from core.services import model_create, model_edit
 from reviews.models import Article, Chapter, Review
 
-from .fields import EDITABLE_FIELDS
+from .fields import ACTION_FIELDS, EDITABLE_FIELDS
 from .models import (
     Acceptance,
     ActionStatus,
@@ -152,16 +152,14 @@ def need_update(
     **changes,
 ) -> Need:
     """Edit a need; refused with ConcurrentEditError if it was saved since `seen_version`."""
-    current = lock_for_edit(Need, need.pk, seen_version)
     for field in STRIPPED_FIELDS:
         if field in changes:
             changes[field] = changes[field].strip()
     if themes is not None:
         changes["themes"] = themes
-    current, changed = model_update(current, changes, EDITABLE_FIELDS, user=user, clean=_clean)
-    if changed:
-        data_changed(sender=Need)
-    return current
+    return model_edit(
+        Need, need.pk, changes, EDITABLE_FIELDS, seen_version=seen_version, user=user, clean=_clean
+    )
 
 
 @transaction.atomic
@@ -284,15 +282,6 @@ def need_decide_proposal(*, need: Need, accept: bool, user, reason: str = "") ->
 
 
 # --- Follow-up actions --------------------------------------------------------------------
-ACTION_FIELDS = (
-    "what",
-    "responsible_institution",
-    "due_date",
-    "status",
-    "in_national_action_plan",
-)
-
-
 def _clean_action(action: NeedAction) -> None:
     action.what = (action.what or "").strip()
     action.responsible_institution = (action.responsible_institution or "").strip()
@@ -320,9 +309,7 @@ def need_action_create(
         created_by=user,
         updated_by=user,
     )
-    _clean_action(action)
-    attribute_history(action, user)
-    action.save()
+    model_create(action, user=user, clean=_clean_action)
     # The dashboard counts the States with needs in an action plan.
     data_changed(sender=NeedAction)
     return action
@@ -333,19 +320,15 @@ def need_action_update(
     *, action: NeedAction, user=None, seen_version: int | None = None, **changes
 ) -> NeedAction:
     """Change an action; refused with ConcurrentEditError if saved since `seen_version`."""
-    unknown = set(changes) - set(ACTION_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown action fields: {', '.join(sorted(unknown))}")
-    current = lock_for_edit(NeedAction, action.pk, seen_version)
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.updated_by = user
-    _clean_action(current)
-    current.version += 1
-    attribute_history(current, user)
-    current.save()
-    data_changed(sender=NeedAction)
-    return current
+    return model_edit(
+        NeedAction,
+        action.pk,
+        changes,
+        ACTION_FIELDS,
+        seen_version=seen_version,
+        user=user,
+        clean=_clean_action,
+    )
 
 
 @transaction.atomic

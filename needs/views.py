@@ -13,12 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import can_manage_needs
 from core.exceptions import ConcurrentEditError
-from core.history import describe_changes, history_or_404
+from core.history import history_or_404
 from core.pages import (
     PAGE_SIZE,
     allowed_by,
     apply_service_errors,
+    conflict_context,
     query_without_page,
+    resubmitted,
     tidy_filter_form,
     visible_or_404,
 )
@@ -134,18 +136,13 @@ def need_edit_view(request, pk: int):
                 **fields,
             )
         except ConcurrentEditError as conflict:
-            # Refused: show what changed since the form was opened; the form now carries
-            # today's version, so saving again is a decision taken knowing both.
-            data = request.POST.copy()
-            data["version"] = conflict.current.version
             return render(
                 request,
                 "needs/need_form.html",
                 {
                     **context,
-                    "form": NeedForm(data, review=need.review, need=need),
-                    "conflict": conflict,
-                    "conflict_changes": describe_changes(Need, conflict.changes),
+                    "form": NeedForm(resubmitted(request, conflict), review=need.review, need=need),
+                    **conflict_context(Need, conflict),
                 },
                 status=409,
             )

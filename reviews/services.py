@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from core.changes import data_changed
-from core.history import attribute_history, lock_for_edit
-from core.services import model_create, model_update
+from core.history import attribute_history
+from core.services import model_create, model_edit
 
 from .fields import EDITABLE_FIELDS, MILESTONE_FIELDS
 from .milestones import document_link_problems
@@ -90,15 +90,17 @@ def review_update(
     **changes,
 ) -> Review:
     """Change a review's milestones; refused if someone saved it since `seen_version`."""
-    current = lock_for_edit(Review, review.pk, seen_version)
     if reviewing_states is not None:
         changes["reviewing_states"] = reviewing_states = list(reviewing_states)
-    current, changed = model_update(
-        current, changes, EDITABLE_FIELDS, user=user, clean=_clean_with(reviewing_states)
+    return model_edit(
+        Review,
+        review.pk,
+        changes,
+        EDITABLE_FIELDS,
+        seen_version=seen_version,
+        user=user,
+        clean=_clean_with(reviewing_states),
     )
-    if changed:
-        data_changed(sender=Review)
-    return current
 
 
 @transaction.atomic

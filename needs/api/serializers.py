@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from core.access import can_see_personal_data
 from core.api.fields import CodeField, StrictBooleanField, StrictJsonTypes
-from needs.fields import EDITABLE_FIELDS
+from needs.fields import ACTION_FIELDS, EDITABLE_FIELDS
 from needs.models import (
     SOURCE_EXCERPT_MAX_LENGTH,
     SOURCE_PARAGRAPH_MAX_LENGTH,
@@ -321,11 +321,7 @@ class NeedActionSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "need",
-            "what",
-            "responsible_institution",
-            "due_date",
-            "status",
-            "in_national_action_plan",
+            *ACTION_FIELDS,
             "is_overdue",
             "version",
             "created_at",
@@ -373,11 +369,4 @@ class NeedActionWriteSerializer(StrictJsonTypes, serializers.ModelSerializer):
 
     class Meta:
         model = NeedAction
-        fields = [
-            "what",
-            "responsible_institution",
-            "due_date",
-            "status",
-            "in_national_action_plan",
-            "version",
-        ]
+        fields = [*ACTION_FIELDS, "version"]

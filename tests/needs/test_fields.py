@@ -1,14 +1,19 @@
-"""A need's editable fields are named once (needs/fields.py); the forms, the API, the import
-and the service each offer exactly those."""
+"""A need's editable fields, and its follow-up actions', are named once (needs/fields.py);
+the forms, the API, the import and the service each offer exactly those."""
 
 import pytest
 
 from needs import fields
-from needs.api.serializers import NeedCreateSerializer, NeedUpdateSerializer
+from needs.action_forms import NeedActionForm
+from needs.api.serializers import (
+    NeedActionWriteSerializer,
+    NeedCreateSerializer,
+    NeedUpdateSerializer,
+)
 from needs.focal_point_forms import NeedProposalForm
 from needs.forms import NeedForm
 from needs.imports import FILE_COLUMNS
-from needs.services import need_create, need_update
+from needs.services import need_action_create, need_action_update, need_create, need_update
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +80,18 @@ def test_an_edit_that_changes_nothing_writes_nothing(need, staff):
 
     assert same.version == need.version == 1
     assert need.history.count() == 1
+
+
+def test_a_follow_up_action_is_edited_through_its_one_list_of_fields():
+    assert set(NeedActionForm().fields) - {"version"} == set(fields.ACTION_FIELDS)
+    assert set(NeedActionWriteSerializer().fields) - {"version"} == set(fields.ACTION_FIELDS)
+
+
+def test_an_action_edit_that_changes_nothing_writes_nothing(need, staff):
+    action = need_action_create(need=need, what="Draft the law", user=staff)
+    same = need_action_update(action=action, user=staff, what="Draft the law", seen_version=1)
+
+    assert same.version == 1
+    assert action.history.count() == 1
+    with pytest.raises(TypeError, match="need"):
+        need_action_update(action=action, user=staff, need=need)
