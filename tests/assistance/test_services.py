@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assistance import services
 from assistance.models import ActivityNeedLink, DonorInterest, Extent, FundingContribution
+from core import services as core_services
 from core.exceptions import ConcurrentEditError
 from needs.models import Coverage, Need
 from tests import factories
@@ -183,7 +184,8 @@ def test_a_negative_interest_amount_is_refused(donor, published_need):
 
 def test_every_write_flags_the_figures(monkeypatch, activity, published_need, donor):
     calls = []
-    monkeypatch.setattr(services, "data_changed", lambda *, sender: calls.append(sender))
+    for module in (services, core_services):  # edits go through core.services.model_edit
+        monkeypatch.setattr(module, "data_changed", lambda *, sender: calls.append(sender))
     services.link_need(activity=activity, need=published_need, extent="full")
     services.unlink_need(activity=activity, need=published_need)
     interest = services.interest_register(donor=donor.donor, need=published_need, kind="interest")
