@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> None:
     from .endpoints import ENDPOINTS
 
     if args.phase == "pages":
+        # Served as tan_tracker/wsgi.py serves it.
+        from core.startup import settle_after_loading
+
+        settle_after_loading()
         result = pages.run(args.requests or pages.REQUESTS)
     elif args.phase == "aggregates":
         result = aggregates.run()
