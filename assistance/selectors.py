@@ -346,6 +346,10 @@ REGIONAL_ACTIVITY = Q(activity__level=Level.REGIONAL) | Q(
     activity__activity_type=ActivityType.REGIONAL_PLATFORM
 )
 SHARED_CACHE_SECONDS = 60 * 60
+# A State's needs listed in a group: the first ones by ref, then a link to all of them. At
+# 100 times today's data a State has hundreds in a group, and listing them all made the
+# page and the API answer grow with the data (68 KB -> 450 KB).
+SHARED_MEMBER_NEEDS = 10
 MAX_OFFSET = 2**62
 
 
@@ -570,7 +574,9 @@ def _shared_page(user, needs: QuerySet, ordering, page: int, page_size: int | No
                     "name": member["name"],
                     "coverage": member["state_coverage"],
                     "need_count": member["need_count"],
-                    "needs": sorted(member["need_list"], key=lambda need: need["ref"])
+                    "needs": sorted(member["need_list"], key=lambda need: need["ref"])[
+                        :SHARED_MEMBER_NEEDS
+                    ]
                     if with_needs
                     else None,
                 }

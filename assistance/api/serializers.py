@@ -244,8 +244,9 @@ class SharedNeedMemberSerializer(serializers.Serializer):
     needs = _SharedNeedSerializer(
         many=True,
         allow_null=True,
-        help_text="The State's needs in this group; null in CSV answers, which carry every "
-        "group (`need_count` stays).",
+        help_text="The State's first 10 needs in this group, by ref (`need_count` says how "
+        "many it has; /api/v1/needs/ with its state, cycle, chapter, article, category and "
+        "subcategory lists them all); null in CSV answers, which carry every group.",
     )
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from assistance.filters import SharedNeedFilterSet
-from assistance.selectors import shared_needs_base, shared_needs_page
+from assistance.selectors import SHARED_MEMBER_NEEDS, shared_needs_base, shared_needs_page
 from core.changes import data_changed
 from needs.models import Coverage, Need, Subcategory
 from tests import factories
@@ -351,3 +351,36 @@ def test_the_xlsx_export(client, shared):
 
 def test_the_catalogue_and_the_dashboard_link_to_the_page(client, shared):
     assert PAGE in client.get(reverse("assistance:catalogue")).content.decode()
+
+
+def test_a_state_with_many_needs_in_a_group_lists_the_first_ten_and_links_to_all(client, shared):
+    kenya = shared["kenya"].review
+    extra = [need(kenya) for _ in range(SHARED_MEMBER_NEEDS + 2)]
+    first_ten = sorted(n.ref for n in [shared["kenya"], *extra])[:SHARED_MEMBER_NEEDS]
+
+    [group] = groups_for(client)["results"]
+    members = {m["state"]["iso3"]: m for m in group["members"]}
+    assert members["KEN"]["need_count"] == SHARED_MEMBER_NEEDS + 3
+    assert [n["ref"] for n in members["KEN"]["needs"]] == first_ten
+    assert len(members["NGA"]["needs"]) == members["NGA"]["need_count"] == 1
+
+    html = client.get(PAGE, {"region": "african"}).content.decode()
+    assert html.count('data-testid="member-more"') == 1
+    more = (
+        f"{reverse('assistance:catalogue')}?state=KEN&amp;cycle=2&amp;chapter=II&amp;article=5"
+        "&amp;category="
+    )
+    assert more in html
+    assert f"all {SHARED_MEMBER_NEEDS + 3} needs" in html
+    catalogue = client.get(
+        reverse("assistance:catalogue"),
+        {
+            "state": "KEN",
+            "cycle": 2,
+            "chapter": "II",
+            "article": 5,
+            "category": shared["kenya"].category.code,
+            "subcategory": "preventive_tools",
+        },
+    )
+    assert catalogue.status_code == 200
