@@ -15,7 +15,7 @@ Registered with the import pipeline (`core.imports`) in `apps.py`.
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Upper
 from django.urls import reverse_lazy
@@ -23,14 +23,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access import can_manage_assistance
-from core.imports.reader import ImportResult, Problem, Progress, RowReader, read_import_table
+from core.imports.reader import (
+    ImportResult,
+    Progress,
+    RowReader,
+    read_import_table,
+    refusal_problems,
+)
 from core.imports.registry import DATES, Column, Doc, Importer
 from needs.models import Need
 from reviews.imports import STATES
 from reviews.models import State
 
 from . import services
-from .fields import ACTIVITY_FIELDS, ACTIVITY_IMPORT_HEADERS
+from .fields import ACTIVITY_FIELDS
 from .models import (
     Activity,
     ActivityStatus,
@@ -115,8 +121,12 @@ REQUIRED_COLUMNS = tuple(column.name for column in FILE_COLUMNS if column.requir
 # Rows between two reports of progress.
 PROGRESS_EVERY = 10
 
-# Which column reports each field's problems.
-FIELD_TO_COLUMN = ACTIVITY_IMPORT_HEADERS
+# Which column reports the problems of each of the services' fields.
+FIELD_TO_COLUMN = {
+    **{name: column.name for name, column in FIELD_COLUMNS.items()},
+    "funding": "funding",
+    "needs": "needs",
+}
 
 
 class _Rejected(Exception):
@@ -289,16 +299,6 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
-def _problems_from(error: ValidationError, number: int) -> list[Problem]:
-    if not hasattr(error, "error_dict"):
-        return [Problem(number, "", message) for message in error.messages]
-    problems = []
-    for name, messages in error.message_dict.items():
-        column = "" if name == NON_FIELD_ERRORS else FIELD_TO_COLUMN.get(name, name)
-        problems.extend(Problem(number, column, message) for message in messages)
-    return problems
-
-
 def import_activities(
     data: bytes, filename: str, *, dry_run: bool, user=None, progress: Progress | None = None
 ) -> ImportResult:
@@ -381,7 +381,7 @@ def _write(parsed, result: ImportResult, user, progress, *, stage: str) -> None:
                         activity=activity, links=links, user=user, recompute=False
                     )
         except ValidationError as error:
-            result.problems.extend(_problems_from(error, number))
+            result.problems += refusal_problems(error, number, FIELD_TO_COLUMN)
         if progress is not None and (index % PROGRESS_EVERY == 0 or index == total):
             progress(stage, index, total)
     services.recompute_coverage(touched_needs)

@@ -16,7 +16,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import can_manage_needs
-from core.imports.reader import ImportResult, Problem, Progress, RowReader, read_import_table
+from core.imports.reader import (
+    ImportResult,
+    Progress,
+    RowReader,
+    read_import_table,
+    refusal_problems,
+)
 from core.imports.registry import DATES, FLAGS, Column, Doc, Importer
 
 from .models import ActionStatus, Need, NeedAction
@@ -32,6 +38,11 @@ FILE_COLUMNS = (
     Column("in_action_plan", _("Part of the national action plan."), codes=FLAGS, default="false"),
 )
 REQUIRED_COLUMNS = tuple(column.name for column in FILE_COLUMNS if column.required)
+# The service's field -> the column that carries it.
+FIELD_COLUMNS = {
+    **{column.name: column.name for column in FILE_COLUMNS},
+    "in_national_action_plan": "in_action_plan",
+}
 INSTITUTION_MAX_LENGTH = NeedAction._meta.get_field("responsible_institution").max_length
 
 
@@ -115,11 +126,7 @@ def _write(plans: list[_Row], user, result: ImportResult) -> None:
             else:
                 need_action_update(action=plan.existing, user=user, **plan.values)
         except ValidationError as error:
-            found = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-            for field, texts in found.items():
-                column = {"in_national_action_plan": "in_action_plan"}.get(field, field)
-                column = column if column in {c.name for c in FILE_COLUMNS} else "what"
-                result.problems.extend(Problem(plan.number, column, text) for text in texts)
+            result.problems += refusal_problems(error, plan.number, FIELD_COLUMNS, other="what")
     if result.problems:
         raise _Rejected
 

@@ -15,7 +15,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import can_manage_reviews
-from core.imports.reader import ImportResult, Problem, Progress, RowReader, read_import_table
+from core.imports.reader import (
+    ImportResult,
+    Progress,
+    RowReader,
+    read_import_table,
+    refusal_problems,
+)
 from core.imports.registry import DATES, FLAGS, Column, Doc, Importer
 from core.tabular import Table
 from translations.lookup import localized
@@ -239,12 +245,9 @@ def _write(plans: list[_PlannedReview], user, result: ImportResult) -> None:
                     **plan.values,
                 )
         except ValidationError as error:
-            # The checks above mirror the services' rules; this keeps any rule they add
-            # reported as a row problem instead of an error page.
-            messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-            for column, texts in messages.items():
-                column = column if column in REVIEW_COLUMNS else "state"
-                result.problems.extend(Problem(plan.number, column, text) for text in texts)
+            result.problems += refusal_problems(
+                error, plan.number, {name: name for name in REVIEW_COLUMNS}, other="state"
+            )
     if result.problems:
         raise _Rejected
 

@@ -4,9 +4,10 @@ header is row 1), and what the import did or, in a dry run, would do.
 """
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext
 
 from core.tabular import Table, TableError, read_table
@@ -80,6 +81,23 @@ class ImportResult:
         if self.file_error:
             return [self.file_error]
         return [str(problem) for problem in sorted(self.problems, key=_problem_order)]
+
+
+def refusal_problems(
+    error: ValidationError, row: int, columns: Mapping[str, str], *, other: str = ""
+) -> list[Problem]:
+    """A service's refusal of a row as the row's problems: each message under the column
+    that carries its field (`columns`: field -> column), the rest under `other` (empty: the
+    row as a whole). The importers check what the services check; this keeps a rule added to
+    a service reported as a row problem instead of an error page."""
+    found = (
+        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    )
+    return [
+        Problem(row, columns.get(name, other), message)
+        for name, messages in found.items()
+        for message in messages
+    ]
 
 
 def _problem_order(problem: Problem) -> tuple[int, str]:
