@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from assistance.services import interest_register
 from core.models import Role
 from needs.models import Status
 from needs.services import need_set_status
@@ -103,20 +104,28 @@ def test_the_public_page_never_reaches_a_signed_in_person(client_as, people, ken
         assert marker in html, marker
 
 
-def test_an_audience_shares_its_part_and_its_people_keep_their_own(client_as, people, kenya_page):
-    """Two donors share the summary's part; the donors' interest is read for each."""
+def test_an_audience_shares_its_part_and_a_new_interest_shows_at_once(
+    client_as, people, kenya_page
+):
+    """Two donors share the summary's part and its list of interest, until an interest is
+    registered: then both see it on their next visit."""
     first_donor = client_as(people["donor"]).get(KENYA_PAGE)
     other_donor = factories.make_user(Role.DONOR, username="donor2")
-    factories.DonorInterestFactory(
-        need=kenya_page["stale_need"], donor=other_donor.donor, note="Our own note"
-    )
     other = client_as(other_donor).get(KENYA_PAGE)
 
     assert shared_part_built(first_donor)
-    assert "Our own note" not in first_donor.content.decode()
     assert not shared_part_built(other)
     assert "Freedonia Fund" in other.content.decode()
-    assert "Our own note" in other.content.decode()
+
+    interest_register(
+        donor=other_donor.donor,
+        need=kenya_page["stale_need"],
+        kind="interest",
+        note="Our own note",
+        user=other_donor,
+    )
+    for donor in (people["donor"], other_donor):
+        assert "Our own note" in client_as(donor).get(KENYA_PAGE).content.decode()
 
 
 # Each of these tests makes one write: inside a test's transaction the data version moves on
@@ -187,3 +196,42 @@ def test_a_query_string_is_not_cached_whole(client_as, people, kenya_page):
 
     assert built(with_query)
     assert not shared_part_built(with_query)  # the audience's part still comes from the cache
+
+
+# --- The needs section's list ---------------------------------------------------------------
+KENYA_NEEDS = reverse("countries:state_needs", args=["KEN"])
+
+
+def test_the_needs_list_is_kept_and_a_change_shows_at_once(client_as, people, kenya_page):
+    focal_point = client_as(people["focal_point"])
+    first = focal_point.get(KENYA_NEEDS)
+    need = kenya_page["stale_need"]
+    assert f'data-testid="confirm-{need.ref}"' in first.content.decode()
+
+    need_set_status(need=need, status=Status.MET, comment="Done", user=people["focal_point"])
+    after = focal_point.get(KENYA_NEEDS).content.decode()
+
+    row = after[after.index(f'id="need-{need.pk}"') :]
+    assert "Done" in row[: row.index("</tr>")]
+
+
+def test_the_needs_list_carries_each_persons_own_token_and_stays_in_its_audience(
+    client_as, people, kenya_page
+):
+    staff_page = client_as(people["staff"]).get(KENYA_NEEDS).content.decode()
+    focal = Client(enforce_csrf_checks=True)
+    focal.force_login(people["focal_point"])
+    focal_page = focal.get(KENYA_NEEDS).content.decode()
+    public_page = client_as(people["anonymous"]).get(KENYA_NEEDS).content.decode()
+
+    assert "csrf-token-slot" not in focal_page
+    assert token_of(focal_page) != token_of(staff_page)
+    assert kenya_page["unpublished_need"].ref in focal_page
+    assert kenya_page["unpublished_need"].ref not in public_page
+    assert 'data-testid="confirm-' not in public_page
+    need = kenya_page["stale_need"]
+    confirmed = focal.post(
+        reverse("needs:need_confirm", args=[need.pk]),
+        {"csrfmiddlewaretoken": token_of(focal_page), "next": KENYA_NEEDS},
+    )
+    assert confirmed.status_code == 302

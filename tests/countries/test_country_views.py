@@ -558,8 +558,9 @@ def _state_with_needs(iso3: str, count: int):
 
 
 # Each section a role may open, with the most queries it may cost (built, not from a cache).
-# The summary and the needs read the chains of needs across cycles in one query each.
-QUERY_CEILINGS = {"detail": 19, "needs": 13, "proposals": 7, "assistance": 7, "interest": 6}
+# The summary and the needs read the chains of needs across cycles in one query each; the
+# needs also the data version their list is kept under.
+QUERY_CEILINGS = {"detail": 19, "needs": 14, "proposals": 7, "assistance": 7, "interest": 6}
 MEASURED = [
     pytest.param(role, name, id=f"{role}-{name}")
     for role in ("anonymous", "donor", "focal_point", "staff")
