@@ -629,6 +629,8 @@ def shared_needs_page(
 def shared_group_document(group: dict, language: str | None = None) -> dict:
     """A group as the page and the API show it, its labels in `language` (the active one by
     default), codes alongside."""
+    # Looked up once: a page of groups names thousands of States.
+    language = language or get_language()
 
     def name(kind, code, english):
         return translate_reference(kind, code, english or "", language) if code else None
