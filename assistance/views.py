@@ -17,14 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import can_manage_assistance
-from core.exceptions import ConcurrentEditError
 from core.pages import (
     PAGE_SIZE,
     allowed_by,
     apply_service_errors,
-    conflict_context,
+    edit_page,
     query_without_page,
-    resubmitted,
     visible_or_404,
 )
 from core.tabular import csv_response, xlsx_response
@@ -154,40 +152,28 @@ def activity_create(request):
 @require_http_methods(["GET", "POST"])
 def activity_edit(request, ref: str):
     activity = get_object_or_404(Activity, ref=ref)
-    form = ActivityForm(request.POST or None, instance=activity)
-    conflict = None
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                updated = services.activity_update(
-                    activity=activity,
-                    seen_version=form.cleaned_data.get("version"),
-                    user=request.user,
-                    **form.service_arguments(),
-                )
-            except ConcurrentEditError as error:
-                conflict = error
-                status = 409
-                # The editor's input stays; the form now carries the current version, so
-                # saving again (after reading what changed) is a deliberate overwrite.
-                form = ActivityForm(resubmitted(request, error), instance=error.current)
-                form.is_valid()
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("Activity %(ref)s saved.") % {"ref": updated.ref})
-                return redirect("assistance:activity_detail", ref=updated.ref)
-    return render(
+
+    def done(saved):
+        messages.success(request, _("Activity %(ref)s saved.") % {"ref": saved.ref})
+        return redirect("assistance:activity_detail", ref=saved.ref)
+
+    return edit_page(
         request,
-        "assistance/activity_form.html",
-        {
-            "form": form,
-            "activity": activity,
-            **(conflict_context(Activity, conflict) if conflict else {}),
-        },
-        status=status,
+        Activity,
+        form=lambda data: ActivityForm(data, instance=activity),
+        save=lambda form: services.activity_update(
+            activity=activity,
+            seen_version=form.cleaned_data.get("version"),
+            user=request.user,
+            **form.service_arguments(),
+        ),
+        show=lambda form, status=200, **extra: render(
+            request,
+            "assistance/activity_form.html",
+            {"form": form, "activity": activity, **extra},
+            status=status,
+        ),
+        done=done,
     )
 
 

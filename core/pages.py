@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages import get_messages
 from django.contrib.messages import success as message_success
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -133,3 +133,37 @@ def resubmitted(request, conflict: ConcurrentEditError):
 def conflict_context(model, conflict: ConcurrentEditError) -> dict:
     """What an edit page shows of a refused save: the conflict and its changes in words."""
     return {"conflict": conflict, "conflict_changes": describe_changes(model, conflict.changes)}
+
+
+def edit_page(request, model, *, form, save, show, done, gone=None, aliases=None):
+    """An edit page, the same for every record. GET shows `form(None)`; POST validates
+    `form(request.POST)` and calls `save(form)`, which returns the saved record:
+    - saved meanwhile by someone else (ConcurrentEditError): 409, the form again with what
+      was typed, now carrying today's version, and what changed in words, so that saving
+      again is a decision taken knowing both;
+    - deleted meanwhile: `gone()` (a redirect with its message), or 404;
+    - refused by the service (ValidationError): 400, its messages next to the fields
+      (`aliases`: a service's field -> the form field that carries it);
+    - saved: `done(record)` (a redirect with its message).
+    `show(form, status=200, **extra)` renders the page. The caller checks the permission."""
+    if request.method == "GET":
+        return show(form(None))
+    bound = form(request.POST)
+    if bound.is_valid():
+        try:
+            record = save(bound)
+        except ConcurrentEditError as conflict:
+            return show(
+                form(resubmitted(request, conflict)),
+                status=409,
+                **conflict_context(model, conflict),
+            )
+        except ObjectDoesNotExist:
+            if gone is None:
+                raise Http404 from None
+            return gone()
+        except ValidationError as error:
+            apply_service_errors(bound, error, aliases)
+        else:
+            return done(record)
+    return show(bound, status=400)

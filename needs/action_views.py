@@ -2,7 +2,7 @@
 and their export. The need's page (the catalogue's) and the country page list them."""
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,13 +11,11 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import signed_in
-from core.exceptions import ConcurrentEditError
 from core.pages import (
     allowed_by,
     apply_service_errors,
     confirm_delete,
-    conflict_context,
-    resubmitted,
+    edit_page,
     visible_or_404,
 )
 
@@ -84,37 +82,31 @@ def need_action_create_view(request, ref: str):
 def need_action_edit_view(request, ref: str, action_id: int):
     need = _need_to_act_on(request, ref)
     action = _action(request, need, action_id)
-    if request.method == "GET":
-        return _render_form(request, need, NeedActionForm(action=action), action=action)
-    form = NeedActionForm(request.POST, action=action)
-    if form.is_valid():
-        try:
-            need_action_update(
-                action=action,
-                user=request.user,
-                seen_version=form.cleaned_data["version"],
-                **form.action_fields(),
-            )
-        except ConcurrentEditError as conflict:
-            return _render_form(
-                request,
-                need,
-                NeedActionForm(resubmitted(request, conflict), action=action),
-                action=action,
-                status=409,
-                **conflict_context(NeedAction, conflict),
-            )
-        except ObjectDoesNotExist:
-            messages.error(
-                request, gettext("Someone deleted this action while you were editing it.")
-            )
-            return redirect(_back(request, need))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, gettext("Action on need %(ref)s saved.") % {"ref": need.ref})
-            return redirect(_back(request, need))
-    return _render_form(request, need, form, action=action, status=400)
+
+    def gone():
+        messages.error(request, gettext("Someone deleted this action while you were editing it."))
+        return redirect(_back(request, need))
+
+    def done(saved):
+        messages.success(request, gettext("Action on need %(ref)s saved.") % {"ref": need.ref})
+        return redirect(_back(request, need))
+
+    return edit_page(
+        request,
+        NeedAction,
+        form=lambda data: NeedActionForm(data, action=action),
+        save=lambda form: need_action_update(
+            action=action,
+            user=request.user,
+            seen_version=form.cleaned_data["version"],
+            **form.action_fields(),
+        ),
+        show=lambda form, status=200, **extra: _render_form(
+            request, need, form, action=action, status=status, **extra
+        ),
+        done=done,
+        gone=gone,
+    )
 
 
 @allowed_by(signed_in)

@@ -2,7 +2,7 @@
 history, deleted needs and their restoration."""
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
@@ -12,15 +12,13 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import can_manage_needs
-from core.exceptions import ConcurrentEditError
 from core.history import history_or_404
 from core.pages import (
     PAGE_SIZE,
     allowed_by,
     apply_service_errors,
-    conflict_context,
+    edit_page,
     query_without_page,
-    resubmitted,
     tidy_filter_form,
     visible_or_404,
 )
@@ -121,40 +119,34 @@ def need_create_view(request, review_pk: int):
 @require_http_methods(["GET", "POST"])
 def need_edit_view(request, pk: int):
     need = _need(request, pk)
-    context = {"review": need.review, "need": need}
-    if request.method == "GET":
-        form = NeedForm(review=need.review, need=need)
-        return render(request, "needs/need_form.html", {**context, "form": form})
-    form = NeedForm(request.POST, review=need.review, need=need)
-    if form.is_valid():
-        fields = form.need_fields()
-        try:
-            need = need_update(
-                need=need,
-                user=request.user,
-                seen_version=form.cleaned_data["version"],
-                **fields,
-            )
-        except ConcurrentEditError as conflict:
-            return render(
-                request,
-                "needs/need_form.html",
-                {
-                    **context,
-                    "form": NeedForm(resubmitted(request, conflict), review=need.review, need=need),
-                    **conflict_context(Need, conflict),
-                },
-                status=409,
-            )
-        except ObjectDoesNotExist:
-            messages.error(request, gettext("Someone deleted this need while you were editing it."))
-            return redirect(_review_page(need.review))
-        except ValidationError as error:
-            apply_service_errors(form, error, form.service_error_fields)
-        else:
-            messages.success(request, gettext("Need %(ref)s saved.") % {"ref": need.ref})
-            return redirect(_review_page(need))
-    return render(request, "needs/need_form.html", {**context, "form": form}, status=400)
+
+    def show(form, status=200, **extra):
+        context = {"review": need.review, "need": need, "form": form, **extra}
+        return render(request, "needs/need_form.html", context, status=status)
+
+    def gone():
+        messages.error(request, gettext("Someone deleted this need while you were editing it."))
+        return redirect(_review_page(need.review))
+
+    def done(saved):
+        messages.success(request, gettext("Need %(ref)s saved.") % {"ref": saved.ref})
+        return redirect(_review_page(saved))
+
+    return edit_page(
+        request,
+        Need,
+        form=lambda data: NeedForm(data, review=need.review, need=need),
+        save=lambda form: need_update(
+            need=need,
+            user=request.user,
+            seen_version=form.cleaned_data["version"],
+            **form.need_fields(),
+        ),
+        show=show,
+        done=done,
+        gone=gone,
+        aliases=NeedForm.service_error_fields,
+    )
 
 
 @allowed_by(can_manage_needs)

@@ -18,15 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import can_manage_needs, can_manage_reviews
 from core.changes import data_version
-from core.exceptions import ConcurrentEditError
 from core.history import history_or_404
 from core.pages import (
     PAGE_SIZE,
     allowed_by,
     apply_service_errors,
-    conflict_context,
+    edit_page,
     query_without_page,
-    resubmitted,
     tidy_filter_form,
 )
 from translations.lookup import localized
@@ -161,41 +159,32 @@ def review_create_view(request):
 @require_http_methods(["GET", "POST"])
 def review_edit(request, pk: int):
     review = _review(request, pk)
-    if request.method == "GET":
-        return render(request, "reviews/review_form.html", _edit_context(ReviewForm(review=review)))
-    form = ReviewForm(request.POST, review=review)
-    if form.is_valid():
-        try:
-            review_update(
-                review=review,
-                user=request.user,
-                seen_version=form.cleaned_data["version"],
-                reviewing_states=form.reviewing_states(),
-                **form.milestones(),
-            )
-        except ConcurrentEditError as conflict:
-            return _conflict(request, form, review, conflict)
-        except ValidationError as error:
-            apply_service_errors(form, error, {"reviewing_states": "reviewing_state_1"})
-        else:
-            messages.success(request, gettext("Review saved."))
-            return redirect("reviews:review_detail", pk=review.pk)
-    return render(request, "reviews/review_form.html", _edit_context(form), status=400)
+
+    def done(saved):
+        messages.success(request, gettext("Review saved."))
+        return redirect("reviews:review_detail", pk=saved.pk)
+
+    return edit_page(
+        request,
+        Review,
+        form=lambda data: ReviewForm(data, review=review),
+        save=lambda form: review_update(
+            review=review,
+            user=request.user,
+            seen_version=form.cleaned_data["version"],
+            reviewing_states=form.reviewing_states(),
+            **form.milestones(),
+        ),
+        show=lambda form, status=200, **extra: render(
+            request, "reviews/review_form.html", _edit_context(form, **extra), status=status
+        ),
+        done=done,
+        aliases={"reviewing_states": "reviewing_state_1"},
+    )
 
 
 def _edit_context(form: ReviewForm, **extra) -> dict:
     return {"form": form, "review": form.review, **extra}
-
-
-def _conflict(request, form: ReviewForm, review: Review, conflict: ConcurrentEditError):
-    """Refuse the save, show what changed, and let the person decide with today's version."""
-    refreshed = ReviewForm(resubmitted(request, conflict), review=review)
-    return render(
-        request,
-        "reviews/review_form.html",
-        _edit_context(refreshed, **conflict_context(Review, conflict)),
-        status=409,
-    )
 
 
 @allowed_by(can_manage_reviews)
