@@ -594,6 +594,20 @@ def _shared_page(user, needs: QuerySet, ordering, page: int, page_size: int | No
     return {"count": count, "groups": groups}
 
 
+def shared_needs_key(
+    filterset, *, page: int, page_size: int | None, visibility: str, data_version: int
+) -> str:
+    """The name of one answer of `shared_needs_page`: what is built from it (the page's
+    HTML, the API's JSON) is kept under it too."""
+    query = sorted(
+        (name, sorted(values))
+        for name, values in filterset.data.lists()
+        if name in filterset.filters
+    )
+    key_source = json.dumps([visibility, data_version, query, page, page_size])
+    return "shared-needs:" + hashlib.sha256(key_source.encode()).hexdigest()
+
+
 def shared_needs_page(
     user,
     filterset,
@@ -611,13 +625,9 @@ def shared_needs_page(
     any write to reviews, needs, activities or links moves the data version on, and with it
     the key (given back as `key`, for what is built from the answer: the page's HTML).
     Labels are kept in English and translated when shown."""
-    query = sorted(
-        (name, sorted(values))
-        for name, values in filterset.data.lists()
-        if name in filterset.filters
+    key = shared_needs_key(
+        filterset, page=page, page_size=page_size, visibility=visibility, data_version=data_version
     )
-    key_source = json.dumps([visibility, data_version, query, page, page_size])
-    key = "shared-needs:" + hashlib.sha256(key_source.encode()).hexdigest()
     result = cache.get(key)
     if result is None:
         ordering = filterset.form.cleaned_data.get("ordering") or None

@@ -1,3 +1,8 @@
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import get_language
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -23,11 +28,12 @@ from assistance.filters import (
 from assistance.models import Activity, Donor, DonorInterest, FundingContribution, Provider
 from assistance.rules import can_register_interest, can_withdraw_interest
 from assistance.selectors import (
+    SHARED_CACHE_SECONDS,
     activity_detail,
     shared_group_document,
     shared_needs_base,
 )
-from assistance.shared_views import shared_groups
+from assistance.shared_views import shared_groups, shared_groups_key
 from core.access import can_manage_assistance, signed_in
 from core.api.filters import StrictFilterBackend, StrictOrderingFilter
 from core.api.viewsets import ApiViewSet, ReadOnlyApiViewSet, refusal_is_conflict
@@ -312,31 +318,48 @@ class SharedNeedViewSet(ApiViewSet):
         # malformed one is refused as on the JSON answer, not silently ignored.
         page_size = paginator.get_page_size(request)
         number = paginator.get_page_number(request)
-        whole = getattr(request.accepted_renderer, "format", None) == "csv"
-        if whole:
-            page_size, number = None, 1
+        renderer = request.accepted_renderer
+        if getattr(renderer, "format", None) == "csv":
+            result = shared_groups(request, filterset, page=1, page_size=None)
+            return Response([shared_group_document(group) for group in result["groups"]])
+        if renderer.format != "json":  # the browsable API
+            return Response(self._page(request, filterset, number, page_size))
+        # A JSON answer is kept as it is sent, per answer, language and address (its links):
+        # at 100 times today's data a page names 30-40 States a group, and reading the
+        # answer and building its documents again cost 25 ms.
+        key = ":".join(
+            [
+                shared_groups_key(request, filterset, page=number, page_size=page_size),
+                get_language(),
+                hashlib.sha256(request.build_absolute_uri().encode()).hexdigest(),
+            ]
+        )
+        body = cache.get(key)
+        if body is None:
+            document = self._page(request, filterset, number, page_size)
+            body = renderer.render(document, renderer.media_type, self.get_renderer_context())
+            cache.set(key, body, SHARED_CACHE_SECONDS)
+        return HttpResponse(body, content_type=renderer.media_type)
+
+    def _page(self, request, filterset, number: int, page_size: int) -> dict:
         result = shared_groups(request, filterset, page=number, page_size=page_size)
         # The documents have the serializer's shape already (a test checks it); running them
         # through DRF's nested serializers took most of a cached answer's time.
         rows = [shared_group_document(group) for group in result["groups"]]
-        if whole:
-            return Response(rows)
         count = result["count"]
         last = max(1, -(-count // page_size))
         if number > last:
-            raise paginator.no_such_page(number, last)
+            raise self.paginator.no_such_page(number, last)
         url = request.build_absolute_uri()
-        return Response(
-            {
-                "count": count,
-                "next": replace_query_param(url, "page", number + 1) if number < last else None,
-                "previous": (
-                    None
-                    if number == 1
-                    else replace_query_param(url, "page", number - 1)
-                    if number > 2
-                    else remove_query_param(url, "page")
-                ),
-                "results": rows,
-            }
-        )
+        return {
+            "count": count,
+            "next": replace_query_param(url, "page", number + 1) if number < last else None,
+            "previous": (
+                None
+                if number == 1
+                else replace_query_param(url, "page", number - 1)
+                if number > 2
+                else remove_query_param(url, "page")
+            ),
+            "results": rows,
+        }
