@@ -294,6 +294,20 @@ class CeleryWorkerProcess:
         self._signal_group(signal.SIGKILL)
         self.process.wait()
 
+    def settle(self, timeout: float = 30) -> None:
+        """Drop what is queued and wait until the worker runs no task: a test that committed
+        rows (a live server's writes queue the dashboard's recomputation) ends with a flush of
+        every table, whose TRUNCATE deadlocks with a task reading them meanwhile."""
+        from tan_tracker.celery import app as celery_app
+
+        celery_app.control.purge()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.is_running():
+            replies = celery_app.control.inspect(timeout=2, limit=1).active() or {}
+            if replies and not any(replies.values()):
+                return
+            time.sleep(0.2)
+
     def wait_for_tasks(self, task_ids: list[str], timeout: float = 60) -> str:
         """Wait until the worker's log says each task succeeded; return the log."""
         deadline = time.monotonic() + timeout
@@ -315,6 +329,10 @@ class CeleryWorkerProcess:
 def _url_with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+# The session's worker once a test has started it (tests that commit wait for it to be idle).
+RUNNING_WORKERS: list = []
 
 
 @pytest.fixture(scope="session")
@@ -359,8 +377,10 @@ def celery_worker_process(django_db_setup):
     worker = CeleryWorkerProcess(env, log_path, pidfile)
     try:
         worker.start()
+        RUNNING_WORKERS.append(worker)
         yield worker
     finally:
+        RUNNING_WORKERS.clear()
         worker.stop()
         if pidfile is not None:
             pidfile.unlink(missing_ok=True)
@@ -399,10 +419,21 @@ def _reference_data_after_flush(request):
     """Backs up serialized rollback for tests that commit: Django keeps the serialized copy
     on the connection object of the context that created the test database, and tests run
     after Playwright has started get another connection object (asgiref keeps one per
-    context) without it, so they would find the reference tables flushed."""
+    context) without it, so they would find the reference tables flushed. Before the flush
+    that ends such a test, the session's worker (if started) is left idle."""
     if "django_db_serialized_rollback" not in request.fixturenames:
+        yield
         return
     request.getfixturevalue("transactional_db")
+    _load_reference_data_if_flushed()
+    yield
+    # Set up after transactional_db, so this runs before its flush.
+    for worker in RUNNING_WORKERS:
+        if worker.is_running():
+            worker.settle()
+
+
+def _load_reference_data_if_flushed() -> None:
     from reviews.models import Chapter
 
     if Chapter.objects.exists():
