@@ -35,7 +35,8 @@ class StrictJsonTypes:
     """Serializer mixin: each field takes the JSON type the schema gives it.
 
     DRF turns 0 into "0" for a text field, "5" into 5 for a number, and iterates over an
-    object given for a list; a client that sends those has the wrong type and is told so.
+    object given for a list; a client that sends those has the wrong type and is told so. A
+    text's length is that of the text as sent, as the schema's maxLength says.
     """
 
     def to_internal_value(self, data):
@@ -79,4 +80,9 @@ def _json_type_problem(field, value) -> str | None:
     text_field = serializers.CharField | serializers.SlugRelatedField | serializers.ChoiceField
     if isinstance(field, text_field) and not isinstance(value, str):
         return gettext("Give text.")
+    # The schema's maxLength counts the text as sent; DRF would count it after trimming the
+    # spaces around it, and so accept a longer text than the schema allows.
+    max_length = getattr(field, "max_length", None)
+    if isinstance(field, serializers.CharField) and max_length and len(value) > max_length:
+        return str(field.error_messages["max_length"]).format(max_length=max_length)
     return None

@@ -62,6 +62,8 @@ def test_it_answers_an_empty_list_when_nothing_is_alike(clients, recorded):
         ({"description": ""}, "blank"),
         ({"description": "   "}, "blank"),
         ({"description": "x" * 5001}, "5000"),
+        # Over the schema's maxLength as sent, though not once the spaces are trimmed.
+        ({"description": "\u000b" + "x" * 5000}, "5000"),
         ({"description": 42}, "text"),
         ({"description": ["a"]}, "text"),
         ({"description": None}, "null"),
