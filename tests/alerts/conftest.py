@@ -14,8 +14,11 @@ from reviews.models import Review
 
 # The previous alert: every need written by a test lies after it, unless aged.
 CURSOR = timezone.now() - datetime.timedelta(days=3)
-# The run: a day from now, so that the window's end (a few minutes back) is after the data.
-RUN = timezone.now() + datetime.timedelta(days=1)
+# The run: noon tomorrow, so that the window's end (a few minutes back) is after the data,
+# and a run an hour later is the same day whatever the hour the tests start.
+RUN = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0) + datetime.timedelta(
+    days=1
+)
 # Before the previous alert: aged needs were written then.
 OLD = CURSOR - datetime.timedelta(days=30)
 
