@@ -1,7 +1,5 @@
 """Reads for assistance pages, exports and the catalogue, each in a fixed number of queries."""
 
-import hashlib
-import json
 from datetime import date
 
 from django.core.cache import cache
@@ -28,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.access import can_see_donor_interest
+from core.changes import cache_key
 from core.expressions import flag
 from needs.models import Category, Coverage, Need, Priority, Status, Subcategory, stale_q
 from needs.selectors import need_list
@@ -253,10 +252,14 @@ def cached_facet_counts(
     query = sorted(
         (name, sorted(values)) for name, values in filterset.data.lists() if name != "ordering"
     )
-    key_source = json.dumps(
-        [visibility, data_version, get_language(), date.today().isoformat(), query]
+    key = cache_key(
+        "catalogue-facets",
+        visibility,
+        data_version,
+        get_language(),
+        date.today().isoformat(),
+        query,
     )
-    key = "catalogue-facets:" + hashlib.sha256(key_source.encode()).hexdigest()
     counts = cache.get(key)
     if counts is None:
         counts = facet_counts(filterset, base)
@@ -604,8 +607,7 @@ def shared_needs_key(
         for name, values in filterset.data.lists()
         if name in filterset.filters
     )
-    key_source = json.dumps([visibility, data_version, query, page, page_size])
-    return "shared-needs:" + hashlib.sha256(key_source.encode()).hexdigest()
+    return cache_key("shared-needs", visibility, data_version, query, page, page_size)
 
 
 def shared_needs_page(

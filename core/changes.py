@@ -6,10 +6,14 @@
    `core.signals.data_committed` signal. A transaction does this once however many rows it
    writes, so an import of thousands of needs sends one signal.
 2. What is computed from the data records the version it read (`data_version()`) and is
-   stale while the current version is higher; caches put the version in their keys.
+   stale while the current version is higher; caches put the version in their keys
+   (`cache_key`).
 3. The writer holds the version row's lock from its `data_changed()` to its commit, so
    `settled_data_version()` waits for (or refuses while) an uncommitted writer.
 """
+
+import hashlib
+import json
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -62,6 +66,14 @@ def _bump() -> None:
         # The migration creates the row; a database flushed by a test has lost it.
         DataVersion.objects.get_or_create(pk=DataVersion.ROW_ID)
         rows.update(**changes)
+
+
+def cache_key(prefix: str, *parts) -> str:
+    """The cache key of what is built from `parts` (the data version, language, audience,
+    address... whatever the result depends on): `prefix:` and a digest, so that a key of any
+    length fits the cache's limit and two kinds of thing never share one."""
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return f"{prefix}:{digest}"
 
 
 def data_version() -> int:

@@ -1,15 +1,13 @@
 """Pages of long sorted lists: found on the rows' ids first, counted once per query and data
 version, and read from the groups (reviews) a page falls in."""
 
-import hashlib
-
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
-from .changes import data_version
+from .changes import cache_key, data_version
 
 # Counts are kept under the data version, which every write moves on; this only bounds the
 # memory a query nobody asks again holds.
@@ -65,8 +63,7 @@ class CountedOncePaginator(Paginator):
         if self._version is None:
             self._version = data_version()
         sql, params = queryset.query.sql_with_params()
-        digest = hashlib.sha256(f"{sql}|{params!r}|{self._version}".encode()).hexdigest()
-        return f"paging:{prefix}:{digest}"
+        return cache_key(f"paging:{prefix}", sql, repr(params), self._version)
 
     @cached_property
     def count(self):

@@ -9,9 +9,6 @@ from: equal keys, equal HTML. Personal data, donors' interest and the focal poin
 are never in it.
 """
 
-import hashlib
-import json
-
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -20,6 +17,7 @@ from django.utils.translation import get_language, gettext
 
 from assistance.models import Activity, DonorInterest, FundingContribution
 from core.access import can_see_donor_interest, can_see_personal_data, signed_in
+from core.changes import cache_key
 from core.charts import bar_chart
 from needs.digest import TO_CONFIRM_QUERY
 from needs.exports import FORMATS as EXPORT_FORMATS
@@ -71,22 +69,16 @@ def signed_in_lists(user, state: State, version: int, *, maintain: bool, donor_i
     thousands of needs and interests)."""
     if not (maintain or donor_interest):
         return {}
-    key = (
-        "country-lists:"
-        + hashlib.sha256(
-            json.dumps(
-                [
-                    state.pk,
-                    version,
-                    stale_before().isoformat(),
-                    can_see_personal_data(user),  # who proposed a need
-                    maintain,
-                    donor_interest,
-                    Need.objects.visibility_key(user),
-                    DonorInterest.objects.visibility_key(user),
-                ]
-            ).encode()
-        ).hexdigest()
+    key = cache_key(
+        "country-lists",
+        state.pk,
+        version,
+        stale_before().isoformat(),
+        can_see_personal_data(user),  # who proposed a need
+        maintain,
+        donor_interest,
+        Need.objects.visibility_key(user),
+        DonorInterest.objects.visibility_key(user),
     )
     lists = cache.get(key)
     if lists is None:
@@ -122,15 +114,15 @@ def shared_part(user, state: State, version: int) -> dict:
 
 
 def _shared_key(user, state: State, version: int) -> str:
-    parts = [
+    return cache_key(
+        "country-summary",
         state.pk,
         get_language(),
         signed_in(user),
         version,
         stale_before().isoformat(),
         *(model.objects.visibility_key(user) for model in SHARED_MODELS),
-    ]
-    return "country-summary:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    )
 
 
 def _build_shared_part(user, state: State) -> dict:

@@ -1,8 +1,6 @@
 """The State list and the country pages: a summary of each State and its sections (needs,
 proposed needs, assistance received, donors' interest), each at its own address."""
 
-import hashlib
-import json
 from functools import wraps
 
 from django import forms
@@ -19,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from core.access import can_see_donor_interest, can_see_personal_data, signed_in
-from core.changes import data_version
+from core.changes import cache_key, data_version
 from core.pages import (
     CSRF_TOKEN_SLOT,
     PAGE_SIZE,
@@ -216,21 +214,15 @@ def state_needs(request, state: State):
         download_base=f"state={state.iso3}&acceptance=accepted",
     )
     can_maintain = can_maintain_state_needs(user, state)
-    key = (
-        "state-needs:"
-        + hashlib.sha256(
-            json.dumps(
-                [
-                    request.get_full_path(),  # the list's forms come back to it
-                    get_language(),
-                    data_version(),
-                    stale_before().isoformat(),
-                    Need.objects.visibility_key(user),
-                    can_maintain,
-                    can_see_personal_data(user),
-                ]
-            ).encode()
-        ).hexdigest()
+    key = cache_key(
+        "state-needs",
+        request.get_full_path(),  # the list's forms come back to it
+        get_language(),
+        data_version(),
+        stale_before().isoformat(),
+        Need.objects.visibility_key(user),
+        can_maintain,
+        can_see_personal_data(user),
     )
     listed = cache.get(key)
     if listed is None:

@@ -6,8 +6,6 @@ figures come from a stored document, the history from the snapshots read by the 
 """
 
 import datetime
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.changes import cache_key
 from core.charts import bar_chart, line_chart
 from needs.models import Status
 from translations.lookup import translate_reference
@@ -78,10 +77,9 @@ class Figure:
         # Drawing the page's charts takes about half a second; the same numbers always give
         # the same SVG, so it is kept under a digest of what is drawn (and of the language,
         # which writes the numbers on the bars).
-        drawn = json.dumps(
-            [get_language(), self.chart_kind, self.title, labels, values], default=str
+        key = cache_key(
+            "dashboard-chart", get_language(), self.chart_kind, self.title, labels, values
         )
-        key = "dashboard-chart:" + hashlib.sha256(drawn.encode()).hexdigest()
         svg = cache.get(key)
         if svg is None:
             if self.chart_kind == "line":

@@ -1,8 +1,5 @@
 """Staff pages for reviews: list, review page, create, edit, delete, history."""
 
-import hashlib
-import json
-
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -17,7 +14,7 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import can_manage_needs, can_manage_reviews
-from core.changes import data_version
+from core.changes import cache_key, data_version
 from core.history import history_or_404
 from core.pages import (
     PAGE_SIZE,
@@ -91,7 +88,8 @@ def _needs_section(request, review: Review) -> dict:
     both cost the same."""
     user = request.user
     can_manage = can_manage_needs(user)
-    parts = [
+    key = cache_key(
+        "review-needs",
         review.pk,
         review.version,
         get_language(),
@@ -99,8 +97,7 @@ def _needs_section(request, review: Review) -> dict:
         review.needs.visibility_key(user),
         can_manage,
         timezone.localdate().isoformat(),
-    ]
-    key = "review-needs:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    )
     section = cache.get(key)
     if section is not None:
         return section

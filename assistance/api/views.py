@@ -1,5 +1,3 @@
-import hashlib
-
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import get_language
@@ -37,6 +35,7 @@ from assistance.shared_views import shared_groups, shared_groups_key
 from core.access import can_manage_assistance, signed_in
 from core.api.filters import StrictFilterBackend, StrictOrderingFilter
 from core.api.viewsets import ApiViewSet, ReadOnlyApiViewSet, refusal_is_conflict
+from core.changes import cache_key
 from core.paging import CountedOncePaginator
 
 from . import serializers
@@ -327,12 +326,10 @@ class SharedNeedViewSet(ApiViewSet):
         # A JSON answer is kept as it is sent, per answer, language and address (its links):
         # at 100 times today's data a page names 30-40 States a group, and reading the
         # answer and building its documents again cost 25 ms.
-        key = ":".join(
-            [
-                shared_groups_key(request, filterset, page=number, page_size=page_size),
-                get_language(),
-                hashlib.sha256(request.build_absolute_uri().encode()).hexdigest(),
-            ]
+        key = cache_key(
+            shared_groups_key(request, filterset, page=number, page_size=page_size),
+            get_language(),
+            request.build_absolute_uri(),
         )
         body = cache.get(key)
         if body is None:
