@@ -40,8 +40,8 @@ CATALOGUE_QUERY = {
     "q": "training",
 }
 NEEDS_API_QUERY = {"region": "african", "cycle": "2", "category": "capacity_building"}
-# The API's full-text search (the shared FilterSet's `q`, the catalogue's search box).
-NEEDS_API_SEARCH = {"q": "training"}
+# The API's full-text search (`search`, the same filter as the catalogue's search box `q`).
+NEEDS_API_SEARCH = {"search": "training"}
 DASHBOARD_CYCLE = 2
 # Needs shared by several States of a region: one cycle, one regional group.
 SHARED_NEEDS_QUERY = {"cycle": "2", "region": "african"}
@@ -116,13 +116,13 @@ ENDPOINTS = (
     ),
     Endpoint(
         "needs_api_search",
-        "API needs list, search ?q=",
+        "API needs list, search ?search=",
         DONOR,
         lambda: _with_query("/api/v1/needs/", NEEDS_API_SEARCH),
     ),
     Endpoint(
         "needs_api_search_public",
-        "API needs list, search ?q=",
+        "API needs list, search ?search=",
         ANONYMOUS,
         lambda: _with_query("/api/v1/needs/", NEEDS_API_SEARCH),
     ),

@@ -97,7 +97,11 @@ class NeedOrderingFilter(django_filters.OrderingFilter):
 class NeedFilterSet(django_filters.FilterSet):
     # Multiple-choice filters default to DISTINCT; on single-valued fields a need cannot
     # appear twice, and DISTINCT would make PostgreSQL sort every matching row.
-    q = django_filters.CharFilter(method="search", label=_("Search descriptions"))
+    q = django_filters.CharFilter(method="filter_search", label=_("Search descriptions"))
+    # The name API clients expect from DRF's search filter; the pages' search box sends `q`.
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("Search descriptions (the same as q)")
+    )
     state = ReferenceFilter(
         distinct=False,
         field_name="review__state__iso3",
@@ -183,7 +187,7 @@ class NeedFilterSet(django_filters.FilterSet):
         model = Need
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset

@@ -84,3 +84,13 @@ def test_every_way_of_writing_a_description_keeps_the_search_current(described, 
     )
     assert result.written
     assert len(matches("forensic accountants")) == 1
+
+
+def test_the_api_searches_with_q_and_with_search(client, described):
+    """`search`, the name DRF's search filter taught API clients, is the same search as `q`."""
+    for parameter in ("q", "search"):
+        response = client.get("/api/v1/needs/", {parameter: "whistle-blowers"})
+        assert response.status_code == 200
+        assert [need["ref"] for need in response.json()["results"]] == [described["whistle"].ref]
+    schema = client.get("/api/schema/").content.decode()
+    assert "Search descriptions (the same as q)" in schema
