@@ -1,5 +1,6 @@
-"""The import benchmark's file is a valid import of new needs in today's format, and its
-COPY floor reads the same file (a column added to the format broke both once)."""
+"""The import benchmark's file is a valid import of new needs in today's format, its COPY floor
+reads the same file (a column added to the format broke both once), and its checked floor
+copies back every row the import stored."""
 
 import io
 
@@ -21,4 +22,8 @@ def test_the_benchmark_imports_every_row_and_copies_the_same_file():
     assert result["problems"] == []
     assert result["written"] and result["created"] == 200
     assert result["copy_s"] > 0 and result["ratio"] > 0
+    stored = result["stored_rows"]
+    assert stored[Need._meta.db_table] == 200
+    assert stored[Need.history.model._meta.db_table] == 200  # one history entry a need
+    assert result["floor_s"] > 0 and result["floor_ratio"] > 0
     assert Need.objects.count() == needs_before  # both ran in a transaction rolled back
