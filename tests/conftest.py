@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from playwright.sync_api import expect
 
 # CI must give the same verdict every run: property and fuzz tests draw their examples
 # deterministically there (locally they explore new ones each run).
@@ -36,6 +37,11 @@ def database_url_is_postgres() -> bool:
 
 
 # --- Browser ------------------------------------------------------------------------------
+# A page that posts, writes and redirects took over Playwright's default 5 s once on CI's two
+# loaded cores (a focal point's proposal); a longer wait checks the same thing.
+expect.set_options(timeout=15_000)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium instead of a browser downloaded by `playwright install`."""
