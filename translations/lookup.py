@@ -1,9 +1,11 @@
 """Reference data in the active language, without a database query per page view.
 
-Each process keeps one table per language in Django's cache under a key that carries a
-version; saving a translation writes a new version, so every process reads the fresh rows at
-its next lookup. English is the language of the reference rows themselves and is never looked
-up."""
+Each language's table is kept in Django's cache under a key that carries a version; saving a
+translation writes a new version, so every process reads the fresh rows at its next lookup.
+A process also keeps the tables it read in memory under the same keys: the cache hands out a
+copy of a table at each read, which cost 130 µs a label, a tenth of a second on a page in
+French naming 190 States five times. English is the language of the reference rows
+themselves and is never looked up."""
 
 import uuid
 
@@ -13,6 +15,8 @@ from django.utils.translation import get_language
 from translations.models import ReferenceKind, ReferenceTranslation
 
 VERSION_KEY = "reference-translations:version"
+# {cache key: table} of this process; the keys of older versions are never asked again.
+_read_tables: dict[str, dict[tuple[str, str], str]] = {}
 
 
 def bump_version() -> None:
@@ -25,6 +29,9 @@ def _table(language: str) -> dict[tuple[str, str], str]:
         bump_version()
         version = cache.get(VERSION_KEY)
     key = f"reference-translations:{version}:{language}"
+    table = _read_tables.get(key)
+    if table is not None:
+        return table
     table = cache.get(key)
     if table is None:
         table = {
@@ -34,6 +41,9 @@ def _table(language: str) -> dict[tuple[str, str], str]:
             ).values_list("kind", "code", "text")
         }
         cache.set(key, table, timeout=None)
+    if not any(kept.startswith(f"reference-translations:{version}:") for kept in _read_tables):
+        _read_tables.clear()  # a new version: the older tables are of no more use
+    _read_tables[key] = table
     return table
 
 

@@ -87,3 +87,29 @@ def test_it_refuses_an_unknown_language_or_an_empty_text():
 def test_anything_else_is_shown_as_text():
     assert localized(None) == ""
     assert localized("Kenya") == "Kenya"
+
+
+def test_a_process_reads_a_language_table_from_the_cache_once(monkeypatch):
+    """The cache hands out a copy of the table at each read (130 µs); the process keeps the
+    copy it read until the version moves on."""
+    from translations import lookup
+
+    reads = []
+    real_get = lookup.cache.get
+
+    def counting_get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(lookup.cache, "get", counting_get)
+    states = list(State.objects.all()[:50])
+    with translation.override("fr"):
+        localized(states[0])
+        reads.clear()
+        names = [localized(state) for state in states]
+        assert [key for key in reads if key != lookup.VERSION_KEY] == []
+        assert localized(State.objects.get(iso3="TUR")) == "Türkiye"
+        lookup.bump_version()
+        localized(states[0])
+    assert len(set(names)) == 50
+    assert any(key.endswith(":fr") for key in reads)  # a new version is read again
