@@ -102,6 +102,21 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
+# --- Cache --------------------------------------------------------------------------------
+# What one process keeps in the cache must reach the others of a deployment (gunicorn's
+# workers, the Celery worker): the version under which a corrected translation is read, the
+# pages and fragments built once. CACHE_URL names a Redis database of its own, apart from the
+# broker's, since emptying the cache must never empty the task queue. Without it each process
+# keeps its own cache (the embedded default, a single process).
+CACHE_URL = env_url("CACHE_URL", None, ("redis", "rediss"))
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- Celery -------------------------------------------------------------------------------
 # Without a broker the tasks run in-process (the embedded default for a quick local look).
 BROKER_SCHEMES = ("redis", "rediss", "memory")

@@ -141,6 +141,9 @@ def test_compose_app_services_are_configured_and_wait_for_their_backends(compose
         env = _environment(service)
         assert env.get("DATABASE_URL", "").startswith("postgres"), name
         assert env.get("REDIS_URL", "").startswith("redis://"), name
+        # One cache for every process, in a Redis database apart from the broker's.
+        assert env.get("CACHE_URL", "").startswith("redis://redis:6379/"), name
+        assert env["CACHE_URL"] != env["REDIS_URL"], name
         assert env.get("SECRET_KEY"), name
         assert {"postgres", "redis"} <= _depends_on(service), name
     assert "migrate" in _command(compose_services["web"])

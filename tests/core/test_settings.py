@@ -14,6 +14,7 @@ CONFIG_VARIABLES = (
     "DATABASE_URL",
     "CELERY_BROKER_URL",
     "REDIS_URL",
+    "CACHE_URL",
     "ALLOWED_HOSTS",
     "NEED_STALE_AFTER_DAYS",
 )
@@ -58,6 +59,7 @@ def test_a_good_environment_starts():
         ("DATABASE_URL", "mysql://x"),
         ("CELERY_BROKER_URL", "http://x"),
         ("REDIS_URL", "http://x"),
+        ("CACHE_URL", "memcached://x"),
         ("NEED_STALE_AFTER_DAYS", "abc"),
         ("NEED_STALE_AFTER_DAYS", "0"),
         ("ALLOWED_HOSTS", ","),
@@ -79,3 +81,44 @@ def test_without_debug_the_secret_key_is_required():
     result = manage_check(SECRET_KEY=None, DEBUG="false")
     assert result.returncode != 0
     assert "The environment variable SECRET_KEY must be set." in last_line(result.stderr)
+
+
+def manage_shell(command: str, **variables: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
+    env.update(DEBUG="false", SECRET_KEY="a-secret-for-this-test", **variables)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_with_cache_url_every_process_shares_the_cache():
+    """A translation corrected in one gunicorn worker moves the version every other process
+    reads the translations under (translations.lookup): with CACHE_URL they share it."""
+    redis_url = os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL")
+    if not redis_url:
+        pytest.skip("needs Redis: run scripts/test.sh")
+    # The last of Redis's 16 databases: apart from the broker's and from any deployment's.
+    cache_url = redis_url.rsplit("/", 1)[0] + "/15"
+    lookup = "from translations.lookup import VERSION_KEY as K, bump_version; "
+    backend = manage_shell(
+        "from django.core.cache import caches; print(type(caches['default']).__name__)",
+        CACHE_URL=cache_url,
+    )
+    assert backend == "RedisCache"
+    moved = manage_shell(
+        lookup + "from django.core.cache import cache; bump_version(); print(cache.get(K))",
+        CACHE_URL=cache_url,
+    )
+    seen = manage_shell(
+        lookup + "from django.core.cache import cache; print(cache.get(K))", CACHE_URL=cache_url
+    )
+    assert len(moved) == 32 and seen == moved
+    alone = manage_shell(lookup + "from django.core.cache import cache; print(cache.get(K))")
+    assert alone == "None"  # without CACHE_URL, a process of its own
