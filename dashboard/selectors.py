@@ -517,8 +517,12 @@ def compute_figures() -> dict[tuple[int, str], dict]:
     ):
         document.theme_row(row.pop("code")).update(row)
 
-    # Follow-up: the needs of each cycle but the last, counted in the next cycle's views.
-    carried_over = Exists(counted_needs().filter(follows=OuterRef("pk")))
+    # Follow-up: the needs of each cycle but the last, counted in the next cycle's views. The
+    # needs carried over are those some counted need follows: read once and hashed by
+    # PostgreSQL (`IN` a subquery that does not refer to the row), where an EXISTS per row
+    # and count probed the index 600,000 times at 100 times today's volume (1.2 s of 3.5).
+    # No NULL in it, so NOT IN means "not carried over".
+    carried_over = Q(pk__in=counted_needs().filter(follows__isnull=False).values("follows_id"))
     for document, row in each(
         (cycle + 1, scope, row)
         for cycle, scope, row in _grouped_needs(
