@@ -20,9 +20,9 @@ CONFIG_VARIABLES = (
 )
 
 
-def manage_check(**variables: str | None) -> subprocess.CompletedProcess:
-    """`manage.py check` in a fresh process with a production-like environment plus changes
-    (None removes a variable)."""
+def manage(*arguments: str, **variables: str | None) -> subprocess.CompletedProcess:
+    """`manage.py <arguments>` in a fresh process with a production-like environment plus
+    changes (None removes a variable)."""
     env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
     env.update(DEBUG="false", SECRET_KEY="a-secret-for-this-test")
     for name, value in variables.items():
@@ -31,13 +31,17 @@ def manage_check(**variables: str | None) -> subprocess.CompletedProcess:
         else:
             env[name] = value
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", *arguments],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def manage_check(**variables: str | None) -> subprocess.CompletedProcess:
+    return manage("check", **variables)
 
 
 def last_line(text: str) -> str:
@@ -84,16 +88,7 @@ def test_without_debug_the_secret_key_is_required():
 
 
 def manage_shell(command: str, **variables: str) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
-    env.update(DEBUG="false", SECRET_KEY="a-secret-for-this-test", **variables)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", command],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = manage("shell", "--no-imports", "-c", command, **variables)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
