@@ -301,16 +301,19 @@ class CeleryWorkerProcess:
         self.process.wait()
 
     def settle(self, timeout: float = 30) -> None:
-        """Drop what is queued and wait until the worker runs no task: a test that committed
-        rows (a live server's writes queue the dashboard's recomputation) ends with a flush of
-        every table, whose TRUNCATE deadlocks with a task reading them meanwhile."""
+        """Drop what is queued and wait until the worker runs no task and holds none for
+        later: a test that committed rows (a live server's writes queue the dashboard's
+        recomputation) ends with a flush of every table, whose TRUNCATE deadlocks with a task
+        reading them meanwhile. A task due in a few seconds (`countdown`) is already held by
+        the worker, where purging does not reach it; it would run during the next test."""
         from tan_tracker.celery import app as celery_app
 
         celery_app.control.purge()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.is_running():
-            replies = celery_app.control.inspect(timeout=2, limit=1).active() or {}
-            if replies and not any(replies.values()):
+            inspector = celery_app.control.inspect(timeout=2, limit=1)
+            states = [inspector.active(), inspector.scheduled(), inspector.reserved()]
+            if all(states) and not any(tasks for state in states for tasks in state.values()):
                 return
             time.sleep(0.2)
 
