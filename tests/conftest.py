@@ -301,19 +301,34 @@ class CeleryWorkerProcess:
         self.process.wait()
 
     def settle(self, timeout: float = 30) -> None:
-        """Drop what is queued and wait until the worker runs no task and holds none for
-        later: a test that committed rows (a live server's writes queue the dashboard's
-        recomputation) ends with a flush of every table, whose TRUNCATE deadlocks with a task
-        reading them meanwhile. A task due in a few seconds (`countdown`) is already held by
-        the worker, where purging does not reach it; it would run during the next test."""
+        """Drop what is queued, revoke what the worker holds for later, and wait until it
+        runs no task: a test that committed rows (a live server's writes queue the
+        dashboard's recomputation) ends with a flush of every table, whose TRUNCATE deadlocks
+        with a task reading them meanwhile. A task due in a few seconds (`countdown`) is
+        already held by the worker, where purging does not reach it; unrevoked, it would run
+        during the next test."""
         from tan_tracker.celery import app as celery_app
 
         celery_app.control.purge()
+        inspector = celery_app.control.inspect(timeout=2, limit=1)
+        held = [
+            *(
+                entry["request"]["id"]
+                for tasks in (inspector.scheduled() or {}).values()
+                for entry in tasks
+            ),
+            *(
+                request["id"]
+                for tasks in (inspector.reserved() or {}).values()
+                for request in tasks
+            ),
+        ]
+        if held:
+            celery_app.control.revoke(held)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.is_running():
-            inspector = celery_app.control.inspect(timeout=2, limit=1)
-            states = [inspector.active(), inspector.scheduled(), inspector.reserved()]
-            if all(states) and not any(tasks for state in states for tasks in state.values()):
+            replies = celery_app.control.inspect(timeout=2, limit=1).active() or {}
+            if replies and not any(replies.values()):
                 return
             time.sleep(0.2)
 
