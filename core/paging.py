@@ -3,7 +3,9 @@ version, and read from the groups (reviews) a page falls in."""
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Cast
+from django.db.models.lookups import In
 from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
@@ -113,6 +115,7 @@ class GroupedPaginator(CountedOncePaginator, IdsFirstPaginator):
             self.within = ordering[len(self.prefix) :]
             field = object_list.model._meta.get_field(self.group)
             self.column, self.related = field.attname, field.related_model
+            self.group_key_type = type(field.target_field)
             # The prefix in the group's own terms: "review" is its model's ordering,
             # "review__state__name" its "state__name".
             self.group_ordering = (
@@ -174,7 +177,12 @@ class GroupedPaginator(CountedOncePaginator, IdsFirstPaginator):
                     skip = bottom - start
                 chosen.append(group)
             start += rows
-        ordered = self.object_list.filter(**{f"{self.column}__in": chosen}).order_by(
+        # Typed as the column (a review's id is a bigint): a bare 1 is an integer, which the
+        # GIN index on (review, search words) (needs 0012, btree_gin on PostgreSQL 15) does
+        # not match, so a search within the page's reviews would read every need that has
+        # the word instead of the reviews' few.
+        typed = [Cast(Value(group), self.group_key_type()) for group in chosen]
+        ordered = self.object_list.filter(In(F(self.column), typed)).order_by(
             *self.prefix, self.column, *self.within
         )
         ids = list(ordered.values_list("pk", flat=True)[skip : skip + top - bottom])

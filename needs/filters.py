@@ -194,7 +194,8 @@ class NeedFilterSet(django_filters.FilterSet):
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery
 
-            # search_vector is kept by a trigger and GIN-indexed (needs migration 0005).
+            # search_vector is kept by a trigger (needs 0005) and GIN-indexed with the review
+            # (needs 0012), which the paged lists filter by.
             return queryset.filter(
                 search_vector=SearchQuery(value, config="english", search_type="websearch")
             )

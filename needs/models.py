@@ -312,9 +312,9 @@ class Need(models.Model):
         verbose_name=_("updated by"),
     )
     # The description's words for full-text search, written by a PostgreSQL trigger on every
-    # insert and update (migration 0005) and read through a GIN index: computing them for
-    # each candidate row made searches over many needs take seconds. Empty on SQLite, whose
-    # search matches words with icontains.
+    # insert and update (migration 0005) and read through a GIN index on the review and the
+    # words (0012): computing them for each candidate row made searches over many needs take
+    # seconds. Empty on SQLite, whose search matches words with icontains.
     search_vector = SearchVectorField(null=True, editable=False)
     objects = NeedQuerySet.as_manager()
     # History is read by need (`id`), entry, date and user: the indexes simple_history would

@@ -12,6 +12,8 @@ icontains.
 import django.contrib.postgres.search
 from django.db import migrations
 
+from core.migration_operations import on_postgresql
+
 TRIGGER = "needs_need_search_vector_update"
 INDEX = "needs_need_search_vector_gin"
 OLD_EXPRESSION_INDEX = "needs_need_description_fts"
@@ -32,15 +34,6 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("needs", "0004_verbose_names_and_import_language"),
@@ -53,5 +46,5 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        migrations.RunPython(run(FORWARD), run(BACKWARD), elidable=False),
+        on_postgresql(FORWARD, BACKWARD),
     ]

@@ -7,6 +7,8 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import on_postgresql
+
 
 # Same State, strictly earlier cycle: a rule across rows, which a CHECK constraint cannot
 # state. The trigger fires on every insert and on updates of the link (the imports' COPY
@@ -46,15 +48,6 @@ BACKWARD = [
     f"DROP TRIGGER IF EXISTS {TRIGGER} ON needs_need",
     f"DROP FUNCTION IF EXISTS {FUNCTION}()",
 ]
-
-
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement, params=None)
-
-    return apply
 
 
 class Migration(migrations.Migration):
@@ -158,5 +151,5 @@ class Migration(migrations.Migration):
                 name="need_follows_another_need",
             ),
         ),
-        migrations.RunPython(run(FORWARD), run(BACKWARD), elidable=False),
+        on_postgresql(FORWARD, BACKWARD),
     ]

@@ -10,6 +10,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from core.migration_operations import on_postgresql
+
 FOLLOWS_TRIGGER = "needs_need_follows_earlier_cycle"
 FOLLOWS_FUNCTION = "needs_need_follows_earlier_cycle_check"
 SEARCH_TRIGGER = "needs_need_search_vector_update"
@@ -32,15 +34,6 @@ BACKWARD = [
     f"CREATE TRIGGER {SEARCH_TRIGGER} BEFORE INSERT OR UPDATE ON needs_need "
     f"FOR EACH ROW EXECUTE FUNCTION {SEARCH_FUNCTION}",
 ]
-
-
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement, params=None)
-
-    return apply
 
 
 class Migration(migrations.Migration):
@@ -72,5 +65,5 @@ class Migration(migrations.Migration):
                 verbose_name="review",
             ),
         ),
-        migrations.RunPython(run(FORWARD), run(BACKWARD)),
+        on_postgresql(FORWARD, BACKWARD),
     ]
