@@ -6,7 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Upper
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
@@ -175,9 +175,13 @@ HISTORY_UNINDEXED = [
     "article",
     "category",
     "subcategory",
+    "follows",
     "last_confirmed_by",
     "proposed_by",
     "updated_by",
+    # The history of the themes' links: read by entry (`history`) only.
+    "need",
+    "theme",
 ]
 
 
@@ -317,9 +321,10 @@ class Need(models.Model):
     # seconds. Empty on SQLite, whose search matches words with icontains.
     search_vector = SearchVectorField(null=True, editable=False)
     objects = NeedQuerySet.as_manager()
-    # History is read by need (`id`), entry, date and user: the indexes simple_history would
-    # add on its copies of the other foreign keys and of `ref` are never used, and each one
-    # costs every history entry written (a tenth of an import of 100,000 needs).
+    # History is read by need (`id`), entry, date and user, and the themes' history by entry:
+    # the indexes simple_history would add on its copies of the other foreign keys and of
+    # `ref` are never used, and each one costs every history entry written (a tenth of an
+    # import of 100,000 needs).
     history = HistoricalRecords(
         m2m_fields=[themes],
         excluded_fields=["search_vector"],
@@ -357,6 +362,10 @@ class Need(models.Model):
             # A review's needs of one category, and whether they count, read from the index
             # alone: the lists' pages and counts, review by review (core.paging).
             models.Index(fields=["review", "category", "acceptance"], name="need_review_category"),
+            # A reference typed in any case (the activities' need filter, a link's form):
+            # without it, each lookup read every need (335 ms at 100 times today's volume).
+            # It takes the place of the LIKE index PostgreSQL had on `ref` (needs 0013).
+            models.Index(Upper("ref"), name="need_ref_upper"),
         ]
 
     def __str__(self):
