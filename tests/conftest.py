@@ -36,6 +36,27 @@ def database_url_is_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").split("://", 1)[0] in POSTGRES_SCHEMES
 
 
+# --- Database -----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database without autovacuum. Every test rolls back what it wrote, so the
+    tables are empty at rest and full of dead rows; autovacuum, whenever it passes, records
+    them as empty (0 rows over many pages). PostgreSQL then plans a test's own rows as one
+    row each, and one CI run hung for 12 minutes on a dashboard count planned as nested
+    loops over full index scans. A table never vacuumed is estimated from its size."""
+    if database_url_is_postgres():
+        from django.db import connection
+
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT format('ALTER TABLE %I.%I SET (autovacuum_enabled = false, "
+                "toast.autovacuum_enabled = false)', schemaname, tablename) "
+                "FROM pg_tables WHERE schemaname = current_schema()"
+            )
+            for (statement,) in cursor.fetchall():
+                cursor.execute(statement)
+
+
 # --- Browser ------------------------------------------------------------------------------
 # A page that posts, writes and redirects took over Playwright's default 5 s once on CI's two
 # loaded cores (a focal point's proposal); a longer wait checks the same thing.

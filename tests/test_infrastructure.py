@@ -31,6 +31,20 @@ def test_ci_always_runs_on_postgresql():
     assert connection.vendor == "postgresql"
 
 
+@pytest.mark.django_db
+def test_autovacuum_leaves_the_test_database_alone():
+    """Autovacuum would record the tables as empty between tests (conftest.django_db_setup)."""
+    if not database_url_is_postgres():
+        pytest.skip("DATABASE_URL is not PostgreSQL here")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_tables t ON t.tablename = c.relname "
+            "AND t.schemaname = current_schema() WHERE NOT coalesce("
+            "'autovacuum_enabled=false' = ANY(c.reloptions), false)"
+        )
+        assert cursor.fetchall() == []
+
+
 # --- The real worker ----------------------------------------------------------------------
 @pytest.mark.worker
 def test_a_task_runs_in_the_separate_worker_process(worker):
