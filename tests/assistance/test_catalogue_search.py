@@ -70,11 +70,6 @@ def test_a_page_of_a_search_reads_the_index_by_review_and_word(described, other_
     factories.NeedFactory(review=factories.ReviewFactory(state=other_state))
     queryset = NeedFilterSet({"q": "stolen assets"}, queryset=Need.objects.all()).qs
     with CaptureQueriesContext(connection) as queries:
-        pages = NeedPaginator(queryset, 10)
-        print(pages.group_counts, list(queryset))
-        print(list(pages.page(1)))
-        for q in queries:
-            print(q["sql"])
         assert [need.ref for need in NeedPaginator(queryset, 10).page(1)] == [
             described["assets"].ref
         ]
