@@ -8,6 +8,8 @@ its search falls back to `icontains`.
 
 from django.db import migrations
 
+from core.migration_operations import on_postgresql
+
 INDEX_NAME = "needs_need_description_fts"
 CREATE = (
     f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON needs_need "
@@ -16,20 +18,10 @@ CREATE = (
 DROP = f"DROP INDEX IF EXISTS {INDEX_NAME}"
 
 
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("assistance", "0002_initial"),
         ("needs", "0002_load_reference_data"),
     ]
 
-    operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
+    operations = [on_postgresql([CREATE], [DROP])]
