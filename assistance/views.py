@@ -76,6 +76,7 @@ def activity_list_view(request):
         "assistance/activity_list.html",
         {
             "filterset": filterset,
+            "valid": valid,
             "page": page,
             "query": query_without_page(request),
             "can_manage": can_manage_assistance(request.user),
@@ -278,7 +279,7 @@ def _organisation_list(request, filterset_class, queryset, template, count_field
     return render(
         request,
         template,
-        {"filterset": filterset, "page": page},
+        {"filterset": filterset, "valid": valid, "page": page},
         status=200 if valid else 400,
     )
 

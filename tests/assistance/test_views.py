@@ -232,6 +232,24 @@ def test_the_activity_list_filters_and_rejects_bad_input(client, activity, provi
     assert client.get(reverse("assistance:activity_list"), {"year": "x"}).status_code == 400
 
 
+@pytest.mark.parametrize(
+    "name,query,nothing",
+    [
+        ("activity_list", {"need": "N-NOPE"}, b"No activity matches these filters."),
+        ("activity_list", {"q": "nothing-like-this"}, b"No activity matches these filters."),
+        ("provider_list", {"q": "nothing-like-this"}, b"No provider recorded."),
+        ("donor_list", {"q": "nothing-like-this"}, b"No donor recorded."),
+    ],
+)
+def test_valid_filters_that_match_nothing_say_so(client, staff, activity, name, query, nothing):
+    """An empty page is not an invalid filter: the list says nothing matches."""
+    client.force_login(staff)
+    response = client.get(reverse(f"assistance:{name}"), query)
+    assert response.status_code == 200
+    assert nothing in response.content
+    assert b"Some filters are not valid" not in response.content
+
+
 def test_deleting_an_activity_asks_first_then_recomputes_coverage(
     client, staff, activity, published_need
 ):
