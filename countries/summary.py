@@ -6,11 +6,13 @@ their charts, the latest assistance, the figures) depends on the State, the lang
 rows the person may read (each model's `visibility_key`), whether they are signed in, the data
 version (moved on by every write, so a change shows at once) and the day staleness is counted
 from: equal keys, equal HTML. Personal data, donors' interest and the focal point's actions
-are never in it.
+are never in it: they are sections of their own (`signed_in_sections`), cached per audience
+and address.
 """
 
 from django.conf import settings
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -19,6 +21,7 @@ from assistance.models import Activity, DonorInterest, FundingContribution
 from core.access import can_see_donor_interest, can_see_personal_data, signed_in
 from core.changes import cache_key
 from core.charts import bar_chart
+from core.pages import CSRF_TOKEN_SLOT, render_public_page
 from needs.digest import TO_CONFIRM_QUERY
 from needs.exports import FORMATS as EXPORT_FORMATS
 from needs.models import Need, stale_before
@@ -36,70 +39,109 @@ LATEST = 5
 SHARED_MODELS = (Need, Review, Activity, FundingContribution)
 
 
-def context(user, state: State, version: int) -> dict:
-    """The summary's context for this user: the shared part, then what is theirs."""
+def context(request, state: State, version: int) -> dict:
+    """The summary's context for the person asking: the shared part, then what is theirs."""
+    user = request.user
     part = shared_part(user, state, version)
-    result = {
+    maintain = can_maintain_state_needs(user, state)
+    return {
         "shared": mark_safe(part["html"]),  # rendered by our own template, escaped there
         "figures": part["figures"],
         "focal_points": selectors.state_focal_points(user, state),
-        "to_confirm_query": TO_CONFIRM_QUERY,
         "stale_after_days": settings.NEED_STALE_AFTER_DAYS,
         "download_formats": EXPORT_FORMATS,
-        "can_maintain": can_maintain_state_needs(user, state),
-        "can_see_donor_interest": can_see_donor_interest(user),
-    }
-    if result["can_maintain"]:
-        # Those who maintain the State's needs see all its reviews.
-        result["can_propose"] = part["has_review"]
-    return result | signed_in_lists(
-        user,
+    } | signed_in_sections(
+        request,
         state,
         version,
-        maintain=result["can_maintain"],
-        donor_interest=result["can_see_donor_interest"],
+        figures=part["figures"],
+        maintain=maintain,
+        # Those who maintain the State's needs see all its reviews.
+        can_propose=maintain and part["has_review"],
+        donor_interest=can_see_donor_interest(user),
     )
 
 
-def signed_in_lists(user, state: State, version: int, *, maintain: bool, donor_interest: bool):
-    """What signed-in audiences see besides the shared part: for those who maintain the
-    State's needs, the latest proposals and the needs waiting for confirmation; for those who
-    see donors' interest, the latest interest. Each list is read once per audience and data
-    version (at 100 times today's data they cost 15 ms a request, counting a State's
-    thousands of needs and interests)."""
+def signed_in_sections(
+    request, state: State, version: int, *, figures, maintain, can_propose, donor_interest
+) -> dict:
+    """The sections signed-in audiences see besides the shared part, as HTML: for those who
+    maintain the State's needs ("maintained"), the needs waiting for confirmation and the
+    latest proposals; for those who see donors' interest ("interest"), the latest interest.
+    Rendered once per audience, language, address and data version, with each person's
+    CSRF token put in: at 100 times today's data their lists are full and rendering them
+    cost a third of the focal point's page."""
     if not (maintain or donor_interest):
         return {}
+    user = request.user
     key = cache_key(
-        "country-lists",
+        "country-sections",
         state.pk,
         version,
         stale_before().isoformat(),
+        get_language(),
+        request.get_full_path(),  # the confirm forms come back to it
         can_see_personal_data(user),  # who proposed a need
         maintain,
+        can_propose,
         donor_interest,
         Need.objects.visibility_key(user),
         DonorInterest.objects.visibility_key(user),
     )
-    lists = cache.get(key)
-    if lists is None:
-        lists = {}
-        if maintain:
-            proposals, proposal_total = selectors.first_with_total(
-                selectors.state_proposals(user, state), LATEST
-            )
-            lists |= {
+    sections = cache.get(key)
+    if sections is None:
+        sections = _render_signed_in_sections(
+            request,
+            state,
+            figures=figures,
+            maintain=maintain,
+            can_propose=can_propose,
+            donor_interest=donor_interest,
+        )
+        cache.set(key, sections, SHARED_CACHE_SECONDS)
+    token = get_token(request)
+    return {
+        name: mark_safe(html.replace(CSRF_TOKEN_SLOT, token)) for name, html in sections.items()
+    }
+
+
+def _render_signed_in_sections(
+    request, state: State, *, figures, maintain, can_propose, donor_interest
+) -> dict[str, str]:
+    user = request.user
+    context = {
+        "state": state,
+        "figures": figures,
+        "can_see_personal_data": can_see_personal_data(user),
+    }
+    sections = {}
+    if maintain:
+        proposals, proposal_total = selectors.first_with_total(
+            selectors.state_proposals(user, state), LATEST
+        )
+        sections["maintained"] = render_public_page(
+            request,
+            "countries/_summary_maintained.html",
+            context
+            | {
                 "to_confirm": list(selectors.needs_waiting_for_confirmation(user, state)[:LATEST]),
+                "to_confirm_query": TO_CONFIRM_QUERY,
+                "stale_after_days": settings.NEED_STALE_AFTER_DAYS,
                 "proposals": proposals,
                 "proposal_total": proposal_total,
-            }
-        if donor_interest:
-            interests, interest_total = selectors.first_with_total(
-                selectors.state_donor_interests(user, state).order_by("-created_at", "-id"),
-                LATEST,
-            )
-            lists |= {"interests": interests, "interest_total": interest_total}
-        cache.set(key, lists, SHARED_CACHE_SECONDS)
-    return lists
+                "can_propose": can_propose,
+            },
+        )
+    if donor_interest:
+        interests, interest_total = selectors.first_with_total(
+            selectors.state_donor_interests(user, state).order_by("-created_at", "-id"), LATEST
+        )
+        sections["interest"] = render_public_page(
+            request,
+            "countries/_summary_interest.html",
+            context | {"interests": interests, "interest_total": interest_total},
+        )
+    return sections
 
 
 def shared_part(user, state: State, version: int) -> dict:

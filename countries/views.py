@@ -29,7 +29,6 @@ from core.pages import (
 )
 from core.paging import IdsFirstPaginator
 from needs.action_exports import FORMATS as ACTION_EXPORT_FORMATS
-from needs.digest import TO_CONFIRM_QUERY
 from needs.exports import FORMATS as EXPORT_FORMATS
 from needs.filters import NeedActionFilterSet, NeedFilterSet
 from needs.models import Need, Status, stale_before
@@ -135,7 +134,7 @@ def state_detail(request, iso3: str):
     if page_key and (page := cache.get(page_key)) is not None:
         return with_csrf_token(request, page)
     state = get_object_or_404(State.objects.select_related("regional_group"), iso3=iso3)
-    context = _section_context(request, state, **summary.context(request.user, state, version))
+    context = _section_context(request, state, **summary.context(request, state, version))
     if not page_key:
         return render(request, "countries/state_detail.html", context)
     page = render_public_page(request, "countries/state_detail.html", context)
@@ -198,10 +197,46 @@ def _filtered_section(
 @require_GET
 @state_section
 def state_needs(request, state: State):
-    """The State's needs, filtered and paged. The list (and the follow-up chains below it) is
-    rendered once per address, language, data version, audience and day, with each
-    person's CSRF token put in: a page of 50 needs with their sources, trails and chains
-    costs 60-70 ms to render, and at 100 times today's data every page is full."""
+    """The State's needs, filtered and paged. The section (its filters, the list and the
+    follow-up chains below it) is rendered once per address, language, data version,
+    audience and day, with each person's CSRF token put in: a page of 50 needs with their
+    sources, trails and chains costs 60-70 ms to render, the filters 10 ms more, and at 100
+    times today's data every page is full."""
+    user = request.user
+    can_maintain = can_maintain_state_needs(user, state)
+    key = cache_key(
+        "state-needs",
+        request.get_full_path(),  # the filters, the page, and where the list's forms come back
+        get_language(),
+        data_version(),
+        stale_before().isoformat(),
+        Need.objects.visibility_key(user),
+        can_maintain,
+        can_see_personal_data(user),
+    )
+    section = cache.get(key)
+    if section is None:
+        section = _render_needs_section(request, state, can_maintain=can_maintain)
+        cache.set(key, section, PAGE_CACHE_SECONDS)
+    context = _section_context(
+        request,
+        state,
+        # Rendered by our own templates, escaped there.
+        needs_filters=mark_safe(section["filters"]),
+        needs_list=mark_safe(section["list"].replace(CSRF_TOKEN_SLOT, get_token(request))),
+        chains_section=mark_safe(section["chains"]),
+        download_query=section["download_query"],
+        download_formats=EXPORT_FORMATS,
+        can_propose=_can_propose(user, state),
+    )
+    return render(
+        request, "countries/state_needs.html", context, status=200 if section["valid"] else 400
+    )
+
+
+def _render_needs_section(request, state: State, *, can_maintain: bool) -> dict:
+    """{"filters", "list", "chains"} of the needs section as HTML (the list with a slot for
+    the CSRF token), whether its filters are valid, and the query of its download links."""
     user = request.user
     rows, filters, valid = _filtered_section(
         request,
@@ -213,49 +248,23 @@ def state_needs(request, state: State):
         per_page=NEEDS_PER_PAGE,
         download_base=f"state={state.iso3}&acceptance=accepted",
     )
-    can_maintain = can_maintain_state_needs(user, state)
-    key = cache_key(
-        "state-needs",
-        request.get_full_path(),  # the list's forms come back to it
-        get_language(),
-        data_version(),
-        stale_before().isoformat(),
-        Need.objects.visibility_key(user),
-        can_maintain,
-        can_see_personal_data(user),
-    )
-    listed = cache.get(key)
-    if listed is None:
-        needs = rows.get_page(request.GET.get("page"))
-        chains = selectors.state_follow_chains(user, state)
-        selectors.with_successors(needs, chains)
-        context = {
-            "state": state,
-            "needs": needs,
-            **filters,
-            "can_maintain": can_maintain,
-            "can_see_personal_data": can_see_personal_data(user),
-            "unmet_status": Status.UNMET,
-            "chains": chains,
-        }
-        listed = {
-            name: render_public_page(request, f"countries/_state_needs_{name}.html", context)
-            for name in ("list", "chains")
-        }
-        cache.set(key, listed, PAGE_CACHE_SECONDS)
-    token = get_token(request)
-    context = _section_context(
-        request,
-        state,
-        # Rendered by our own templates, escaped there.
-        needs_list=mark_safe(listed["list"].replace(CSRF_TOKEN_SLOT, token)),
-        chains_section=mark_safe(listed["chains"]),
+    needs = rows.get_page(request.GET.get("page"))
+    chains = selectors.state_follow_chains(user, state)
+    selectors.with_successors(needs, chains)
+    context = {
+        "state": state,
+        "needs": needs,
         **filters,
-        stale_query=TO_CONFIRM_QUERY,
-        download_formats=EXPORT_FORMATS,
-        can_propose=_can_propose(user, state),
-    )
-    return render(request, "countries/state_needs.html", context, status=200 if valid else 400)
+        "can_maintain": can_maintain,
+        "can_see_personal_data": can_see_personal_data(user),
+        "unmet_status": Status.UNMET,
+        "chains": chains,
+    }
+    section = {
+        name: render_public_page(request, f"countries/_state_needs_{name}.html", context)
+        for name in ("filters", "list", "chains")
+    }
+    return section | {"valid": valid, "download_query": filters["download_query"]}
 
 
 @allowed_by(signed_in)

@@ -198,6 +198,52 @@ def test_a_query_string_is_not_cached_whole(client_as, people, kenya_page):
     assert not shared_part_built(with_query)  # the audience's part still comes from the cache
 
 
+def sections_built(response) -> bool:
+    """Whether the summary's signed-in sections were rendered for this request."""
+    return built(response) and "to_confirm" in response.context
+
+
+def test_the_focal_points_sections_are_shared_with_each_persons_own_token(
+    people, home_state, kenya_page
+):
+    """A second focal point of the State gets the sections the first one's visit rendered,
+    with their own CSRF token in the confirm forms, which post."""
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(people["focal_point"])
+    first_page = first.get(KENYA_PAGE)
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(factories.make_user(Role.FOCAL_POINT, username="focal2", state=home_state))
+    second_page = second.get(KENYA_PAGE)
+
+    assert sections_built(first_page)
+    assert not sections_built(second_page)
+    page = second_page.content.decode()
+    need = kenya_page["stale_need"]
+    assert f'data-testid="confirm-{need.ref}"' in page
+    assert "csrf-token-slot" not in page
+    assert token_of(page) != token_of(first_page.content.decode())
+    confirmed = second.post(
+        reverse("needs:need_confirm", args=[need.pk]),
+        {"csrfmiddlewaretoken": token_of(page), "next": f"{KENYA_PAGE}#to-confirm"},
+    )
+    assert confirmed.status_code == 302
+    after = first.get(KENYA_PAGE).content.decode()
+    assert f'data-testid="confirm-{need.ref}"' not in after
+
+
+def test_the_focal_points_sections_are_kept_per_language_and_address(client_as, people, kenya_page):
+    focal = client_as(people["focal_point"])
+    english = focal.get(KENYA_PAGE)
+    french = focal.get(KENYA_PAGE, HTTP_ACCEPT_LANGUAGE="fr")
+    with_query = focal.get(KENYA_PAGE, {"utm_source": "mail"})
+
+    assert sections_built(english) and sections_built(french) and sections_built(with_query)
+    assert "Waiting for confirmation" in english.content.decode()
+    assert "En attente de confirmation" in french.content.decode()
+    # The confirm forms come back to the address they were on.
+    assert f'value="{KENYA_PAGE}?utm_source=mail#to-confirm"' in with_query.content.decode()
+
+
 # --- The needs section's list ---------------------------------------------------------------
 KENYA_NEEDS = reverse("countries:state_needs", args=["KEN"])
 
@@ -235,3 +281,24 @@ def test_the_needs_list_carries_each_persons_own_token_and_stays_in_its_audience
         {"csrfmiddlewaretoken": token_of(focal_page), "next": KENYA_NEEDS},
     )
     assert confirmed.status_code == 302
+
+
+def test_the_needs_section_is_kept_with_its_filters_and_their_errors(
+    client_as, people, kenya_page, django_assert_max_num_queries
+):
+    focal_point = client_as(people["focal_point"])
+    first = focal_point.get(KENYA_NEEDS, {"status": "unmet"})
+    with django_assert_max_num_queries(7):  # no filter, page or list query
+        again = focal_point.get(KENYA_NEEDS, {"status": "unmet"})
+    invalid = [focal_point.get(KENYA_NEEDS, {"cycle": "9"}) for _ in range(2)]
+
+    assert "needs" in first.context
+    assert "needs" not in again.context and "form" not in again.context
+    html = " ".join(again.content.decode().split())
+    assert 'name="status" value="unmet" id="id_status_0" checked>' in html
+    assert 'href="/needs/export/csv/?state=KEN&amp;acceptance=accepted&amp;status=unmet"' in html
+    assert kenya_page["stale_need"].ref in html
+    assert "form" in invalid[0].context and "form" not in invalid[1].context
+    for response in invalid:
+        assert response.status_code == 400
+        assert 'data-testid="need-filter-errors"' in response.content.decode()
