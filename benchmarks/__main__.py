@@ -97,12 +97,20 @@ class Databases:
         self.created.append(name)
 
     def drop_all(self) -> None:
+        """Drop the databases this run created. One that cannot be dropped is a warning, not
+        a failure: the measurements are kept."""
         for name in reversed(self.created):
-            self.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                [name],
-            )
-            self.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            try:
+                # Client connections only: an autovacuum worker runs as a superuser, which
+                # the benchmark's role may not terminate, and DROP DATABASE stops it itself.
+                self.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND backend_type = 'client backend'",
+                    [name],
+                )
+                self.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            except psycopg2.Error as error:
+                log(f"Could not drop {name}: {str(error).strip()}; drop it by hand")
         self.created.clear()
         self.admin.close()
 
