@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -108,8 +109,14 @@ def render_public_page(request, template: str, context: dict) -> str:
     return render_to_string(template, {**context, "csrf_token": CSRF_TOKEN_SLOT}, request)
 
 
+def filled_csrf_token(request, html: str) -> SafeString:
+    """HTML rendered by `render_public_page` (escaped there), with the person's own CSRF
+    token in its slot."""
+    return mark_safe(html.replace(CSRF_TOKEN_SLOT, get_token(request)))
+
+
 def with_csrf_token(request, page: str) -> HttpResponse:
-    return HttpResponse(page.replace(CSRF_TOKEN_SLOT, get_token(request)))
+    return HttpResponse(filled_csrf_token(request, page))
 
 
 def confirm_delete(request, template: str, context: dict, *, delete, done: str, then: str):

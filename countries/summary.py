@@ -12,7 +12,6 @@ and address.
 
 from django.conf import settings
 from django.core.cache import cache
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -21,7 +20,7 @@ from assistance.models import Activity, DonorInterest, FundingContribution
 from core.access import can_see_donor_interest, can_see_personal_data, signed_in
 from core.changes import cache_key
 from core.charts import bar_chart
-from core.pages import CSRF_TOKEN_SLOT, render_public_page
+from core.pages import filled_csrf_token, render_public_page
 from needs.digest import TO_CONFIRM_QUERY
 from needs.exports import FORMATS as EXPORT_FORMATS
 from needs.models import Need, stale_before
@@ -99,10 +98,7 @@ def signed_in_sections(
             donor_interest=donor_interest,
         )
         cache.set(key, sections, SHARED_CACHE_SECONDS)
-    token = get_token(request)
-    return {
-        name: mark_safe(html.replace(CSRF_TOKEN_SLOT, token)) for name, html in sections.items()
-    }
+    return {name: filled_csrf_token(request, html) for name, html in sections.items()}
 
 
 def _render_signed_in_sections(

@@ -8,7 +8,6 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import QueryDict
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -19,9 +18,9 @@ from django.views.decorators.http import require_GET
 from core.access import can_see_donor_interest, can_see_personal_data, signed_in
 from core.changes import cache_key, data_version
 from core.pages import (
-    CSRF_TOKEN_SLOT,
     PAGE_SIZE,
     allowed_by,
+    filled_csrf_token,
     public_page_path,
     render_public_page,
     tidy_filter_form,
@@ -223,7 +222,7 @@ def state_needs(request, state: State):
         state,
         # Rendered by our own templates, escaped there.
         needs_filters=mark_safe(section["filters"]),
-        needs_list=mark_safe(section["list"].replace(CSRF_TOKEN_SLOT, get_token(request))),
+        needs_list=filled_csrf_token(request, section["list"]),
         chains_section=mark_safe(section["chains"]),
         download_query=section["download_query"],
         download_formats=EXPORT_FORMATS,
