@@ -59,10 +59,11 @@ def active_donor_interests() -> QuerySet:
 
 
 def actions_in_plans() -> QuerySet:
-    """Follow-up actions that put a counted need in a national action plan (not cancelled)."""
-    return NeedAction.objects.filter(
-        in_national_action_plan=True, need__acceptance=Acceptance.ACCEPTED
-    ).exclude(status=ActionStatus.CANCELLED)
+    """Follow-up actions that put their need in a national action plan (not cancelled). The
+    figures reach them from the counted needs, so they do not join the needs again."""
+    return NeedAction.objects.filter(in_national_action_plan=True).exclude(
+        status=ActionStatus.CANCELLED
+    )
 
 
 ACTION_PLAN_TOTALS = (
