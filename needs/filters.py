@@ -44,18 +44,35 @@ class ArticleMultipleChoiceField(LocalizedModelMultipleChoiceField):
         return article_label(obj)
 
 
-class ReferenceFilter(django_filters.ModelMultipleChoiceFilter):
+class RowFilter(django_filters.ModelMultipleChoiceFilter):
+    """A filter on reference rows that the query string names by a code (`field_name` ends
+    with the `to_field_name` the form reads them by, e.g. `category__code`), applied as the
+    rows' ids on the relation (`category_id = 3`) rather than as the code through a join.
+
+    The form has read the rows already. An id in the needs' own column is a value the planner
+    has statistics for; a code reached through a join it can only average over the
+    categories: at 100 times today's data it expected 57,812 capacity-building needs where
+    there are 189,128, and read all of them to narrow a search of one review's 452."""
+
+    def get_filter_predicate(self, v):
+        relation, _separator, code = self.field_name.rpartition("__")
+        if not relation or code != self.field.to_field_name:
+            return super().get_filter_predicate(v)
+        return {relation: v}
+
+
+class ReferenceFilter(RowFilter):
     """Reference rows (States, regions, taxonomy) offered under their names in the active
     language; the query string carries their codes whatever the language."""
 
     field_class = LocalizedModelMultipleChoiceField
 
 
-class ChapterFilter(django_filters.ModelMultipleChoiceFilter):
+class ChapterFilter(RowFilter):
     field_class = ChapterMultipleChoiceField
 
 
-class ArticleFilter(django_filters.ModelMultipleChoiceFilter):
+class ArticleFilter(RowFilter):
     field_class = ArticleMultipleChoiceField
 
 
