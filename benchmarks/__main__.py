@@ -4,7 +4,8 @@ On the PostgreSQL server of DATABASE_URL (a role that may create databases), it 
 throwaway database per scale, named after DATABASE_URL's database (`<name>_s1`,
 `<name>_s100`): migrates the first, clones it as the template of the others, fills each with
 `manage.py generate_scale_data`, runs every measurement phase in a Django process of its
-own, and drops the databases at the end, also after a failure. Prints the table and writes
+own (the pages in rounds that alternate the scales, `benchmarks.rounds`), and drops the
+databases at the end, also after a failure. Prints the table and writes
 it to BENCHMARKS.md. Exit code 1 when a target is missed (the table says which).
 """
 
@@ -24,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 
-from . import load, report
+from . import load, report, rounds
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -209,6 +210,7 @@ def run(args) -> dict:
             "load_before": load_average(),
             "command": args.command,
             "requests": args.requests,
+            "page_rounds": rounds.ROUNDS,
             "load_seconds": args.load_seconds,
             "wrk_threads": load.THREADS,
             "wrk_connections": load.CONNECTIONS,
@@ -229,17 +231,27 @@ def run(args) -> dict:
             databases.create(databases.names[scale], template=databases.names[first])
         manage(django_env(databases.url_of(first)), "collectstatic", "--noinput", "-v0")
         for scale in args.scales:
-            env = django_env(databases.url_of(scale))
             label = scale_label(scale)
             log(f"Scale {label}: generating into {databases.names[scale]}")
             generation_started = time.monotonic()
-            manage(env, "generate_scale_data", "--scale", label)
-            measured = {
+            manage(django_env(databases.url_of(scale)), "generate_scale_data", "--scale", label)
+            results["scales"][label] = {
                 "generate_s": time.monotonic() - generation_started,
                 "counts": databases.counts(scale),
             }
-            log(f"Scale {label}: {args.requests} requests per page and API call")
-            measured["pages"] = measure(env, "pages", "--requests", str(args.requests))
+        page_rounds = {scale: [] for scale in args.scales}
+        per_round = rounds.requests_per_round(args.requests)
+        for scale in rounds.round_order(args.scales):
+            label = scale_label(scale)
+            log(f"Scale {label}: {per_round} requests per page and API call (a round)")
+            page_rounds[scale].append(
+                measure(django_env(databases.url_of(scale)), "pages", "--requests", str(per_round))
+            )
+        for scale in args.scales:
+            env = django_env(databases.url_of(scale))
+            label = scale_label(scale)
+            measured = results["scales"][label]
+            measured["pages"] = rounds.pooled(page_rounds[scale])
             log(f"Scale {label}: recomputing the dashboard next to bare SQL")
             measured["aggregates"] = measure(env, "aggregates")
             log(f"Scale {label}: importing needs next to COPY")
@@ -255,7 +267,6 @@ def run(args) -> dict:
                     log=Path(scratch) / "gunicorn.log",
                     seconds=args.load_seconds,
                 )
-            results["scales"][label] = measured
             log(f"Scale {label} done ({time.monotonic() - started:.0f} s so far)")
     finally:
         log("Dropping the benchmark databases")

@@ -10,7 +10,8 @@ were made.
 200 requests, not 60: the p95 of 60 is their fourth slowest, and on a fast machine, where
 most rows take 1-40 ms, three stray pauses of a few milliseconds moved a row's p95 by half
 between runs of the same code (the same row passed in one run and failed in the next, in
-either direction). The p95 of 200 is their eleventh slowest.
+either direction). The p95 of 200 is their eleventh slowest. The driver takes them in rounds
+that alternate the scales (`benchmarks.rounds`), with `--requests` per round.
 
 Each endpoint's measured requests start from a collected heap: the garbage of the endpoints
 before it (a request's objects are held in reference cycles, freed by the collector's pauses
@@ -18,7 +19,6 @@ of 50-150 ms) is not charged to it, while its own is.
 """
 
 import gc
-import statistics
 import time
 
 from django.db import connection
@@ -26,20 +26,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from .endpoints import ENDPOINTS, user_for
+from .rounds import summary
 
 REQUESTS = 200
 WARM_UP = 10
 WARM_UP_BUDGET_S = 10
 BUDGET_S = 60
 MINIMUM_REQUESTS = 5
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile: the smallest value with at least `share` of the values
-    at or below it (p95 of 200 requests is the 190th fastest)."""
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * share // 1))
-    return ordered[int(rank) - 1]
 
 
 def measure_endpoint(address: str, user, requests: int = REQUESTS) -> dict:
@@ -61,11 +54,11 @@ def measure_endpoint(address: str, user, requests: int = REQUESTS) -> dict:
             seconds.append(time.perf_counter() - started)
         queries.append(len(captured.captured_queries))
         statuses.add(response.status_code)
+    samples_ms = [second * 1000 for second in seconds]
     return {
         "address": address,
-        "requests": len(seconds),
-        "median_ms": statistics.median(seconds) * 1000,
-        "p95_ms": percentile(seconds, 0.95) * 1000,
+        **summary(samples_ms),
+        "samples_ms": samples_ms,
         "queries": max(queries),
         "queries_vary": min(queries) != max(queries),
         "statuses": sorted(statuses),

@@ -253,8 +253,13 @@ def section(results: dict) -> str:
             f"- Data: {volumes}",
             "",
             "Pages and API calls: median / p95 of the server time over "
-            f"{meta['requests']} requests (Django test client, in-process) and the queries "
-            "per request. Throughput: "
+            f"{meta['requests']} requests (Django test client, in-process"
+            + (
+                f"; in {meta['page_rounds']} rounds that alternate the scales"
+                if meta.get("page_rounds", 1) > 1
+                else ""
+            )
+            + ") and the queries per request. Throughput: "
             f"`wrk -t{meta['wrk_threads']} -c{meta['wrk_connections']} "
             f"-d{meta['load_seconds']}s` against gunicorn with {meta['workers']} workers on "
             "the same machine.",
