@@ -1,13 +1,17 @@
 """The run/test infrastructure itself: database, real worker, compose file, scripts."""
 
 import os
+import shutil
+import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+import redis
 import yaml
 from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 from tests.conftest import database_url_is_postgres
@@ -164,6 +168,99 @@ def test_compose_app_services_are_configured_and_wait_for_their_backends(compose
 
 
 # --- Scripts ------------------------------------------------------------------------------
+def _redis_option(command: str, name: str) -> str:
+    words = command.split()
+    return words[words.index(name) + 1]
+
+
+def test_compose_redis_keeps_its_memory_within_a_limit(compose_services):
+    command = _command(compose_services["redis"])
+    assert _redis_option(command, "--maxmemory") == "${REDIS_MAXMEMORY:-1gb}"
+    assert _redis_option(command, "--maxmemory-policy") == "volatile-lru"
+
+
+@pytest.fixture
+def small_redis(tmp_path):
+    """start(policy): a redis-server of its own with 4 MB of memory and that eviction
+    policy, stopped after the test; returns its port."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is missing (scripts/test.sh installs it)")
+        pytest.skip("redis-server is not installed")
+    servers = []
+
+    def start(policy: str) -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen(
+            [
+                binary,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--save",
+                "",
+                "--dir",
+                str(tmp_path),
+                "--maxmemory",
+                "4mb",
+                "--maxmemory-policy",
+                policy,
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        servers.append(server)
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                return port
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        pytest.fail("redis-server did not start")
+
+    yield start
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+QUEUED_TASKS = 100
+
+
+def _fill(port: int) -> RedisCache:
+    """A broker queue in database 0, then 20 MB of Django cache entries in database 1 (five
+    times the memory): what a flood of distinct addresses does to the shared cache."""
+    broker = redis.Redis(port=port, db=0)
+    broker.lpush("celery", *[b"t" * 1024] * QUEUED_TASKS)
+    cache = RedisCache(f"redis://127.0.0.1:{port}/1", {})
+    for number in range(320):
+        cache.set(f"page-{number}", "x" * 64 * 1024, 3600)
+    return cache
+
+
+def test_with_the_compose_policy_a_full_cache_gives_way_and_no_queued_task_is_lost(
+    compose_services, small_redis
+):
+    port = small_redis(_redis_option(_command(compose_services["redis"]), "--maxmemory-policy"))
+
+    cache = _fill(port)
+
+    assert redis.Redis(port=port, db=0).llen("celery") == QUEUED_TASKS
+    assert cache.get("page-319") is not None  # the latest entries are kept
+    assert cache.get("page-0") is None  # the oldest made room
+
+
+def test_without_an_eviction_policy_a_full_cache_refuses_writes(small_redis):
+    port = small_redis("noeviction")  # Redis's default
+
+    with pytest.raises(redis.exceptions.OutOfMemoryError):
+        _fill(port)
+
+
 @pytest.mark.parametrize("path", ["scripts/run.sh", "scripts/test.sh", ".ci/run"])
 def test_script_exists_is_executable_and_parses(path):
     script = ROOT / path
