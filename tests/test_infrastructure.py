@@ -1,8 +1,6 @@
 """The run/test infrastructure itself: database, real worker, compose file, scripts."""
 
 import os
-import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -15,6 +13,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 from tests.conftest import database_url_is_postgres
+from tests.hardening.conftest import PrivateRedis
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = ("web", "worker", "beat")
@@ -183,49 +182,19 @@ def test_compose_redis_keeps_its_memory_within_a_limit(compose_services):
 def small_redis(tmp_path):
     """start(policy): a redis-server of its own with 4 MB of memory and that eviction
     policy, stopped after the test; returns its port."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is missing (scripts/test.sh installs it)")
-        pytest.skip("redis-server is not installed")
     servers = []
 
     def start(policy: str) -> int:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        server = subprocess.Popen(
-            [
-                binary,
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--save",
-                "",
-                "--dir",
-                str(tmp_path),
-                "--maxmemory",
-                "4mb",
-                "--maxmemory-policy",
-                policy,
-            ],
-            stdout=subprocess.DEVNULL,
+        server = PrivateRedis(
+            tmp_path, options=("--maxmemory", "4mb", "--maxmemory-policy", policy)
         )
         servers.append(server)
-        client = redis.Redis(port=port)
-        for _ in range(100):
-            try:
-                client.ping()
-                return port
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        pytest.fail("redis-server did not start")
+        server.start()
+        return server.port
 
     yield start
     for server in servers:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
 
 
 QUEUED_TASKS = 100

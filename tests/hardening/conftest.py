@@ -34,10 +34,11 @@ def free_port() -> int:
 
 class PrivateRedis:
     """A throwaway redis-server on a free loopback port, without persistence: stopping it
-    loses whatever it held, as a crash would."""
+    loses whatever it held, as a crash would. `options`: more of redis-server's arguments."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, options: tuple[str, ...] = ()):
         self.directory = directory
+        self.options = options
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -60,6 +61,7 @@ class PrivateRedis:
                 "no",
                 "--dir",
                 str(self.directory),
+                *self.options,
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
