@@ -282,9 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--requests",
         type=int,
-        # benchmarks.pages.REQUESTS, which this process does not import (it loads Django).
-        default=200,
-        help="per page and API call (200: a p95 is not a few stray pauses)",
+        default=rounds.REQUESTS,
+        help=f"per page and API call ({rounds.REQUESTS}: a p95 is not a few stray pauses)",
     )
     parser.add_argument("--load-seconds", type=int, default=load.SECONDS)
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")

@@ -26,9 +26,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from .endpoints import ENDPOINTS, user_for
-from .rounds import summary
+from .rounds import REQUESTS, summary
 
-REQUESTS = 200
 WARM_UP = 10
 WARM_UP_BUDGET_S = 10
 BUDGET_S = 60

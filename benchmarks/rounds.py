@@ -14,6 +14,8 @@ and p95 are those of all its requests together. Django-free: the driver imports 
 
 import statistics
 
+# Requests per endpoint and scale, all rounds together (`benchmarks.pages` explains why 200).
+REQUESTS = 200
 ROUNDS = 2
 
 
